@@ -1,0 +1,31 @@
+package org.lucerna.model;
+
+/** A model that cannot be found, read or used, with a message that says what to do about it. */
+public class ModelException extends RuntimeException {
+
+  public ModelException(String message) {
+    super(message);
+  }
+
+  public ModelException(String message, Throwable cause) {
+    super(message, cause);
+  }
+
+  /** No such model or version in the repository. */
+  public static final class NotFound extends ModelException {
+    public NotFound(String message) {
+      super(message);
+    }
+  }
+
+  /** The files are there but cannot be loaded as they are, or need options the request did not give. */
+  public static final class Unusable extends ModelException {
+    public Unusable(String message) {
+      super(message);
+    }
+
+    public Unusable(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+}

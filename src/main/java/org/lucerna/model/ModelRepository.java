@@ -1,0 +1,91 @@
+package org.lucerna.model;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * A folder of models in TensorFlow Serving's layout, {@code <root>/<name>/<version>/saved_model.pb};
+ * a bare SavedModel folder {@code <root>/<name>/saved_model.pb} counts as version 1. Names are checked
+ * before any path is built, so no request reaches outside the root.
+ */
+public final class ModelRepository {
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+  private static final String SAVED_MODEL = "saved_model.pb";
+
+  private final Path root;
+
+  public ModelRepository(Path root) {
+    this.root = root.toAbsolutePath().normalize();
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  /** A model's folder and the version that a request for {@code version} (empty: the highest) gets. */
+  public record Location(ModelId id, Path dir) {}
+
+  public static boolean validName(String name) {
+    return name != null && NAME.matcher(name).matches() && !name.contains("..");
+  }
+
+  public Location resolve(String name, OptionalLong version) {
+    if (!validName(name)) {
+      throw new ModelException.NotFound("'" + name + "' is not a model name: use letters, digits, '.', '_'"
+          + " and '-', at most 64 characters");
+    }
+    Path modelDir = root.resolve(name).normalize();
+    if (!modelDir.startsWith(root) || !Files.isDirectory(modelDir)) {
+      throw new ModelException.NotFound("no model '" + name + "' in the repository; models: " + names());
+    }
+    if (Files.isRegularFile(modelDir.resolve(SAVED_MODEL))) {
+      if (version.isPresent() && version.getAsLong() != 1) {
+        throw new ModelException.NotFound("model '" + name + "' has only version 1");
+      }
+      return new Location(new ModelId(name, 1), modelDir);
+    }
+    List<Long> versions = versions(modelDir);
+    if (versions.isEmpty()) {
+      throw new ModelException.NotFound("model '" + name + "' has no version folder with a " + SAVED_MODEL);
+    }
+    long v = version.orElse(versions.get(versions.size() - 1));
+    if (!versions.contains(v)) {
+      throw new ModelException.NotFound("model '" + name + "' has no version " + v + "; versions: " + versions);
+    }
+    return new Location(new ModelId(name, v), modelDir.resolve(Long.toString(v)));
+  }
+
+  /** The names of the models in the repository, sorted. */
+  public List<String> names() {
+    if (!Files.isDirectory(root)) {
+      return List.of();
+    }
+    try (Stream<Path> dirs = Files.list(root)) {
+      return dirs.filter(Files::isDirectory)
+          .map(p -> p.getFileName().toString())
+          .filter(ModelRepository::validName)
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+
+  /** The versions of a model folder that hold a SavedModel, ascending. */
+  static List<Long> versions(Path modelDir) {
+    try (Stream<Path> dirs = Files.list(modelDir)) {
+      return dirs.filter(p -> p.getFileName().toString().matches("\\d{1,18}"))
+          .filter(p -> Files.isRegularFile(p.resolve(SAVED_MODEL)))
+          .map(p -> Long.parseLong(p.getFileName().toString()))
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+}

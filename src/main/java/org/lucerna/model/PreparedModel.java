@@ -1,0 +1,16 @@
+package org.lucerna.model;
+
+import org.tensorflow.proto.GraphDef;
+
+/**
+ * A model ready for the optimizer: one flat graph with every variable frozen into a constant (so that
+ * gradients reach the input through plain ops), its input, its layers and its metadata.
+ */
+public record PreparedModel(
+    ModelId id, GraphDef graph, InputSpec input, LayerCatalog layers, ModelMetadata metadata) {
+
+  /** Bytes of the frozen graph: what a prepared model costs in memory. */
+  public long sizeBytes() {
+    return graph.getSerializedSize();
+  }
+}

@@ -1,0 +1,101 @@
+package org.lucerna.model;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.Session;
+import org.tensorflow.SessionFunction;
+import org.tensorflow.Signature;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * A small convolutional network with fixed pseudo-random weights, written as a TF1-style SavedModel
+ * (VariableV2 nodes, {@code serve} tag, {@code serving_default} signature). It lets the service and the
+ * tests run without downloading anything; its weights come from a seed, so every build writes the same
+ * model.
+ *
+ * <p>Layers: {@code conv1} (16), {@code conv2} (32), {@code conv3} (64), each 3×3 + ReLU, with 2×2 max
+ * pooling after the first two; global average pooling; {@code logits} (10). Input: float RGB in [0, 1],
+ * any height and width.
+ */
+public final class TinyCnn {
+
+  public static final String NAME = "tiny_cnn";
+  public static final String INPUT = "input";
+  public static final String OUTPUT = "logits/BiasAdd";
+  private static final long SEED = 20171107L; // the Distill article's publication date
+
+  private TinyCnn() {}
+
+  /** Writes the model into {@code dir} (which must not exist yet or be empty). */
+  public static void write(Path dir) throws IOException {
+    Files.createDirectories(dir.getParent());
+    SplittableRandom random = new SplittableRandom(SEED);
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      Placeholder<TFloat32> input =
+          tf.withName(INPUT).placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, -1, -1, 3)));
+      Operand<TFloat32> x = conv(tf.withSubScope("conv1"), input, 3, 16, random);
+      x = maxPool(tf.withSubScope("pool1"), x);
+      x = conv(tf.withSubScope("conv2"), x, 16, 32, random);
+      x = maxPool(tf.withSubScope("pool2"), x);
+      x = conv(tf.withSubScope("conv3"), x, 32, 64, random);
+      Operand<TFloat32> pooled =
+          tf.withSubScope("global_pool").withName("Mean").math.mean(x, tf.constant(new int[] {1, 2}));
+      Ops dense = tf.withSubScope("logits");
+      Variable<TFloat32> w = weight(dense.withName("kernel"), Shape.of(64, 10), 64, random);
+      Variable<TFloat32> b = weight(dense.withName("bias"), Shape.of(10), 0, random);
+      Operand<TFloat32> logits =
+          dense.withName("BiasAdd").nn.biasAdd(dense.withName("MatMul").linalg.matMul(pooled, w), b);
+
+      try (Session session = new Session(g)) {
+        session.initialize();
+        Signature signature =
+            Signature.builder().key("serving_default").input(INPUT, input).output("logits", logits).build();
+        SavedModelBundle.exporter(dir.toString())
+            .withSession(session)
+            .withFunction(SessionFunction.create(signature, session))
+            .export();
+      }
+    }
+  }
+
+  private static Operand<TFloat32> conv(
+      Ops tf, Operand<TFloat32> x, int in, int out, SplittableRandom random) {
+    Variable<TFloat32> kernel = weight(tf.withName("kernel"), Shape.of(3, 3, in, out), 9 * in, random);
+    Variable<TFloat32> bias = weight(tf.withName("bias"), Shape.of(out), 0, random);
+    Operand<TFloat32> conv =
+        tf.withName("Conv2D").nn.conv2d(x, kernel, java.util.List.of(1L, 1L, 1L, 1L), "SAME");
+    return tf.withName("Relu").nn.relu(tf.withName("BiasAdd").nn.biasAdd(conv, bias));
+  }
+
+  private static Operand<TFloat32> maxPool(Ops tf, Operand<TFloat32> x) {
+    // MaxPool, not tf.nn.maxPool's MaxPoolV2: oneDNN only replaces the former.
+    return tf.scope()
+        .opBuilder("MaxPool", "MaxPool")
+        .addInput(x.asOutput())
+        .setAttr("ksize", new long[] {1, 2, 2, 1})
+        .setAttr("strides", new long[] {1, 2, 2, 1})
+        .setAttr("padding", "VALID")
+        .build()
+        .<TFloat32>output(0);
+  }
+
+  /** He-uniform weights for fanIn > 0, small positive biases otherwise. */
+  private static Variable<TFloat32> weight(Ops tf, Shape shape, int fanIn, SplittableRandom random) {
+    float[] values = new float[(int) shape.size()];
+    double limit = fanIn > 0 ? Math.sqrt(6.0 / fanIn) : 0;
+    for (int i = 0; i < values.length; i++) {
+      values[i] = fanIn > 0 ? (float) ((2 * random.nextDouble() - 1) * limit) : 0.01f;
+    }
+    return tf.variable(tf.reshape(tf.constant(values), tf.constant(shape.asArray())));
+  }
+}

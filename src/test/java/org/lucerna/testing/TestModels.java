@@ -1,0 +1,39 @@
+package org.lucerna.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.OptionalLong;
+import org.lucerna.model.ModelRegistry;
+import org.lucerna.model.ModelRepository;
+import org.lucerna.model.PreparedModel;
+import org.lucerna.model.TinyCnn;
+
+/** The models tests run on: the project's own tiny CNN, built once per test JVM, and ../shared/models. */
+public final class TestModels {
+  /** The model repository the tests build; the Quarkus tests' configuration points here too. */
+  public static final Path ROOT = Path.of("target", "test-models").toAbsolutePath();
+  private static ModelRegistry registry;
+
+  private TestModels() {}
+
+  public static synchronized ModelRegistry registry() {
+    if (registry == null) {
+      Path dir = ROOT.resolve(TinyCnn.NAME).resolve("1");
+      if (!Files.exists(dir.resolve("saved_model.pb"))) {
+        try {
+          TinyCnn.write(dir);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+      registry = new ModelRegistry(new ModelRepository(ROOT));
+    }
+    return registry;
+  }
+
+  public static PreparedModel tinyCnn() {
+    return registry().get(TinyCnn.NAME, OptionalLong.empty());
+  }
+}
