@@ -35,9 +35,35 @@ public final class TinyCnn {
 
   private TinyCnn() {}
 
-  /** Writes the model into {@code dir} (which must not exist yet or be empty). */
+  /**
+   * Writes the model into {@code dir}, unless a SavedModel is there already. The files appear at once
+   * or not at all: they are written beside {@code dir} and moved into place.
+   */
   public static void write(Path dir) throws IOException {
     Files.createDirectories(dir.getParent());
+    Path staging = Files.createTempDirectory(dir.getParent(), ".staging-");
+    try {
+      writeSavedModel(staging.resolve("model"));
+      Files.move(staging.resolve("model"), dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
+      // another writer finished first; its model is the same
+    } finally {
+      deleteTree(staging);
+    }
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (var paths = Files.walk(root)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  private static void writeSavedModel(Path dir) throws IOException {
     SplittableRandom random = new SplittableRandom(SEED);
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
@@ -89,12 +115,31 @@ public final class TinyCnn {
         .<TFloat32>output(0);
   }
 
-  /** He-uniform weights for fanIn > 0, small positive biases otherwise. */
+  /**
+   * He-uniform kernels made zero-mean per output channel, and small positive biases. A flat gray image
+   * then gives every unit exactly its bias, so no unit starts dead and every channel can be optimized
+   * from the first step (untrained random kernels would leave many ReLUs at zero gradient).
+   */
   private static Variable<TFloat32> weight(Ops tf, Shape shape, int fanIn, SplittableRandom random) {
     float[] values = new float[(int) shape.size()];
-    double limit = fanIn > 0 ? Math.sqrt(6.0 / fanIn) : 0;
-    for (int i = 0; i < values.length; i++) {
-      values[i] = fanIn > 0 ? (float) ((2 * random.nextDouble() - 1) * limit) : 0.01f;
+    if (fanIn == 0) {
+      java.util.Arrays.fill(values, 0.05f);
+    } else {
+      double limit = Math.sqrt(6.0 / fanIn);
+      for (int i = 0; i < values.length; i++) {
+        values[i] = (float) ((2 * random.nextDouble() - 1) * limit);
+      }
+      int outputs = (int) shape.get(shape.numDimensions() - 1);
+      for (int o = 0; o < outputs; o++) {
+        double mean = 0;
+        for (int i = o; i < values.length; i += outputs) {
+          mean += values[i];
+        }
+        mean /= values.length / outputs;
+        for (int i = o; i < values.length; i += outputs) {
+          values[i] -= (float) mean;
+        }
+      }
     }
     return tf.variable(tf.reshape(tf.constant(values), tf.constant(shape.asArray())));
   }

@@ -1,0 +1,51 @@
+package org.lucerna.api;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.lucerna.job.Job;
+import org.lucerna.job.JobService;
+import org.lucerna.job.JobSpec;
+import org.lucerna.model.ModelsConfig;
+
+/** Takes render jobs: answers at once with the queued job, never waits for the render. */
+@Path("/visualize")
+public class VisualizeResource {
+  private final JobService jobs;
+  private final ModelsConfig models;
+
+  public VisualizeResource(JobService jobs, ModelsConfig models) {
+    this.jobs = jobs;
+    this.models = models;
+  }
+
+  @POST
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Produces(MediaType.APPLICATION_JSON)
+  public Response submit(@NotNull(message = "a JSON object is required") @Valid VisualizeRequest request) {
+    Job job = jobs.submit(normalize(request));
+    return Response.accepted(JobDocument.of(job)).location(URI.create("/jobs/" + job.id())).build();
+  }
+
+  private JobSpec normalize(VisualizeRequest r) {
+    VisualizeRequest.Optimizer o = r.optimizer();
+    return new JobSpec(
+        r.model() == null ? models.defaultModel() : r.model(),
+        r.version() == null ? 0 : r.version(),
+        r.objective().trim(),
+        r.size() == null ? Limits.DEFAULT_SIZE : r.size(),
+        r.steps() == null ? Limits.DEFAULT_STEPS : r.steps(),
+        // A job without a seed gets one, shown in its document, so that it can be repeated.
+        r.seed() == null ? ThreadLocalRandom.current().nextLong(1L << 31) : r.seed(),
+        o == null || o.learningRate() == null ? Limits.DEFAULT_LEARNING_RATE : o.learningRate(),
+        r.snapshots() == null ? List.of() : r.snapshots());
+  }
+}

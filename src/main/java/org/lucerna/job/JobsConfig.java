@@ -1,0 +1,38 @@
+package org.lucerna.job;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.util.List;
+
+/** Configuration of the worker pool and the queue. */
+@ConfigMapping(prefix = "lucerna")
+public interface JobsConfig {
+
+  Workers workers();
+
+  Queue queue();
+
+  interface Workers {
+    /** {@code cpu}, or GPUs such as {@code gpu:0,gpu:1}. */
+    @WithDefault("cpu")
+    List<String> devices();
+
+    /** Workers on each device; each owns its sessions. */
+    @WithDefault("1")
+    int perDevice();
+
+    /** Threads inside one op per session; 0 lets TensorFlow use every core. */
+    @WithDefault("0")
+    int intraOpThreads();
+
+    /** Ops run side by side per session; 0 lets TensorFlow choose. */
+    @WithDefault("0")
+    int interOpThreads();
+  }
+
+  interface Queue {
+    /** Jobs waiting beyond those running; a submission past it gets 503 at once. */
+    @WithDefault("256")
+    int capacity();
+  }
+}

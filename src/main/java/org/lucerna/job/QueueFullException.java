@@ -1,0 +1,15 @@
+package org.lucerna.job;
+
+/** The queue holds as many jobs as it may; the caller should retry later. */
+public final class QueueFullException extends RuntimeException {
+  private final int capacity;
+
+  public QueueFullException(int capacity) {
+    super("the queue is full (" + capacity + " jobs waiting); retry later");
+    this.capacity = capacity;
+  }
+
+  public int capacity() {
+    return capacity;
+  }
+}

@@ -1,0 +1,38 @@
+package org.lucerna.model;
+
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.jboss.logging.Logger;
+
+/** The model registry of the service, and the built-in model written at start-up. */
+public class ModelBeans {
+  private static final Logger LOG = Logger.getLogger(ModelBeans.class);
+
+  @Produces
+  @Singleton
+  ModelRegistry registry(ModelsConfig config) {
+    return new ModelRegistry(new ModelRepository(config.root()));
+  }
+
+  void writeBuiltin(@Observes StartupEvent event, ModelsConfig config, ModelRegistry registry) {
+    if (!config.builtin()) {
+      return;
+    }
+    Path dir = registry.repository().root().resolve(TinyCnn.NAME).resolve("1");
+    if (Files.exists(dir.resolve("saved_model.pb"))) {
+      return;
+    }
+    try {
+      TinyCnn.write(dir);
+      LOG.infof("wrote the built-in model %s to %s", TinyCnn.NAME, dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the built-in model to " + dir, e);
+    }
+  }
+}

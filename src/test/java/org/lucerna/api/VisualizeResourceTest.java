@@ -1,0 +1,162 @@
+package org.lucerna.api;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.matchesPattern;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.HashSet;
+import java.util.Set;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class VisualizeResourceTest {
+
+  static String submit(String body) {
+    return given().contentType(ContentType.JSON).body(body)
+        .when().post("/visualize")
+        .then().statusCode(202)
+        .header("Location", matchesPattern("(https?://[^/]+)?/jobs/[0-9A-Z]{26}"))
+        .body("status", equalTo("QUEUED"))
+        .extract().path("id");
+  }
+
+  static Response awaitFinished(String id) throws InterruptedException {
+    long deadline = System.nanoTime() + 120_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      Response r = given().get("/jobs/" + id);
+      r.then().statusCode(200);
+      String status = r.path("status");
+      if (status.equals("SUCCEEDED") || status.equals("FAILED") || status.equals("CANCELLED")) {
+        return r;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("job " + id + " did not finish in time");
+  }
+
+  static byte[] image(String id) {
+    return given().get("/jobs/" + id + "/image")
+        .then().statusCode(200).contentType("image/png")
+        .extract().asByteArray();
+  }
+
+  @Test
+  void aJobRendersToAPngWithStructure() throws Exception {
+    String id = submit("{\"objective\": \"conv2:7\", \"size\": 64, \"steps\": 50, \"seed\": 1}");
+    Response done = awaitFinished(id);
+    done.then().body("status", equalTo("SUCCEEDED"))
+        .body("progress.step", equalTo(50))
+        .body("progress.totalSteps", equalTo(50))
+        .body("request.model", equalTo("tiny_cnn"))
+        .body("request.version", equalTo(1))
+        .body("request.optimizer.learningRate", equalTo(0.05f));
+    BufferedImage png = ImageIO.read(new ByteArrayInputStream(image(id)));
+    assertEquals(64, png.getWidth());
+    assertEquals(64, png.getHeight());
+    assertTrue(distinctColors(png) > 100, "the image has " + distinctColors(png) + " colors");
+  }
+
+  @Test
+  void twoJobsWithTheSameSeedGiveTheSamePngByteForByte() throws Exception {
+    String body = "{\"objective\": \"conv3:3\", \"size\": 40, \"steps\": 20, \"seed\": 42}";
+    String a = submit(body);
+    String b = submit(body);
+    awaitFinished(a).then().body("status", equalTo("SUCCEEDED"));
+    awaitFinished(b).then().body("status", equalTo("SUCCEEDED"));
+    assertArrayEquals(image(a), image(b));
+  }
+
+  @Test
+  void anUnfinishedJobsImageIsAConflict() {
+    String id = submit("{\"objective\": \"conv1:0\", \"size\": 256, \"steps\": 400, \"seed\": 3}");
+    given().get("/jobs/" + id + "/image").then().statusCode(409)
+        .contentType("application/problem+json").header("Retry-After", "1");
+  }
+
+  @Test
+  void anUnknownJobIsNotFound() {
+    given().get("/jobs/01ARZ3NDEKTSV4RRFFQ69G5FAV").then().statusCode(404)
+        .contentType("application/problem+json").body("status", equalTo(404));
+    given().get("/jobs/..%2F..%2Fetc").then().statusCode(404);
+  }
+
+  @Test
+  void anUnknownModelNamesTheField() {
+    rejected("{\"model\": \"no_such_model\", \"objective\": \"conv1:0\"}", 422, "model", "no model 'no_such_model'");
+  }
+
+  @Test
+  void anUnknownLayerNamesTheCloseMatches() {
+    rejected("{\"objective\": \"conv9:0\"}", 422, "objective", "closest: conv1");
+  }
+
+  @Test
+  void aChannelOutOfRangeGivesTheRange() {
+    rejected("{\"objective\": \"conv1:16\"}", 422, "objective", "16 channels (0 to 15)");
+  }
+
+  @Test
+  void negativeStepsAreRefusedWithTheLimit() {
+    rejected("{\"objective\": \"conv1:0\", \"steps\": -5}", 422, "steps", "at least 1");
+  }
+
+  @Test
+  void anOversizedImageIsRefusedWithTheLimit() {
+    rejected("{\"objective\": \"conv1:0\", \"size\": 5000}", 422, "size", "at most 1024");
+  }
+
+  @Test
+  void aWrongTypeIsABadRequest() {
+    rejected("{\"objective\": \"conv1:0\", \"steps\": \"many\"}", 400, "steps", "whole number");
+  }
+
+  @Test
+  void anUnknownFieldIsABadRequest() {
+    rejected("{\"objective\": \"conv1:0\", \"stpes\": 5}", 400, "stpes", "not a known field");
+  }
+
+  @Test
+  void aMissingObjectiveIsRefused() {
+    rejected("{\"size\": 64}", 422, "objective", "required");
+  }
+
+  @Test
+  void malformedJsonIsABadRequest() {
+    given().contentType(ContentType.JSON).body("{\"objective\": ")
+        .when().post("/visualize")
+        .then().statusCode(400).contentType("application/problem+json")
+        .body("detail", containsString("not valid JSON"));
+  }
+
+  private static void rejected(String body, int status, String field, String text) {
+    given().contentType(ContentType.JSON).body(body)
+        .when().post("/visualize")
+        .then().statusCode(status)
+        .contentType("application/problem+json")
+        .body("status", equalTo(status))
+        .body("errors.field", hasItem(field))
+        .body("detail", containsString(text));
+  }
+
+  private static int distinctColors(BufferedImage image) throws IOException {
+    Set<Integer> colors = new HashSet<>();
+    for (int y = 0; y < image.getHeight(); y++) {
+      for (int x = 0; x < image.getWidth(); x++) {
+        colors.add(image.getRGB(x, y));
+      }
+    }
+    return colors.size();
+  }
+}
