@@ -4,12 +4,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.OptionalLong;
-import org.lucerna.model.LayerInfo;
 import org.lucerna.model.ModelException;
 import org.lucerna.model.ModelRegistry;
 import org.lucerna.model.PreparedModel;
 import org.lucerna.model.UnknownLayerException;
 import org.lucerna.optvis.Objective;
+import org.lucerna.optvis.ObjectiveCheck;
 import org.lucerna.optvis.Objectives;
 
 /** Takes jobs in, after checking them against the model they name, and answers what became of them. */
@@ -64,15 +64,10 @@ public class JobService {
     } catch (IllegalArgumentException e) {
       throw new InvalidJobException("objective", e.getMessage());
     }
-    LayerInfo layer;
     try {
-      layer = model.layers().get(objective.layer());
-    } catch (UnknownLayerException e) {
+      ObjectiveCheck.check(objective, model.layers(), 1);
+    } catch (UnknownLayerException | IllegalArgumentException e) {
       throw new InvalidJobException("objective", e.getMessage());
-    }
-    if (objective instanceof Objective.Channel c && c.channel() >= layer.channels()) {
-      throw new InvalidJobException("objective", "layer '" + layer.name() + "' of " + model.id() + " has "
-          + layer.channels() + " channels (0 to " + (layer.channels() - 1) + "); got channel " + c.channel());
     }
   }
 

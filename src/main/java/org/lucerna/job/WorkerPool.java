@@ -118,7 +118,7 @@ public class WorkerPool {
     JobSpec spec = job.spec();
     PreparedModel model = models.get(spec.model(), OptionalLong.of(spec.version()));
     Objective objective = Objectives.parse(spec.objective());
-    PlanSpec planSpec = new PlanSpec(spec.size(), spec.size(), 1, objective.layer());
+    PlanSpec planSpec = PlanSpec.of(spec.size(), spec.size(), 1, objective);
     RenderSettings settings = new RenderSettings(spec.steps(), spec.seed(), spec.learningRate(), spec.snapshots());
     try (Plan plan = Plan.build(model, planSpec, execution)) {
       RenderResult result = plan.render(objective, settings, new ProgressWriter(id));

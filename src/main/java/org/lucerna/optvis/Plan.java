@@ -1,5 +1,6 @@
 package org.lucerna.optvis;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
+import org.tensorflow.Tensor;
 import org.tensorflow.DeviceSpec;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
@@ -37,11 +39,10 @@ public final class Plan implements AutoCloseable {
   private static final double INIT_STDDEV = 0.01;
 
   private final PlanSpec spec;
-  private final LayerInfo layer;
+  private final ObjectiveGraph objectiveGraph;
   private final Graph graph;
   private final Session session;
   private final Placeholder<TFloat32> initialParams;
-  private final Placeholder<TFloat32> channelWeights;
   private final Placeholder<TFloat32> learningRate;
   private final Placeholder<TFloat32> beta1Power;
   private final Placeholder<TFloat32> beta2Power;
@@ -53,7 +54,6 @@ public final class Plan implements AutoCloseable {
 
   private Plan(PreparedModel model, PlanSpec spec, ExecutionOptions execution) {
     this.spec = spec;
-    this.layer = model.layers().get(spec.layer());
     InputSpec input = model.input();
     if (input.shape().length != 4 || input.channels() != 3) {
       throw new IllegalArgumentException("model " + model.id() + " takes " + input
@@ -79,17 +79,16 @@ public final class Plan implements AutoCloseable {
 
       GraphImport.importMapped(graph, model.graph(), MODEL_PREFIX, input.node(),
           modelInput.asOutput(), execution.device());
-      @SuppressWarnings("unchecked")
-      Output<TFloat32> activations = (Output<TFloat32>) graph.outputOrThrow(MODEL_PREFIX + "/" + layer.output());
-
       Ops obj = tf.withSubScope("objective");
-      Operand<TFloat32> perChannel = layer.spatial()
-          ? obj.math.mean(activations, obj.constant(new int[] {1, 2}))
-          : activations;
-      channelWeights = obj.withName("channel_weights")
-          .placeholder(TFloat32.class, Placeholder.shape(Shape.of(spec.batch(), layer.channels())));
-      Operand<TFloat32> perImage = obj.reduceSum(obj.math.mul(perChannel, channelWeights), obj.constant(1));
-      total = obj.withName("total").reduceSum(perImage, obj.constant(0));
+      Map<String, ObjectiveGraph.Layer> layers = new LinkedHashMap<>();
+      for (TermShape term : spec.terms()) {
+        if (term.layer() != null && !layers.containsKey(term.layer())) {
+          LayerInfo info = model.layers().get(term.layer());
+          layers.put(term.layer(), new ObjectiveGraph.Layer(info, activations(obj, info)));
+        }
+      }
+      objectiveGraph = new ObjectiveGraph(obj, spec.terms(), spec.batch(), layers, image);
+      total = objectiveGraph.total();
       Operand<TFloat32> loss = obj.withName("loss").math.neg(total);
 
       Output<?>[] grads = graph.addGradients(loss.asOutput(), new Output<?>[] {paramsRead.asOutput()});
@@ -118,8 +117,14 @@ public final class Plan implements AutoCloseable {
     return spec;
   }
 
-  public LayerInfo layer() {
-    return layer;
+  /** The activations of {@code layer} in the plan's graph, dense layers as {@code [B, 1, 1, C]}. */
+  private Operand<TFloat32> activations(Ops tf, LayerInfo layer) {
+    @SuppressWarnings("unchecked")
+    Output<TFloat32> out = (Output<TFloat32>) graph.outputOrThrow(MODEL_PREFIX + "/" + layer.output());
+    if (layer.spatial()) {
+      return out;
+    }
+    return tf.reshape(out, tf.constant(new int[] {spec.batch(), 1, 1, layer.channels()}));
   }
 
   /** The graph, for inspection (tests check what it holds); do not add to it. */
@@ -151,9 +156,12 @@ public final class Plan implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("plan is closed");
     }
-    float[][] weights = channelWeights(objective);
-    try (TFloat32 start = initialParams(settings.seed());
-        TFloat32 w = TFloat32.tensorOf(Shape.of(spec.batch(), layer.channels()), flat(weights));
+    PlanSpec wanted = PlanSpec.of(spec.height(), spec.width(), spec.batch(), objective);
+    if (!wanted.equals(spec)) {
+      throw new IllegalArgumentException("this plan renders " + spec + ", not " + wanted);
+    }
+    try (TFloat32 start = settings.startImage() == null
+            ? initialParams(settings.seed()) : paramsFor(settings.startImage());
         TFloat32 lr = TFloat32.scalarOf((float) settings.learningRate())) {
       session.runner().feed(initialParams, start).addTarget(init).run();
       double[] values = new double[settings.steps()];
@@ -162,12 +170,18 @@ public final class Plan implements AutoCloseable {
         if (listener.stopRequested()) {
           throw new RenderCancelledException(step - 1);
         }
-        try (TFloat32 b1 = TFloat32.scalarOf((float) Math.pow(BETA1, step));
-            TFloat32 b2 = TFloat32.scalarOf((float) Math.pow(BETA2, step));
-            Result r = session.runner()
-                .feed(channelWeights, w).feed(learningRate, lr).feed(beta1Power, b1).feed(beta2Power, b2)
-                .fetch(total).addTarget(update).run()) {
-          values[step - 1] = ((TFloat32) r.get(0)).getFloat();
+        List<Tensor> fed = new ArrayList<>();
+        try {
+          Session.Runner runner = session.runner()
+              .feed(learningRate, lr)
+              .feed(beta1Power, ObjectiveGraph.keep(fed, TFloat32.scalarOf((float) Math.pow(BETA1, step))))
+              .feed(beta2Power, ObjectiveGraph.keep(fed, TFloat32.scalarOf((float) Math.pow(BETA2, step))));
+          objectiveGraph.feed(objective, runner, fed);
+          try (Result r = runner.fetch(total).addTarget(update).run()) {
+            values[step - 1] = ((TFloat32) r.get(0)).getFloat();
+          }
+        } finally {
+          fed.forEach(Tensor::close);
         }
         if (!Double.isFinite(values[step - 1])) {
           throw new IllegalStateException("objective became " + values[step - 1] + " at step " + step
@@ -184,33 +198,6 @@ public final class Plan implements AutoCloseable {
     }
   }
 
-  private float[][] channelWeights(Objective objective) {
-    if (!(objective instanceof Objective.Channel c)) {
-      throw new IllegalArgumentException("unsupported objective " + objective.describe());
-    }
-    if (!c.layer().equals(layer.name())) {
-      throw new IllegalArgumentException("plan reads layer " + layer.name() + ", objective reads " + c.layer());
-    }
-    if (c.channel() >= layer.channels()) {
-      throw new IllegalArgumentException("layer " + layer.name() + " has " + layer.channels()
-          + " channels (0 to " + (layer.channels() - 1) + "), got channel " + c.channel());
-    }
-    float[][] w = new float[spec.batch()][layer.channels()];
-    for (float[] row : w) {
-      row[c.channel()] = 1f;
-    }
-    return w;
-  }
-
-  private static org.tensorflow.ndarray.buffer.FloatDataBuffer flat(float[][] rows) {
-    int n = rows[0].length;
-    float[] all = new float[rows.length * n];
-    for (int i = 0; i < rows.length; i++) {
-      System.arraycopy(rows[i], 0, all, i * n, n);
-    }
-    return DataBuffers.of(all, true, false);
-  }
-
   private TFloat32 initialParams(long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     float[] values = new float[spec.batch() * spec.height() * spec.width() * 3];
@@ -219,6 +206,20 @@ public final class Plan implements AutoCloseable {
     }
     return TFloat32.tensorOf(Shape.of(spec.batch(), spec.height(), spec.width(), 3),
         DataBuffers.of(values, true, false));
+  }
+
+  /** The parameters whose image is {@code image}: the inverse of the sigmoid. */
+  private TFloat32 paramsFor(ImageBatch image) {
+    if (image.batch() != spec.batch() || image.height() != spec.height() || image.width() != spec.width()) {
+      throw new IllegalArgumentException("start image is " + image.batch() + "×" + image.height() + "×"
+          + image.width() + ", the plan renders " + spec.batch() + "×" + spec.height() + "×" + spec.width());
+    }
+    float[] values = new float[image.pixels().length];
+    for (int i = 0; i < values.length; i++) {
+      double p = Math.min(1 - 1e-6, Math.max(1e-6, image.pixels()[i]));
+      values[i] = (float) Math.log(p / (1 - p));
+    }
+    return TFloat32.tensorOf(Shape.of(spec.batch(), spec.height(), spec.width(), 3), DataBuffers.of(values, true, false));
   }
 
   private ImageBatch currentImage() {

@@ -16,7 +16,7 @@ class PlanTest {
 
   @Test
   void channelObjectiveRisesOverTheRender() {
-    try (Plan plan = Plan.build(model, new PlanSpec(48, 48, 1, "conv2"), ExecutionOptions.CPU_DEFAULT)) {
+    try (Plan plan = Plan.build(model, PlanSpec.of(48, 48, 1, Objectives.channel("conv2", 0)), ExecutionOptions.CPU_DEFAULT)) {
       RenderResult result = plan.render(Objectives.channel("conv2", 5), new RenderSettings(40, 1), RenderListener.NONE);
       assertEquals(40, result.objectives().length);
       assertTrue(result.lastObjective() > result.firstObjective() + 0.1,
@@ -26,7 +26,7 @@ class PlanTest {
 
   @Test
   void sameSeedGivesTheSameImageBitForBitAndAnotherSeedDoesNot() {
-    try (Plan plan = Plan.build(model, new PlanSpec(32, 32, 1, "conv3"), ExecutionOptions.CPU_DEFAULT)) {
+    try (Plan plan = Plan.build(model, PlanSpec.of(32, 32, 1, Objectives.channel("conv3", 0)), ExecutionOptions.CPU_DEFAULT)) {
       Objective objective = Objectives.channel("conv3", 11);
       RenderResult a = plan.render(objective, new RenderSettings(10, 7), RenderListener.NONE);
       RenderResult b = plan.render(objective, new RenderSettings(10, 7), RenderListener.NONE);
@@ -39,7 +39,7 @@ class PlanTest {
 
   @Test
   void snapshotsAreTakenAtTheStepsAskedFor() {
-    try (Plan plan = Plan.build(model, new PlanSpec(24, 24, 1, "conv1"), ExecutionOptions.CPU_DEFAULT)) {
+    try (Plan plan = Plan.build(model, PlanSpec.of(24, 24, 1, Objectives.channel("conv1", 0)), ExecutionOptions.CPU_DEFAULT)) {
       RenderResult r = plan.render(Objectives.channel("conv1", 0),
           new RenderSettings(5, 3, 0.05, List.of(4, 2)), RenderListener.NONE);
       assertEquals(List.of(2, 4), List.copyOf(r.snapshots().keySet()));
@@ -48,7 +48,7 @@ class PlanTest {
 
   @Test
   void aChannelOutsideTheLayerIsRefused() {
-    try (Plan plan = Plan.build(model, new PlanSpec(16, 16, 1, "conv1"), ExecutionOptions.CPU_DEFAULT)) {
+    try (Plan plan = Plan.build(model, PlanSpec.of(16, 16, 1, Objectives.channel("conv1", 0)), ExecutionOptions.CPU_DEFAULT)) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
           () -> plan.render(Objectives.channel("conv1", 16), new RenderSettings(1, 1), RenderListener.NONE));
       assertTrue(e.getMessage().contains("16 channels"), e.getMessage());
@@ -57,7 +57,7 @@ class PlanTest {
 
   @Test
   void aListenerCanStopTheRender() {
-    try (Plan plan = Plan.build(model, new PlanSpec(16, 16, 1, "conv1"), ExecutionOptions.CPU_DEFAULT)) {
+    try (Plan plan = Plan.build(model, PlanSpec.of(16, 16, 1, Objectives.channel("conv1", 0)), ExecutionOptions.CPU_DEFAULT)) {
       int[] steps = {0};
       RenderListener stopAfterThree = new RenderListener() {
         @Override
