@@ -1,6 +1,7 @@
 package org.lucerna.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,7 +26,8 @@ public record JobDocument(
 
   /** The request with every default filled in. */
   public record RequestView(
-      String model, long version, String objective, int size, int steps, long seed,
+      String model, long version, ObjectNode objective, String objectiveDescription, int size, int batch,
+      int steps, long seed,
       List<Integer> snapshots, Optimizer optimizer) {}
 
   public record Optimizer(String type, double learningRate) {}
@@ -39,7 +41,8 @@ public record JobDocument(
     Problem error = job.error() == null ? null
         : Problem.of(500, "job-failed", "The job failed", job.error());
     return new JobDocument(job.id(), job.status(),
-        new RequestView(s.model(), s.version(), s.objective(), s.size(), s.steps(), s.seed(), s.snapshots(),
+        new RequestView(s.model(), s.version(), ObjectiveJson.write(s.objective()), s.objective().describe(),
+            s.size(), s.batch(), s.steps(), s.seed(), s.snapshots(),
             new Optimizer("adam", s.learningRate())),
         job.progress(), job.createdAt(), job.startedAt(), job.finishedAt(), error, links);
   }

@@ -1,11 +1,15 @@
 package org.lucerna.api;
 
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.List;
+import org.lucerna.job.ImageNames;
 import org.lucerna.job.Job;
 import org.lucerna.job.JobNotFoundException;
 import org.lucerna.job.JobService;
@@ -36,14 +40,19 @@ public class JobResource {
   @GET
   @Path("/image")
   @Produces("image/png")
-  public Response image(@PathParam("id") String id) {
+  public Response image(@PathParam("id") String id, @QueryParam("batch") @DefaultValue("0") int batch) {
     Job job = find(id);
     if (!job.status().isFinal()) {
       throw new ProblemException(Problem.of(409, "not-finished", "The job has not finished",
           "job " + id + " is " + job.status() + "; its image is ready when it is SUCCEEDED"),
           RETRY_AFTER_SECONDS);
     }
-    byte[] png = jobs.image(id, "final").orElseThrow(() -> new ProblemException(
+    if (batch < 0 || batch >= job.spec().batch()) {
+      throw new ProblemException(Problem.invalid(404, "job " + id + " has batch elements 0 to "
+          + (job.spec().batch() - 1) + "; got " + batch,
+          List.of(new Problem.FieldError("batch", "must be 0 to " + (job.spec().batch() - 1)))), null);
+    }
+    byte[] png = jobs.image(id, ImageNames.finalImage(batch)).orElseThrow(() -> new ProblemException(
         Problem.of(404, "no-image", "The job has no image", "job " + id + " ended " + job.status()
             + " without an image"), null));
     return Response.ok(png, "image/png").build();

@@ -6,6 +6,7 @@ final class Limits {
   static final int MAX_SIZE = 1024;
   static final int MAX_STEPS = 10_000;
   static final int MAX_SNAPSHOTS = 64;
+  static final int MAX_BATCH = 16;
 
   static final int DEFAULT_SIZE = 128;
   static final int DEFAULT_STEPS = 512;

@@ -1,11 +1,11 @@
 package org.lucerna.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
@@ -13,18 +13,22 @@ import java.util.List;
 
 /**
  * The body of {@code POST /visualize}. Only {@code objective} is required; every other field has a
- * default, which the job document shows.
+ * default, which the job document shows. The objective is a string or a structured object, see
+ * {@link ObjectiveJson}.
  */
 public record VisualizeRequest(
     @Size(max = 64, message = "must be at most {max} characters") String model,
     @Min(value = 1, message = "must be at least {value}") Long version,
-    @NotBlank(message = "is required, e.g. \"conv2:7\" (layer:channel)") String objective,
+    JsonNode objective,
     @Min(value = Limits.MIN_SIZE, message = "must be at least {value} pixels")
         @Max(value = Limits.MAX_SIZE, message = "must be at most {value} pixels")
         Integer size,
     @Min(value = 1, message = "must be at least {value}")
         @Max(value = Limits.MAX_STEPS, message = "must be at most {value}")
         Integer steps,
+    @Min(value = 1, message = "must be at least {value}")
+        @Max(value = Limits.MAX_BATCH, message = "must be at most {value}")
+        Integer batch,
     Long seed,
     @Size(max = Limits.MAX_SNAPSHOTS, message = "must have at most {max} entries")
         List<@NotNull(message = "must be a step number")

@@ -40,8 +40,9 @@ public class VisualizeResource {
     return new JobSpec(
         r.model() == null ? models.defaultModel() : r.model(),
         r.version() == null ? 0 : r.version(),
-        r.objective().trim(),
+        ObjectiveJson.parse(r.objective()),
         r.size() == null ? Limits.DEFAULT_SIZE : r.size(),
+        r.batch() == null ? 1 : r.batch(),
         r.steps() == null ? Limits.DEFAULT_STEPS : r.steps(),
         // A job without a seed gets one, shown in its document, so that it can be repeated.
         r.seed() == null ? ThreadLocalRandom.current().nextLong(1L << 31) : r.seed(),

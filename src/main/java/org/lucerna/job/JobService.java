@@ -8,9 +8,7 @@ import org.lucerna.model.ModelException;
 import org.lucerna.model.ModelRegistry;
 import org.lucerna.model.PreparedModel;
 import org.lucerna.model.UnknownLayerException;
-import org.lucerna.optvis.Objective;
 import org.lucerna.optvis.ObjectiveCheck;
-import org.lucerna.optvis.Objectives;
 
 /** Takes jobs in, after checking them against the model they name, and answers what became of them. */
 @ApplicationScoped
@@ -43,9 +41,9 @@ public class JobService {
     } catch (ModelException e) {
       throw new InvalidJobException(spec.version() == 0 ? "model" : "version", e.getMessage());
     }
-    checkObjective(spec.objective(), model);
+    checkObjective(spec, model);
     JobSpec resolved = new JobSpec(spec.model(), model.id().version(), spec.objective(), spec.size(),
-        spec.steps(), spec.seed(), spec.learningRate(), spec.snapshots());
+        spec.batch(), spec.steps(), spec.seed(), spec.learningRate(), spec.snapshots());
     Job job = Job.queued(JobIds.next(clock.instant()), resolved, clock.instant());
     jobs.insert(job);
     try {
@@ -57,15 +55,9 @@ public class JobService {
     return job;
   }
 
-  private static void checkObjective(String text, PreparedModel model) {
-    Objective objective;
+  private static void checkObjective(JobSpec spec, PreparedModel model) {
     try {
-      objective = Objectives.parse(text);
-    } catch (IllegalArgumentException e) {
-      throw new InvalidJobException("objective", e.getMessage());
-    }
-    try {
-      ObjectiveCheck.check(objective, model.layers(), 1);
+      ObjectiveCheck.check(spec.objective(), model.layers(), spec.batch());
     } catch (UnknownLayerException | IllegalArgumentException e) {
       throw new InvalidJobException("objective", e.getMessage());
     }

@@ -1,6 +1,7 @@
 package org.lucerna.job;
 
 import java.util.List;
+import org.lucerna.optvis.Objective;
 
 /**
  * A render request in its normalized form: every default filled in, as the job document shows it. It
@@ -9,8 +10,9 @@ import java.util.List;
 public record JobSpec(
     String model,
     long version,
-    String objective,
+    Objective objective,
     int size,
+    int batch,
     int steps,
     long seed,
     double learningRate,

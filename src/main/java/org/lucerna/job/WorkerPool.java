@@ -16,7 +16,6 @@ import org.lucerna.model.PreparedModel;
 import org.lucerna.optvis.Device;
 import org.lucerna.optvis.ExecutionOptions;
 import org.lucerna.optvis.Objective;
-import org.lucerna.optvis.Objectives;
 import org.lucerna.optvis.Plan;
 import org.lucerna.optvis.PlanSpec;
 import org.lucerna.optvis.RenderCancelledException;
@@ -117,15 +116,19 @@ public class WorkerPool {
     }
     JobSpec spec = job.spec();
     PreparedModel model = models.get(spec.model(), OptionalLong.of(spec.version()));
-    Objective objective = Objectives.parse(spec.objective());
-    PlanSpec planSpec = PlanSpec.of(spec.size(), spec.size(), 1, objective);
+    Objective objective = spec.objective();
+    PlanSpec planSpec = PlanSpec.of(spec.size(), spec.size(), spec.batch(), objective);
     RenderSettings settings = new RenderSettings(spec.steps(), spec.seed(), spec.learningRate(), spec.snapshots());
     try (Plan plan = Plan.build(model, planSpec, execution)) {
       RenderResult result = plan.render(objective, settings, new ProgressWriter(id));
       for (var snapshot : result.snapshots().entrySet()) {
-        images.put(id, "step-" + snapshot.getKey(), snapshot.getValue().png(0));
+        for (int b = 0; b < spec.batch(); b++) {
+          images.put(id, ImageNames.of(snapshot.getKey(), b), snapshot.getValue().png(b));
+        }
       }
-      images.put(id, "final", result.image().png(0));
+      for (int b = 0; b < spec.batch(); b++) {
+        images.put(id, ImageNames.finalImage(b), result.image().png(b));
+      }
       Progress done = new Progress(spec.steps(), spec.steps(), result.lastObjective());
       jobs.update(id, j -> j.withProgress(done).moveTo(JobStatus.SUCCEEDED, clock.instant(), null));
     } catch (RenderCancelledException e) {

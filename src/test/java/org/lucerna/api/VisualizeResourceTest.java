@@ -79,8 +79,39 @@ class VisualizeResourceTest {
   }
 
   @Test
+  void aStructuredObjectiveRendersEveryBatchElementAndIsEchoedForResubmission() throws Exception {
+    String body = "{\"objective\": {\"terms\": [{\"kind\": \"channel\", \"layer\": \"conv2\", \"channel\": 3},"
+        + " {\"kind\": \"diversity\", \"layer\": \"conv2\", \"weight\": -10},"
+        + " {\"kind\": \"channel\", \"layer\": \"conv3\", \"channel\": 9, \"batch\": 1}]},"
+        + " \"batch\": 2, \"size\": 32, \"steps\": 15, \"seed\": 4}";
+    String id = submit(body);
+    Response done = awaitFinished(id);
+    done.then().body("status", equalTo("SUCCEEDED"))
+        .body("request.batch", equalTo(2))
+        .body("request.objective.terms.kind", org.hamcrest.Matchers.contains("channel", "diversity", "channel"))
+        .body("request.objective.terms[2].batch", equalTo(1))
+        .body("request.objectiveDescription",
+            equalTo("Channel[conv2, 3] − 10 × Diversity[conv2] + Channel[conv3, 9] @batch 1"));
+    byte[] first = image(id);
+    byte[] second = given().get("/jobs/" + id + "/image?batch=1").then().statusCode(200).extract().asByteArray();
+    assertTrue(!java.util.Arrays.equals(first, second), "the two batch elements differ");
+    given().get("/jobs/" + id + "/image?batch=2").then().statusCode(404).body("errors.field", hasItem("batch"));
+  }
+
+  @Test
+  void aBadTermIsRefusedWithItsPath() {
+    rejected("{\"objective\": {\"terms\": [{\"kind\": \"channel\", \"layer\": \"conv2\", \"channel\": 1},"
+        + " {\"kind\": \"neuron\", \"layer\": \"conv2\", \"chanel\": 1}]}}", 422, "objective.terms[1].chanel",
+        "not a field of a neuron term");
+    rejected("{\"objective\": {\"terms\": [{\"kind\": \"glow\", \"layer\": \"conv2\"}]}}", 422,
+        "objective.terms[0].kind", "must be one of");
+    rejected("{\"objective\": {\"terms\": [{\"kind\": \"channel\", \"layer\": \"conv2\", \"channel\": 1,"
+        + " \"batch\": 3}]}, \"batch\": 2}", 422, "objective", "batch has 2");
+  }
+
+  @Test
   void anUnfinishedJobsImageIsAConflict() {
-    String id = submit("{\"objective\": \"conv1:0\", \"size\": 256, \"steps\": 400, \"seed\": 3}");
+    String id = submit("{\"objective\": \"conv1:0\", \"size\": 64, \"steps\": 300, \"seed\": 3}");
     given().get("/jobs/" + id + "/image").then().statusCode(409)
         .contentType("application/problem+json").header("Retry-After", "1");
   }

@@ -1,0 +1,14 @@
+package org.lucerna.job;
+
+/** The names images are stored under: one per batch element, for the final image and each snapshot. */
+public final class ImageNames {
+  private ImageNames() {}
+
+  public static String finalImage(int batchElement) {
+    return "final-" + batchElement;
+  }
+
+  public static String of(int step, int batchElement) {
+    return "step-" + step + "-" + batchElement;
+  }
+}
