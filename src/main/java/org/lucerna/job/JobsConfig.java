@@ -28,6 +28,10 @@ public interface JobsConfig {
     /** Ops run side by side per session; 0 lets TensorFlow choose. */
     @WithDefault("0")
     int interOpThreads();
+
+    /** Compiled plans each worker keeps; a job whose structure matches one starts without building. */
+    @WithDefault("4")
+    int planCacheSize();
   }
 
   interface Queue {

@@ -17,6 +17,7 @@ import org.lucerna.optvis.Device;
 import org.lucerna.optvis.ExecutionOptions;
 import org.lucerna.optvis.Objective;
 import org.lucerna.optvis.Plan;
+import org.lucerna.optvis.PlanCache;
 import org.lucerna.optvis.PlanSpec;
 import org.lucerna.optvis.RenderCancelledException;
 import org.lucerna.optvis.RenderListener;
@@ -86,6 +87,12 @@ public class WorkerPool {
   }
 
   private void work(ExecutionOptions execution) {
+    try (PlanCache plans = new PlanCache(config.workers().planCacheSize(), execution)) {
+      work(plans);
+    }
+  }
+
+  private void work(PlanCache plans) {
     while (running) {
       String id;
       try {
@@ -96,7 +103,7 @@ public class WorkerPool {
       if (id != null) {
         MDC.put("job", id);
         try {
-          run(id, execution);
+          run(id, plans);
         } catch (Throwable t) { // the worker outlives anything a job does, out-of-memory included
           LOG.errorf(t, "job %s: unexpected failure", id);
           fail(id, t);
@@ -107,7 +114,7 @@ public class WorkerPool {
     }
   }
 
-  private void run(String id, ExecutionOptions execution) {
+  private void run(String id, PlanCache plans) {
     Job job;
     try {
       job = jobs.update(id, j -> j.moveTo(JobStatus.RUNNING, clock.instant(), null));
@@ -119,7 +126,8 @@ public class WorkerPool {
     Objective objective = spec.objective();
     PlanSpec planSpec = PlanSpec.of(spec.size(), spec.size(), spec.batch(), objective);
     RenderSettings settings = new RenderSettings(spec.steps(), spec.seed(), spec.learningRate(), spec.snapshots());
-    try (Plan plan = Plan.build(model, planSpec, execution)) {
+    Plan plan = plans.get(model, planSpec);
+    try {
       RenderResult result = plan.render(objective, settings, new ProgressWriter(id));
       for (var snapshot : result.snapshots().entrySet()) {
         for (int b = 0; b < spec.batch(); b++) {
@@ -135,6 +143,9 @@ public class WorkerPool {
       // Stopped by a shutdown, the job goes back to the queue; otherwise it was cancelled.
       JobStatus next = running ? JobStatus.CANCELLED : JobStatus.QUEUED;
       jobs.update(id, j -> j.moveTo(next, clock.instant(), null));
+    } catch (RuntimeException | Error e) {
+      plans.discard(model, planSpec); // a plan that failed mid-step may hold a broken session
+      throw e;
     }
   }
 

@@ -83,9 +83,14 @@ final class ObjectiveGraph {
         coef[b] = w.batch() == null || w.batch() == b ? (float) w.weight() : 0f;
       }
       CompiledTerm c = compiled.get(i);
-      runner.feed(c.coefficients(), keep(toClose, TFloat32.vectorOf(coef)));
+      runner.feed(name(c.coefficients()), keep(toClose, TFloat32.vectorOf(coef)));
       c.feed(w.term(), runner, toClose);
     }
+  }
+
+  /** Feeds go by name: the plan runs a placed copy of the graph these ops were built in. */
+  static String name(Operand<?> op) {
+    return op.op().name();
   }
 
   static <T extends Tensor> T keep(List<Tensor> toClose, T tensor) {
@@ -101,7 +106,7 @@ final class ObjectiveGraph {
         Operand<TFloat32> mean = t.math.mean(layer.activations(), t.constant(new int[] {1, 2}));
         Operand<TFloat32> values = t.reduceSum(t.math.mul(mean, w), t.constant(1));
         return new Compiled(values, fed(coef, (term, runner, close) ->
-            runner.feed(w, keep(close, TFloat32.tensorOf(Shape.of(batch, channels),
+            runner.feed(name(w), keep(close, TFloat32.tensorOf(Shape.of(batch, channels),
                 DataBuffers.of(linearWeights(term, layer.info()), true, false))))));
       }
       case NEURON: {
@@ -121,11 +126,11 @@ final class ObjectiveGraph {
         return new Compiled(values, fed(coef, (term, runner, close) -> {
           Term.Neuron n = (Term.Neuron) term;
           ObjectiveCheck.checkChannel(n.channel(), layer.info());
-          runner.feed(x, keep(close, TInt32.scalarOf(n.x() == null ? -1 : n.x())));
-          runner.feed(y, keep(close, TInt32.scalarOf(n.y() == null ? -1 : n.y())));
+          runner.feed(name(x), keep(close, TInt32.scalarOf(n.x() == null ? -1 : n.x())));
+          runner.feed(name(y), keep(close, TInt32.scalarOf(n.y() == null ? -1 : n.y())));
           float[] hot = new float[channels];
           hot[n.channel()] = 1f;
-          runner.feed(onehot, keep(close, TFloat32.vectorOf(hot)));
+          runner.feed(name(onehot), keep(close, TFloat32.vectorOf(hot)));
         }));
       }
       case DIRECTION: {
@@ -145,8 +150,8 @@ final class ObjectiveGraph {
             throw new IllegalArgumentException("layer " + layer.info().name() + " has " + channels
                 + " channels; the direction vector has " + d.vector().length + " values");
           }
-          runner.feed(v, keep(close, TFloat32.vectorOf(toFloats(d.vector()))));
-          runner.feed(power, keep(close, TFloat32.scalarOf((float) d.cossimPower())));
+          runner.feed(name(v), keep(close, TFloat32.vectorOf(toFloats(d.vector()))));
+          runner.feed(name(power), keep(close, TFloat32.scalarOf((float) d.cossimPower())));
         }));
       }
       case DEEP_DREAM:
@@ -157,7 +162,7 @@ final class ObjectiveGraph {
       case ALIGNMENT: {
         Placeholder<TFloat32> decay = t.withName("decay").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
         return new Compiled(alignment(t, layer.activations(), decay), fed(coef, (term, runner, close) ->
-            runner.feed(decay, keep(close, TFloat32.scalarOf((float) ((Term.Alignment) term).decay())))));
+            runner.feed(name(decay), keep(close, TFloat32.scalarOf((float) ((Term.Alignment) term).decay())))));
       }
       case L1:
       case L2: {
@@ -166,7 +171,7 @@ final class ObjectiveGraph {
         Operand<TFloat32> values = shape.kind() == TermShape.Kind.L1
             ? t.reduceSum(t.math.abs(diff), t.constant(new int[] {1, 2, 3}))
             : t.math.sqrt(t.math.add(t.reduceSum(t.math.square(diff), t.constant(new int[] {1, 2, 3})), t.constant(1e-6f)));
-        return new Compiled(values, fed(coef, (term, runner, close) -> runner.feed(constant, keep(close,
+        return new Compiled(values, fed(coef, (term, runner, close) -> runner.feed(name(constant), keep(close,
             TFloat32.scalarOf((float) (term instanceof Term.L1 l1 ? l1.constant() : ((Term.L2) term).constant()))))));
       }
       case TOTAL_VARIATION: {
@@ -189,7 +194,7 @@ final class ObjectiveGraph {
         Placeholder<TFloat32> value = t.withName("value").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
         Operand<TFloat32> values = t.fill(t.constant(new int[] {batch}), value);
         return new Compiled(values, fed(coef, (term, runner, close) ->
-            runner.feed(value, keep(close, TFloat32.scalarOf((float) ((Term.Constant) term).value())))));
+            runner.feed(name(value), keep(close, TFloat32.scalarOf((float) ((Term.Constant) term).value())))));
       }
       default:
         throw new IllegalStateException("unhandled term kind " + shape.kind());

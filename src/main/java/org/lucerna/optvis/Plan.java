@@ -9,27 +9,32 @@ import org.lucerna.model.InputSpec;
 import org.lucerna.model.LayerInfo;
 import org.lucerna.model.ModelMetadata;
 import org.lucerna.model.PreparedModel;
+import org.tensorflow.DeviceSpec;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
-import org.tensorflow.DeviceSpec;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
-import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
+import org.tensorflow.proto.GraphDef;
+import org.tensorflow.proto.NodeDef;
 import org.tensorflow.types.TFloat32;
 
 /**
  * One compiled render graph and its session: parameters → image → model → objective → gradient → Adam
- * update, run with one {@code Session.run} per step. Channel choice, seed, learning rate and Adam's bias
- * corrections are fed, so one plan serves every render of its {@link PlanSpec}.
+ * update, run with one {@code Session.run} per step. The objective's weights and arguments, the seed,
+ * the learning rate and Adam's bias corrections are fed, so one plan serves every render of its
+ * {@link PlanSpec}.
  *
- * <p>A plan is used by one thread at a time; {@link #close()} is safe to call twice.
+ * <p>The graph is built in fixed stages, then copied with every node placed on the plan's device (the
+ * gradient ops TensorFlow adds carry no device, and would otherwise land on the first GPU). Ops are
+ * therefore fed and fetched by name. A plan is used by one thread at a time; {@link #close()} is safe
+ * to call twice.
  */
 public final class Plan implements AutoCloseable {
   private static final String SCOPE = "lucerna";
@@ -42,14 +47,14 @@ public final class Plan implements AutoCloseable {
   private final ObjectiveGraph objectiveGraph;
   private final Graph graph;
   private final Session session;
-  private final Placeholder<TFloat32> initialParams;
-  private final Placeholder<TFloat32> learningRate;
-  private final Placeholder<TFloat32> beta1Power;
-  private final Placeholder<TFloat32> beta2Power;
-  private final Op init;
-  private final Op update;
-  private final Operand<TFloat32> image;
-  private final Operand<TFloat32> total;
+  private final String initialParams;
+  private final String learningRate;
+  private final String beta1Power;
+  private final String beta2Power;
+  private final String init;
+  private final String update;
+  private final String image;
+  private final String total;
   private boolean closed;
 
   private Plan(PreparedModel model, PlanSpec spec, ExecutionOptions execution) {
@@ -59,48 +64,67 @@ public final class Plan implements AutoCloseable {
       throw new IllegalArgumentException("model " + model.id() + " takes " + input
           + "; only NHWC RGB inputs are supported");
     }
-    this.graph = new Graph();
-    try {
-      Ops tf = Ops.create(graph).withDevice(deviceSpec(execution.device())).withSubScope(SCOPE);
+    GraphDef placed;
+    try (Graph building = new Graph()) {
+      Ops tf = Ops.create(building).withSubScope(SCOPE);
       Shape shape = Shape.of(spec.batch(), spec.height(), spec.width(), 3);
+
+      // Stage 1: the trainable parameters, Adam's slots, and the op that resets them for a render.
       Variable<TFloat32> params = tf.withName("params").variable(shape, TFloat32.class);
       Variable<TFloat32> m = tf.withName("adam_m").variable(shape, TFloat32.class);
       Variable<TFloat32> v = tf.withName("adam_v").variable(shape, TFloat32.class);
-      initialParams = tf.withName("initial_params").placeholder(TFloat32.class, Placeholder.shape(shape));
+      Placeholder<TFloat32> start = tf.withName("initial_params").placeholder(TFloat32.class, Placeholder.shape(shape));
       Operand<TFloat32> zeros = tf.fill(tf.constant(shape.asArray()), tf.constant(0f));
-      init = tf.withControlDependencies(List.of(
-              tf.assign(params, initialParams), tf.assign(m, zeros), tf.assign(v, zeros)))
+      Operand<?> reset = tf.withControlDependencies(List.of(
+              tf.assign(params, start), tf.assign(m, zeros), tf.assign(v, zeros)))
           .withName("init").noOp();
 
-      // Gradients are taken with respect to a read of the variable, not the variable's reference.
+      // Stage 2: parameters to image. Gradients are taken with respect to a read of the variable.
       Operand<TFloat32> paramsRead = tf.withName("params_read").identity(params);
-      image = tf.withName("image").math.sigmoid(paramsRead);
-      Operand<TFloat32> modelInput = toModelRange(tf, image, model.metadata());
+      Operand<TFloat32> img = tf.withName("image").math.sigmoid(paramsRead);
 
-      GraphImport.importMapped(graph, model.graph(), MODEL_PREFIX, input.node(),
-          modelInput.asOutput(), execution.device());
+      // Stage 3: the model, reading the image in its own value range and channel order.
+      Operand<TFloat32> modelInput = toModelRange(tf, img, model.metadata());
+      GraphImport.importMapped(building, model.graph(), MODEL_PREFIX, input.node(), modelInput.asOutput(),
+          execution.device());
+
+      // Stage 4: the objective, over the layers its terms read, each read once.
       Ops obj = tf.withSubScope("objective");
       Map<String, ObjectiveGraph.Layer> layers = new LinkedHashMap<>();
       for (TermShape term : spec.terms()) {
         if (term.layer() != null && !layers.containsKey(term.layer())) {
           LayerInfo info = model.layers().get(term.layer());
-          layers.put(term.layer(), new ObjectiveGraph.Layer(info, activations(obj, info)));
+          layers.put(term.layer(), new ObjectiveGraph.Layer(info, activations(building, obj, info, spec.batch())));
         }
       }
-      objectiveGraph = new ObjectiveGraph(obj, spec.terms(), spec.batch(), layers, image);
-      total = objectiveGraph.total();
-      Operand<TFloat32> loss = obj.withName("loss").math.neg(total);
+      objectiveGraph = new ObjectiveGraph(obj, spec.terms(), spec.batch(), layers, img);
+      Operand<TFloat32> objective = objectiveGraph.total();
 
-      Output<?>[] grads = graph.addGradients(loss.asOutput(), new Output<?>[] {paramsRead.asOutput()});
+      // Stage 5: the one place the objective becomes a loss, its gradient, and Adam's update.
+      Operand<TFloat32> loss = obj.withName("loss").math.neg(objective);
       @SuppressWarnings("unchecked")
-      Operand<TFloat32> grad = (Operand<TFloat32>) grads[0];
+      Operand<TFloat32> grad = (Operand<TFloat32>)
+          building.addGradients(loss.asOutput(), new Output<?>[] {paramsRead.asOutput()})[0];
       Ops adam = tf.withSubScope("adam");
-      learningRate = adam.withName("learning_rate").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
-      beta1Power = adam.withName("beta1_power").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
-      beta2Power = adam.withName("beta2_power").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
-      update = adam.train.applyAdam(params, m, v, beta1Power, beta2Power, learningRate,
+      Placeholder<TFloat32> lr = adam.withName("learning_rate").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+      Placeholder<TFloat32> b1 = adam.withName("beta1_power").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+      Placeholder<TFloat32> b2 = adam.withName("beta2_power").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+      Operand<?> step = adam.withName("update").train.applyAdam(params, m, v, b1, b2, lr,
           adam.constant((float) BETA1), adam.constant((float) BETA2), adam.constant(1e-8f), grad);
 
+      initialParams = ObjectiveGraph.name(start);
+      init = ObjectiveGraph.name(reset);
+      image = ObjectiveGraph.name(img);
+      total = ObjectiveGraph.name(objective);
+      learningRate = ObjectiveGraph.name(lr);
+      beta1Power = ObjectiveGraph.name(b1);
+      beta2Power = ObjectiveGraph.name(b2);
+      update = ObjectiveGraph.name(step);
+      placed = placeAll(building.toGraphDef(), execution.device());
+    }
+    graph = new Graph();
+    try {
+      graph.importGraphDef(placed);
       session = new Session(graph, false, execution.toConfigProto());
     } catch (RuntimeException e) {
       graph.close();
@@ -117,26 +141,34 @@ public final class Plan implements AutoCloseable {
     return spec;
   }
 
-  /** The activations of {@code layer} in the plan's graph, dense layers as {@code [B, 1, 1, C]}. */
-  private Operand<TFloat32> activations(Ops tf, LayerInfo layer) {
-    @SuppressWarnings("unchecked")
-    Output<TFloat32> out = (Output<TFloat32>) graph.outputOrThrow(MODEL_PREFIX + "/" + layer.output());
-    if (layer.spatial()) {
-      return out;
-    }
-    return tf.reshape(out, tf.constant(new int[] {spec.batch(), 1, 1, layer.channels()}));
-  }
-
   /** The graph, for inspection (tests check what it holds); do not add to it. */
   public Graph graph() {
     return graph;
   }
 
-  private static DeviceSpec deviceSpec(Device device) {
-    return DeviceSpec.newBuilder()
+  private static GraphDef placeAll(GraphDef def, Device device) {
+    String name = DeviceSpec.newBuilder()
         .deviceType(device.kind() == Device.Kind.GPU ? DeviceSpec.DeviceType.GPU : DeviceSpec.DeviceType.CPU)
         .deviceIndex(device.index())
-        .build();
+        .build()
+        .toString();
+    GraphDef.Builder b = def.toBuilder();
+    for (NodeDef.Builder n : b.getNodeBuilderList()) {
+      if (n.getDevice().isEmpty()) {
+        n.setDevice(name);
+      }
+    }
+    return b.build();
+  }
+
+  /** The activations of {@code layer}, dense layers as {@code [B, 1, 1, C]}. */
+  private static Operand<TFloat32> activations(Graph g, Ops tf, LayerInfo layer, int batch) {
+    @SuppressWarnings("unchecked")
+    Output<TFloat32> out = (Output<TFloat32>) g.outputOrThrow(MODEL_PREFIX + "/" + layer.output());
+    if (layer.spatial()) {
+      return out;
+    }
+    return tf.reshape(out, tf.constant(new int[] {batch, 1, 1, layer.channels()}));
   }
 
   private static Operand<TFloat32> toModelRange(Ops tf, Operand<TFloat32> image, ModelMetadata meta) {
@@ -170,19 +202,7 @@ public final class Plan implements AutoCloseable {
         if (listener.stopRequested()) {
           throw new RenderCancelledException(step - 1);
         }
-        List<Tensor> fed = new ArrayList<>();
-        try {
-          Session.Runner runner = session.runner()
-              .feed(learningRate, lr)
-              .feed(beta1Power, ObjectiveGraph.keep(fed, TFloat32.scalarOf((float) Math.pow(BETA1, step))))
-              .feed(beta2Power, ObjectiveGraph.keep(fed, TFloat32.scalarOf((float) Math.pow(BETA2, step))));
-          objectiveGraph.feed(objective, runner, fed);
-          try (Result r = runner.fetch(total).addTarget(update).run()) {
-            values[step - 1] = ((TFloat32) r.get(0)).getFloat();
-          }
-        } finally {
-          fed.forEach(Tensor::close);
-        }
+        values[step - 1] = step(objective, lr, step);
         if (!Double.isFinite(values[step - 1])) {
           throw new IllegalStateException("objective became " + values[step - 1] + " at step " + step
               + "; try a lower learning rate");
@@ -195,6 +215,23 @@ public final class Plan implements AutoCloseable {
         }
       }
       return new RenderResult(currentImage(), snapshots, values);
+    }
+  }
+
+  /** One optimization step; returns the objective before its update. */
+  private double step(Objective objective, TFloat32 lr, int step) {
+    List<Tensor> fed = new ArrayList<>();
+    try {
+      Session.Runner runner = session.runner()
+          .feed(learningRate, lr)
+          .feed(beta1Power, ObjectiveGraph.keep(fed, TFloat32.scalarOf((float) Math.pow(BETA1, step))))
+          .feed(beta2Power, ObjectiveGraph.keep(fed, TFloat32.scalarOf((float) Math.pow(BETA2, step))));
+      objectiveGraph.feed(objective, runner, fed);
+      try (Result r = runner.fetch(total).addTarget(update).run()) {
+        return ((TFloat32) r.get(0)).getFloat();
+      }
+    } finally {
+      fed.forEach(Tensor::close);
     }
   }
 

@@ -38,6 +38,29 @@ class PlanTest {
   }
 
   @Test
+  void thePlansOnlyVariablesAreTheImageParametersAndAdamsSlots() {
+    try (Plan plan = Plan.build(model, PlanSpec.of(16, 16, 1, Objectives.channel("conv2", 0)), ExecutionOptions.CPU_DEFAULT)) {
+      java.util.List<String> variables = new java.util.ArrayList<>();
+      plan.graph().operations().forEachRemaining(op -> {
+        if (op.type().startsWith("Variable") || op.type().equals("VarHandleOp")) {
+          variables.add(op.name());
+        }
+      });
+      java.util.Collections.sort(variables);
+      assertEquals(List.of("lucerna/adam_m", "lucerna/adam_v", "lucerna/params"), variables);
+    }
+  }
+
+  @Test
+  void opsArePlacedOnTheConfiguredDevice() {
+    try (Plan plan = Plan.build(model, PlanSpec.of(16, 16, 1, Objectives.channel("conv2", 0)), ExecutionOptions.CPU_DEFAULT)) {
+      java.util.Set<String> devices = new java.util.TreeSet<>();
+      plan.graph().operations().forEachRemaining(op -> devices.add(op.device()));
+      assertEquals(java.util.Set.of("/device:CPU:0"), devices);
+    }
+  }
+
+  @Test
   void snapshotsAreTakenAtTheStepsAskedFor() {
     try (Plan plan = Plan.build(model, PlanSpec.of(24, 24, 1, Objectives.channel("conv1", 0)), ExecutionOptions.CPU_DEFAULT)) {
       RenderResult r = plan.render(Objectives.channel("conv1", 0),

@@ -1,0 +1,73 @@
+package org.lucerna.optvis;
+
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.lucerna.model.ModelId;
+import org.lucerna.model.PreparedModel;
+
+/**
+ * The plans of one worker, least recently used evicted first and closed at once. A second render with
+ * the same model and spec reuses its plan and builds nothing.
+ *
+ * <p>Not thread-safe: a worker owns its cache, as it owns its sessions. Hand-written rather than
+ * Caffeine because an evicted plan must be closed synchronously on the owning thread (its session may
+ * be in use by that thread right up to the eviction), and Caffeine runs removal listeners on an executor.
+ */
+public final class PlanCache implements AutoCloseable {
+  private record Key(ModelId model, PlanSpec spec) {}
+
+  private final int capacity;
+  private final ExecutionOptions execution;
+  private final LinkedHashMap<Key, Plan> plans = new LinkedHashMap<>(16, 0.75f, true);
+  private long builds;
+
+  public PlanCache(int capacity, ExecutionOptions execution) {
+    if (capacity < 1) {
+      throw new IllegalArgumentException("plan cache capacity must be at least 1, got " + capacity);
+    }
+    this.capacity = capacity;
+    this.execution = execution;
+  }
+
+  /** The plan for {@code spec} on {@code model}, built if this cache does not hold it. */
+  public Plan get(PreparedModel model, PlanSpec spec) {
+    Key key = new Key(model.id(), spec);
+    Plan plan = plans.get(key);
+    if (plan != null) {
+      return plan;
+    }
+    plan = Plan.build(model, spec, execution);
+    builds++;
+    plans.put(key, plan);
+    Iterator<Map.Entry<Key, Plan>> eldest = plans.entrySet().iterator();
+    while (plans.size() > capacity) {
+      eldest.next().getValue().close();
+      eldest.remove();
+    }
+    return plan;
+  }
+
+  /** Closes and forgets a plan that failed mid-render, whose state is no longer trusted. */
+  public void discard(PreparedModel model, PlanSpec spec) {
+    Plan plan = plans.remove(new Key(model.id(), spec));
+    if (plan != null) {
+      plan.close();
+    }
+  }
+
+  public int size() {
+    return plans.size();
+  }
+
+  /** How many plans this cache has built: a render that reused one built none. */
+  public long builds() {
+    return builds;
+  }
+
+  @Override
+  public void close() {
+    plans.values().forEach(Plan::close);
+    plans.clear();
+  }
+}
