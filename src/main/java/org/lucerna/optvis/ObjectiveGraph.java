@@ -33,7 +33,7 @@ final class ObjectiveGraph {
 
   /** One compiled term: its placeholders, filled from a concrete term at each render. */
   private interface CompiledTerm {
-    Placeholder<TFloat32> coefficients();
+    String coefficients();
 
     void feed(Term term, Session.Runner runner, List<Tensor> toClose);
   }
@@ -83,13 +83,13 @@ final class ObjectiveGraph {
         coef[b] = w.batch() == null || w.batch() == b ? (float) w.weight() : 0f;
       }
       CompiledTerm c = compiled.get(i);
-      runner.feed(name(c.coefficients()), keep(toClose, TFloat32.vectorOf(coef)));
+      runner.feed(c.coefficients(), keep(toClose, TFloat32.vectorOf(coef)));
       c.feed(w.term(), runner, toClose);
     }
   }
 
   /** Feeds go by name: the plan runs a placed copy of the graph these ops were built in. */
-  static String name(Operand<?> op) {
+  static String name(org.tensorflow.op.Op op) {
     return op.op().name();
   }
 
@@ -103,17 +103,21 @@ final class ObjectiveGraph {
       case LINEAR: {
         int channels = layer.info().channels();
         Placeholder<TFloat32> w = t.withName("weights").placeholder(TFloat32.class, Placeholder.shape(Shape.of(batch, channels)));
+        String wName = name(w);
         Operand<TFloat32> mean = t.math.mean(layer.activations(), t.constant(new int[] {1, 2}));
         Operand<TFloat32> values = t.reduceSum(t.math.mul(mean, w), t.constant(1));
         return new Compiled(values, fed(coef, (term, runner, close) ->
-            runner.feed(name(w), keep(close, TFloat32.tensorOf(Shape.of(batch, channels),
+            runner.feed(wName, keep(close, TFloat32.tensorOf(Shape.of(batch, channels),
                 DataBuffers.of(linearWeights(term, layer.info()), true, false))))));
       }
       case NEURON: {
         int channels = layer.info().channels();
         Placeholder<TInt32> x = t.withName("x").placeholder(TInt32.class, Placeholder.shape(Shape.scalar()));
+        String xName = name(x);
         Placeholder<TInt32> y = t.withName("y").placeholder(TInt32.class, Placeholder.shape(Shape.scalar()));
+        String yName = name(y);
         Placeholder<TFloat32> onehot = t.withName("channel").placeholder(TFloat32.class, Placeholder.shape(Shape.of(channels)));
+        String onehotName = name(onehot);
         Operand<TInt32> dims = t.shape(layer.activations());
         // A negative position means the centre, which depends on the layer's size at run time.
         Operand<TInt32> cx = t.select(t.math.less(x, t.constant(0)),
@@ -126,17 +130,19 @@ final class ObjectiveGraph {
         return new Compiled(values, fed(coef, (term, runner, close) -> {
           Term.Neuron n = (Term.Neuron) term;
           ObjectiveCheck.checkChannel(n.channel(), layer.info());
-          runner.feed(name(x), keep(close, TInt32.scalarOf(n.x() == null ? -1 : n.x())));
-          runner.feed(name(y), keep(close, TInt32.scalarOf(n.y() == null ? -1 : n.y())));
+          runner.feed(xName, keep(close, TInt32.scalarOf(n.x() == null ? -1 : n.x())));
+          runner.feed(yName, keep(close, TInt32.scalarOf(n.y() == null ? -1 : n.y())));
           float[] hot = new float[channels];
           hot[n.channel()] = 1f;
-          runner.feed(name(onehot), keep(close, TFloat32.vectorOf(hot)));
+          runner.feed(onehotName, keep(close, TFloat32.vectorOf(hot)));
         }));
       }
       case DIRECTION: {
         int channels = layer.info().channels();
         Placeholder<TFloat32> v = t.withName("vector").placeholder(TFloat32.class, Placeholder.shape(Shape.of(channels)));
+        String vName = name(v);
         Placeholder<TFloat32> power = t.withName("cossim_power").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+        String powerName = name(power);
         Operand<TFloat32> a = layer.activations();
         Operand<TFloat32> dot = t.reduceSum(t.math.mul(a, v), t.constant(-1));
         Operand<TFloat32> aNorm = t.math.sqrt(t.reduceSum(t.math.square(a), t.constant(-1)));
@@ -150,8 +156,8 @@ final class ObjectiveGraph {
             throw new IllegalArgumentException("layer " + layer.info().name() + " has " + channels
                 + " channels; the direction vector has " + d.vector().length + " values");
           }
-          runner.feed(name(v), keep(close, TFloat32.vectorOf(toFloats(d.vector()))));
-          runner.feed(name(power), keep(close, TFloat32.scalarOf((float) d.cossimPower())));
+          runner.feed(vName, keep(close, TFloat32.vectorOf(toFloats(d.vector()))));
+          runner.feed(powerName, keep(close, TFloat32.scalarOf((float) d.cossimPower())));
         }));
       }
       case DEEP_DREAM:
@@ -161,17 +167,19 @@ final class ObjectiveGraph {
         return new Compiled(diversity(t, layer.activations()), fed(coef, (term, runner, close) -> {}));
       case ALIGNMENT: {
         Placeholder<TFloat32> decay = t.withName("decay").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+        String decayName = name(decay);
         return new Compiled(alignment(t, layer.activations(), decay), fed(coef, (term, runner, close) ->
-            runner.feed(name(decay), keep(close, TFloat32.scalarOf((float) ((Term.Alignment) term).decay())))));
+            runner.feed(decayName, keep(close, TFloat32.scalarOf((float) ((Term.Alignment) term).decay())))));
       }
       case L1:
       case L2: {
         Placeholder<TFloat32> constant = t.withName("constant").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+        String constantName = name(constant);
         Operand<TFloat32> diff = t.math.sub(image, constant);
         Operand<TFloat32> values = shape.kind() == TermShape.Kind.L1
             ? t.reduceSum(t.math.abs(diff), t.constant(new int[] {1, 2, 3}))
             : t.math.sqrt(t.math.add(t.reduceSum(t.math.square(diff), t.constant(new int[] {1, 2, 3})), t.constant(1e-6f)));
-        return new Compiled(values, fed(coef, (term, runner, close) -> runner.feed(name(constant), keep(close,
+        return new Compiled(values, fed(coef, (term, runner, close) -> runner.feed(constantName, keep(close,
             TFloat32.scalarOf((float) (term instanceof Term.L1 l1 ? l1.constant() : ((Term.L2) term).constant()))))));
       }
       case TOTAL_VARIATION: {
@@ -192,9 +200,10 @@ final class ObjectiveGraph {
         return new Compiled(blur(t, image), fed(coef, (term, runner, close) -> {}));
       case CONSTANT: {
         Placeholder<TFloat32> value = t.withName("value").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+        String valueName = name(value);
         Operand<TFloat32> values = t.fill(t.constant(new int[] {batch}), value);
         return new Compiled(values, fed(coef, (term, runner, close) ->
-            runner.feed(name(value), keep(close, TFloat32.scalarOf((float) ((Term.Constant) term).value())))));
+            runner.feed(valueName, keep(close, TFloat32.scalarOf((float) ((Term.Constant) term).value())))));
       }
       default:
         throw new IllegalStateException("unhandled term kind " + shape.kind());
@@ -206,10 +215,11 @@ final class ObjectiveGraph {
   }
 
   private static CompiledTerm fed(Placeholder<TFloat32> coef, Feeder feeder) {
+    String coefName = name(coef);
     return new CompiledTerm() {
       @Override
-      public Placeholder<TFloat32> coefficients() {
-        return coef;
+      public String coefficients() {
+        return coefName;
       }
 
       @Override

@@ -75,7 +75,7 @@ public final class Plan implements AutoCloseable {
       Variable<TFloat32> v = tf.withName("adam_v").variable(shape, TFloat32.class);
       Placeholder<TFloat32> start = tf.withName("initial_params").placeholder(TFloat32.class, Placeholder.shape(shape));
       Operand<TFloat32> zeros = tf.fill(tf.constant(shape.asArray()), tf.constant(0f));
-      Operand<?> reset = tf.withControlDependencies(List.of(
+      org.tensorflow.op.Op reset = tf.withControlDependencies(List.of(
               tf.assign(params, start), tf.assign(m, zeros), tf.assign(v, zeros)))
           .withName("init").noOp();
 
@@ -109,7 +109,7 @@ public final class Plan implements AutoCloseable {
       Placeholder<TFloat32> lr = adam.withName("learning_rate").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
       Placeholder<TFloat32> b1 = adam.withName("beta1_power").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
       Placeholder<TFloat32> b2 = adam.withName("beta2_power").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
-      Operand<?> step = adam.withName("update").train.applyAdam(params, m, v, b1, b2, lr,
+      org.tensorflow.op.Op step = adam.withName("update").train.applyAdam(params, m, v, b1, b2, lr,
           adam.constant((float) BETA1), adam.constant((float) BETA2), adam.constant(1e-8f), grad);
 
       initialParams = ObjectiveGraph.name(start);
