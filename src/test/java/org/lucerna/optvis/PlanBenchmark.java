@@ -1,0 +1,137 @@
+package org.lucerna.optvis;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.SplittableRandom;
+import org.lucerna.model.LayerInfo;
+import org.lucerna.model.ModelRegistry;
+import org.lucerna.model.ModelRepository;
+import org.lucerna.model.PreparedModel;
+import org.lucerna.testing.TestModels;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Measures what a plan costs on top of the model: seconds per step of the full plan (parametrization,
+ * transforms, model, objective, gradient, Adam) against the bare model's forward and backward pass to
+ * the same layer at the same size, and the time to the first step of a new and of a reused plan. Not a
+ * test: run it as the README says. Its last line is {@code key=value} pairs.
+ *
+ * <p>Arguments: {@code --root models --model inception_v3 --layer mixed4 --size 224 --steps 20}; without
+ * {@code --model}, the built-in tiny CNN.
+ */
+public final class PlanBenchmark {
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> a = new HashMap<>();
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+    }
+    int size = Integer.parseInt(a.getOrDefault("size", "224"));
+    int steps = Integer.parseInt(a.getOrDefault("steps", "20"));
+    PreparedModel model;
+    if (a.containsKey("model")) {
+      ModelRegistry registry = new ModelRegistry(new ModelRepository(Path.of(a.getOrDefault("root", "models"))));
+      model = registry.get(a.get("model"), OptionalLong.empty());
+    } else {
+      model = TestModels.tinyCnn();
+    }
+    String layer = a.getOrDefault("layer", a.containsKey("model") ? "mixed4" : "conv3");
+    Objective objective = Objectives.channel(layer, 0);
+    System.out.printf(Locale.ROOT, "model %s, layer %s, %d px, %d steps, TF_ENABLE_ONEDNN_OPTS=%s%n",
+        model.id(), layer, size, steps, System.getenv("TF_ENABLE_ONEDNN_OPTS"));
+
+    double bare = bareSecondsPerStep(model, model.layers().get(layer), size, steps);
+
+    long t0 = System.nanoTime();
+    try (PlanCache cache = new PlanCache(1, ExecutionOptions.CPU_DEFAULT)) {
+      Plan plan = cache.get(model, PlanSpec.of(size, size, 1, objective));
+      plan.render(objective, new RenderSettings(1, 1), RenderListener.NONE);
+      double firstNewMs = (System.nanoTime() - t0) / 1e6;
+
+      long t1 = System.nanoTime();
+      Plan again = cache.get(model, PlanSpec.of(size, size, 1, Objectives.channel(layer, 1)));
+      again.render(Objectives.channel(layer, 1), new RenderSettings(1, 2), RenderListener.NONE);
+      double firstReusedMs = (System.nanoTime() - t1) / 1e6;
+
+      StepTimer timer = new StepTimer();
+      again.render(objective, new RenderSettings(steps + 3, 3), timer);
+      double planPerStep = timer.medianSeconds(3);
+
+      System.out.printf(Locale.ROOT, "plan %.4f s/step, bare %.4f s/step, first step of a new plan %.0f ms,"
+          + " of a reused plan %.1f ms (plans built: %d)%n", planPerStep, bare, firstNewMs, firstReusedMs, cache.builds());
+      System.out.printf(Locale.ROOT, "plan_s_per_step=%.4f bare_s_per_step=%.4f overhead_ratio=%.3f"
+          + " first_step_new_ms=%.0f first_step_reused_ms=%.1f%n",
+          planPerStep, bare, planPerStep / bare, firstNewMs, firstReusedMs);
+    }
+  }
+
+  /** Times between step callbacks. */
+  private static final class StepTimer implements RenderListener {
+    private final List<Long> times = new ArrayList<>();
+
+    StepTimer() {
+      times.add(System.nanoTime());
+    }
+
+    @Override
+    public void onStep(int step, int totalSteps, double objective) {
+      times.add(System.nanoTime());
+    }
+
+    double medianSeconds(int skip) {
+      double[] d = new double[times.size() - 1 - skip];
+      for (int i = skip; i < times.size() - 1; i++) {
+        d[i - skip] = (times.get(i + 1) - times.get(i)) / 1e9;
+      }
+      Arrays.sort(d);
+      return d[d.length / 2];
+    }
+  }
+
+  /** The model alone: forward to the layer and the gradient of its mean with respect to the input. */
+  static double bareSecondsPerStep(PreparedModel model, LayerInfo layer, int size, int steps) {
+    try (Graph g = new Graph()) {
+      g.importGraphDef(model.graph(), "model");
+      Ops tf = Ops.create(g);
+      @SuppressWarnings("unchecked")
+      Output<TFloat32> input = (Output<TFloat32>) g.outputOrThrow("model/" + model.input().node());
+      @SuppressWarnings("unchecked")
+      Output<TFloat32> act = (Output<TFloat32>) g.outputOrThrow("model/" + layer.output());
+      Operand<TFloat32> loss = tf.math.mean(tf.reshape(act, tf.constant(new int[] {-1})), tf.constant(0));
+      Output<?> grad = g.addGradients(loss.asOutput(), new Output<?>[] {input})[0];
+      float[] pixels = new float[size * size * 3];
+      SplittableRandom random = new SplittableRandom(1);
+      for (int i = 0; i < pixels.length; i++) {
+        pixels[i] = (float) random.nextDouble();
+      }
+      double[] d = new double[steps];
+      try (Session s = new Session(g);
+          TFloat32 x = TFloat32.tensorOf(Shape.of(1, size, size, 3), DataBuffers.of(pixels, true, false))) {
+        for (int i = -3; i < steps; i++) {
+          long t = System.nanoTime();
+          try (Result r = s.runner().feed(input, x).fetch(grad).run()) {
+            if (i >= 0) {
+              d[i] = (System.nanoTime() - t) / 1e9;
+            }
+          }
+        }
+      }
+      Arrays.sort(d);
+      return d[d.length / 2];
+    }
+  }
+}
