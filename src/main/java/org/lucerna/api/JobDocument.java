@@ -6,10 +6,12 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import org.lucerna.job.Job;
 import org.lucerna.job.JobSpec;
 import org.lucerna.job.JobStatus;
 import org.lucerna.job.Progress;
+import org.lucerna.optvis.ObjectiveJson;
 
 /** A job as clients see it: the normalized request, where it stands, and links to what it offers. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -18,32 +20,41 @@ public record JobDocument(
     JobStatus status,
     RequestView request,
     Progress progress,
+    Long queuePosition,
+    Boolean cancelRequested,
+    String reusedFrom,
     Instant createdAt,
     Instant startedAt,
     Instant finishedAt,
     Problem error,
     Map<String, String> links) {
 
-  /** The request with every default filled in. */
+  /** The request with every default filled in; it can be submitted again as it is. */
   public record RequestView(
       String model, long version, ObjectNode objective, String objectiveDescription, int size, int batch,
-      int steps, long seed,
-      List<Integer> snapshots, Optimizer optimizer) {}
+      int steps, long seed, List<Integer> snapshots, Optimizer optimizer) {}
 
   public record Optimizer(String type, double learningRate) {}
 
-  static JobDocument of(Job job) {
+  static JobDocument of(Job job, OptionalLong queuePosition) {
     JobSpec s = job.spec();
     String self = "/jobs/" + job.id();
     Map<String, String> links = new LinkedHashMap<>();
     links.put("self", self);
+    links.put("events", self + "/events");
     links.put("image", self + "/image");
-    Problem error = job.error() == null ? null
-        : Problem.of(500, "job-failed", "The job failed", job.error());
+    links.put("grid", self + "/grid");
+    if (!job.status().isFinal()) {
+      links.put("cancel", self + "/cancel");
+    }
+    Problem error = job.error() == null ? null : Problem.of(500, "job-failed", "The job failed", job.error());
     return new JobDocument(job.id(), job.status(),
         new RequestView(s.model(), s.version(), ObjectiveJson.write(s.objective()), s.objective().describe(),
-            s.size(), s.batch(), s.steps(), s.seed(), s.snapshots(),
-            new Optimizer("adam", s.learningRate())),
-        job.progress(), job.createdAt(), job.startedAt(), job.finishedAt(), error, links);
+            s.size(), s.batch(), s.steps(), s.seed(), s.snapshots(), new Optimizer("adam", s.learningRate())),
+        job.progress(),
+        queuePosition.isPresent() ? queuePosition.getAsLong() : null,
+        job.cancelRequested() ? Boolean.TRUE : null,
+        job.submission().reusedFrom(),
+        job.times().created(), job.times().started(), job.times().finished(), error, links);
   }
 }

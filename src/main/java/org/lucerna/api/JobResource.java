@@ -1,64 +1,217 @@
 package org.lucerna.api;
 
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.CacheControl;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.lucerna.job.ImageNames;
 import org.lucerna.job.Job;
+import org.lucerna.job.JobIds;
 import org.lucerna.job.JobNotFoundException;
+import org.lucerna.job.JobQuery;
 import org.lucerna.job.JobService;
+import org.lucerna.job.JobStatus;
 
-/** A job's document and its images. */
-@Path("/jobs/{id}")
+/** Jobs: their documents, listing, cancel, delete, and images. */
+@Path("/jobs")
 public class JobResource {
   /** Seconds a client is asked to wait before polling an unfinished job again. */
   static final String RETRY_AFTER_SECONDS = "1";
+  static final int MAX_PAGE = 500;
 
   private final JobService jobs;
+  private final JobEvents events;
 
-  public JobResource(JobService jobs) {
+  public JobResource(JobService jobs, JobEvents events) {
     this.jobs = jobs;
+    this.events = events;
   }
+
+  /** A page of jobs, oldest first; {@code next} continues after the last one when there are more. */
+  public record JobPage(List<JobDocument> jobs, String next) {}
 
   @GET
   @Produces(MediaType.APPLICATION_JSON)
+  public JobPage list(@QueryParam("status") List<String> status, @QueryParam("model") String model,
+      @QueryParam("after") String after, @QueryParam("limit") @DefaultValue("50") int limit) {
+    if (limit < 1 || limit > MAX_PAGE) {
+      throw invalid("limit", "must be 1 to " + MAX_PAGE + "; got " + limit);
+    }
+    if (after != null && !JobIds.isWellFormed(after)) {
+      throw invalid("after", "must be a job id");
+    }
+    Set<JobStatus> statuses = status.stream().flatMap(s -> List.of(s.split(",")).stream())
+        .filter(s -> !s.isBlank()).map(JobResource::status).collect(Collectors.toSet());
+    List<Job> page = jobs.list(new JobQuery(statuses, model, null, null, after, limit + 1));
+    boolean more = page.size() > limit;
+    List<Job> shown = more ? page.subList(0, limit) : page;
+    return new JobPage(shown.stream().map(j -> JobDocument.of(j, jobs.queuePosition(j))).toList(),
+        more ? shown.get(shown.size() - 1).id() : null);
+  }
+
+  private static JobStatus status(String s) {
+    try {
+      return JobStatus.valueOf(s.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw invalid("status", "must be one of " + List.of(JobStatus.values()) + "; got '" + s + "'");
+    }
+  }
+
+  @GET
+  @Path("/{id}")
+  @Produces(MediaType.APPLICATION_JSON)
   public Response get(@PathParam("id") String id) {
     Job job = find(id);
-    Response.ResponseBuilder r = Response.ok(JobDocument.of(job));
+    Response.ResponseBuilder r = Response.ok(JobDocument.of(job, jobs.queuePosition(job)));
     if (!job.status().isFinal()) {
       r.header("Retry-After", RETRY_AFTER_SECONDS);
     }
     return r.build();
   }
 
+  /** The job's events as Server-Sent Events, until it is done; resumable with Last-Event-ID. */
   @GET
-  @Path("/image")
-  @Produces("image/png")
-  public Response image(@PathParam("id") String id, @QueryParam("batch") @DefaultValue("0") int batch) {
-    Job job = find(id);
-    if (!job.status().isFinal()) {
-      throw new ProblemException(Problem.of(409, "not-finished", "The job has not finished",
-          "job " + id + " is " + job.status() + "; its image is ready when it is SUCCEEDED"),
-          RETRY_AFTER_SECONDS);
+  @Path("/{id}/events")
+  @Produces(MediaType.SERVER_SENT_EVENTS)
+  public void events(@PathParam("id") String id, @HeaderParam("Last-Event-ID") String lastEventId,
+      @Context SseEventSink sink, @Context Sse sse) {
+    long after = 0;
+    if (lastEventId != null) {
+      try {
+        after = Long.parseLong(lastEventId.trim());
+      } catch (NumberFormatException e) {
+        throw invalid("Last-Event-ID", "must be an event id this stream sent (a whole number)");
+      }
     }
+    events.stream(find(id), after, sink, sse);
+  }
+
+  /** Stops a queued job at once and a running one at its next step; a finished job is unchanged. */
+  @POST
+  @Path("/{id}/cancel")
+  @Produces(MediaType.APPLICATION_JSON)
+  public Response cancel(@PathParam("id") String id) {
+    find(id);
+    Job job = jobs.cancel(id);
+    return Response.ok(JobDocument.of(job, jobs.queuePosition(job))).build();
+  }
+
+  /** Removes a finished job and its images (409 while it is queued or running: cancel it first). */
+  @DELETE
+  @Path("/{id}")
+  public Response delete(@PathParam("id") String id) {
+    find(id);
+    jobs.delete(id);
+    return Response.noContent().build();
+  }
+
+  /** The final image of one batch element. */
+  @GET
+  @Path("/{id}/image")
+  @Produces("image/png")
+  public Response image(@PathParam("id") String id, @QueryParam("batch") @DefaultValue("0") int batch,
+      @HeaderParam("If-None-Match") String ifNoneMatch) {
+    Job job = finished(find(id));
+    return png(job, ImageNames.finalImage(element(job, batch)), ifNoneMatch);
+  }
+
+  /** The final images of the whole batch in one grid. */
+  @GET
+  @Path("/{id}/grid")
+  @Produces("image/png")
+  public Response grid(@PathParam("id") String id, @HeaderParam("If-None-Match") String ifNoneMatch) {
+    return png(finished(find(id)), ImageNames.GRID, ifNoneMatch);
+  }
+
+  /** The image after {@code step}, one of the request's snapshots, as soon as it is ready. */
+  @GET
+  @Path("/{id}/snapshots/{step}")
+  @Produces("image/png")
+  public Response snapshot(@PathParam("id") String id, @PathParam("step") int step,
+      @QueryParam("batch") @DefaultValue("0") int batch, @HeaderParam("If-None-Match") String ifNoneMatch) {
+    Job job = find(id);
+    if (!job.spec().snapshots().contains(step)) {
+      throw new ProblemException(Problem.invalid(404, "job " + id + " takes snapshots at " + job.spec().snapshots()
+          + "; not at step " + step, List.of(new Problem.FieldError("step", "must be one of " + job.spec().snapshots()))), null);
+    }
+    if (!job.progress().snapshots().contains(step)) {
+      if (job.status().isFinal()) {
+        throw new ProblemException(Problem.of(404, "no-image", "No such image",
+            "job " + id + " ended " + job.status() + " before step " + step), null);
+      }
+      throw notYet(job, "its snapshot at step " + step + " is ready when the render passes that step");
+    }
+    return png(job, ImageNames.of(step, element(job, batch)), ifNoneMatch);
+  }
+
+  private Response png(Job job, String name, String ifNoneMatch) {
+    byte[] png = jobs.image(job.id(), name).orElseThrow(() -> new ProblemException(
+        Problem.of(404, "no-image", "No such image", "job " + job.id() + " ended " + job.status()
+            + " without this image"), null));
+    EntityTag tag = new EntityTag(sha256(png));
+    CacheControl cache = new CacheControl();
+    cache.setMaxAge(31_536_000); // a stored image never changes
+    cache.getCacheExtension().put("immutable", null);
+    if (ifNoneMatch != null && (ifNoneMatch.equals("*") || ifNoneMatch.contains("\"" + tag.getValue() + "\""))) {
+      return Response.notModified(tag).cacheControl(cache).build();
+    }
+    return Response.ok(png, "image/png").tag(tag).cacheControl(cache).build();
+  }
+
+  private static int element(Job job, int batch) {
     if (batch < 0 || batch >= job.spec().batch()) {
-      throw new ProblemException(Problem.invalid(404, "job " + id + " has batch elements 0 to "
+      throw new ProblemException(Problem.invalid(404, "job " + job.id() + " has batch elements 0 to "
           + (job.spec().batch() - 1) + "; got " + batch,
           List.of(new Problem.FieldError("batch", "must be 0 to " + (job.spec().batch() - 1)))), null);
     }
-    byte[] png = jobs.image(id, ImageNames.finalImage(batch)).orElseThrow(() -> new ProblemException(
-        Problem.of(404, "no-image", "The job has no image", "job " + id + " ended " + job.status()
-            + " without an image"), null));
-    return Response.ok(png, "image/png").build();
+    return batch;
+  }
+
+  private static Job finished(Job job) {
+    if (!job.status().isFinal()) {
+      throw notYet(job, "its image is ready when it is SUCCEEDED");
+    }
+    return job;
+  }
+
+  private static ProblemException notYet(Job job, String what) {
+    return new ProblemException(Problem.of(409, "not-finished", "The job has not finished",
+        "job " + job.id() + " is " + job.status() + "; " + what), RETRY_AFTER_SECONDS);
   }
 
   private Job find(String id) {
     return jobs.find(id).orElseThrow(() -> new JobNotFoundException(id));
+  }
+
+  private static ProblemException invalid(String field, String message) {
+    return new ProblemException(Problem.invalid(400, field + " " + message,
+        List.of(new Problem.FieldError(field, message))), null);
+  }
+
+  private static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes), 0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

@@ -17,7 +17,9 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+import org.lucerna.job.IdempotencyConflictException;
 import org.lucerna.job.InvalidJobException;
+import org.lucerna.job.JobNotFinishedException;
 import org.lucerna.job.JobNotFoundException;
 import org.lucerna.job.QueueFullException;
 
@@ -40,6 +42,18 @@ public class ProblemMappers {
   @ServerExceptionMapper
   public Response invalidJob(InvalidJobException e) {
     return respond(Problem.invalid(422, e.getMessage(), List.of(new Problem.FieldError(e.field(), e.getMessage()))), null);
+  }
+
+  @ServerExceptionMapper
+  public Response notFinished(JobNotFinishedException e) {
+    return respond(Problem.of(409, "not-finished", "The job has not finished",
+        e.getMessage() + "; cancel it first, or wait"), JobResource.RETRY_AFTER_SECONDS);
+  }
+
+  @ServerExceptionMapper
+  public Response idempotency(IdempotencyConflictException e) {
+    return respond(Problem.invalid(422, e.getMessage(),
+        List.of(new Problem.FieldError("Idempotency-Key", "was used for another request"))), null);
   }
 
   @ServerExceptionMapper

@@ -2,7 +2,9 @@ package org.lucerna.api;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -10,13 +12,20 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
-import org.lucerna.job.Job;
+import org.lucerna.job.InvalidJobException;
 import org.lucerna.job.JobService;
 import org.lucerna.job.JobSpec;
 import org.lucerna.model.ModelsConfig;
+import org.lucerna.optvis.Objective;
+import org.lucerna.optvis.ObjectiveFormatException;
+import org.lucerna.optvis.ObjectiveJson;
 
-/** Takes render jobs: answers at once with the queued job, never waits for the render. */
+/**
+ * Takes render jobs: answers at once with the queued job (202), never waits for the render. A retry
+ * with the same {@code Idempotency-Key} gets the same job back (200).
+ */
 @Path("/visualize")
 public class VisualizeResource {
   private final JobService jobs;
@@ -30,9 +39,22 @@ public class VisualizeResource {
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
   @Produces(MediaType.APPLICATION_JSON)
-  public Response submit(@NotNull(message = "a JSON object is required") @Valid VisualizeRequest request) {
-    Job job = jobs.submit(normalize(request));
-    return Response.accepted(JobDocument.of(job)).location(URI.create("/jobs/" + job.id())).build();
+  public Response submit(
+      @NotNull(message = "a JSON object is required") @Valid VisualizeRequest request,
+      @HeaderParam("Idempotency-Key") @Size(max = 200, message = "must be at most {max} characters") String key) {
+    JobService.Submitted s = jobs.submit(normalize(request), key);
+    return Response.status(s.created() ? Response.Status.ACCEPTED : Response.Status.OK)
+        .entity(JobDocument.of(s.job(), jobs.queuePosition(s.job())))
+        .location(URI.create("/jobs/" + s.job().id()))
+        .build();
+  }
+
+  private static Objective objective(VisualizeRequest r) {
+    try {
+      return ObjectiveJson.parse(r.objective());
+    } catch (ObjectiveFormatException e) {
+      throw new InvalidJobException(e.field(), e.getMessage());
+    }
   }
 
   private JobSpec normalize(VisualizeRequest r) {
@@ -40,7 +62,7 @@ public class VisualizeResource {
     return new JobSpec(
         r.model() == null ? models.defaultModel() : r.model(),
         r.version() == null ? 0 : r.version(),
-        ObjectiveJson.parse(r.objective()),
+        objective(r),
         r.size() == null ? Limits.DEFAULT_SIZE : r.size(),
         r.batch() == null ? 1 : r.batch(),
         r.steps() == null ? Limits.DEFAULT_STEPS : r.steps(),

@@ -8,6 +8,9 @@ public final class ImageNames {
     return "final-" + batchElement;
   }
 
+  /** All elements of the final batch side by side. */
+  public static final String GRID = "grid";
+
   public static String of(int step, int batchElement) {
     return "step-" + step + "-" + batchElement;
   }

@@ -1,12 +1,12 @@
 package org.lucerna.job;
 
+import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 
 /** Jobs in a map: for tests and for a single instance that need not survive a restart. */
 public final class InMemoryJobStore implements JobStore {
-  private final ConcurrentMap<String, Job> jobs = new ConcurrentHashMap<>();
+  private final ConcurrentSkipListMap<String, Job> jobs = new ConcurrentSkipListMap<>();
 
   @Override
   public void insert(Job job) {
@@ -33,6 +33,11 @@ public final class InMemoryJobStore implements JobStore {
       return saved;
     });
     return result;
+  }
+
+  @Override
+  public List<Job> list(JobQuery query) {
+    return jobs.values().stream().filter(query::matches).limit(query.limit()).toList();
   }
 
   @Override

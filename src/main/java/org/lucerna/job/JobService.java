@@ -2,15 +2,20 @@ package org.lucerna.job;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import org.lucerna.model.ModelException;
 import org.lucerna.model.ModelRegistry;
 import org.lucerna.model.PreparedModel;
 import org.lucerna.model.UnknownLayerException;
 import org.lucerna.optvis.ObjectiveCheck;
 
-/** Takes jobs in, after checking them against the model they name, and answers what became of them. */
+/**
+ * The rules of jobs: what may be submitted, what a retry or a repeat gets, what cancel and delete do.
+ * It reads and writes jobs only through the stores, so it holds for jobs that run anywhere.
+ */
 @ApplicationScoped
 public class JobService {
   private final JobStore jobs;
@@ -18,6 +23,7 @@ public class JobService {
   private final ModelRegistry models;
   private final JobQueue queue;
   private final Clock clock;
+  private volatile boolean draining;
 
   public JobService(JobStore jobs, ImageStore images, ModelRegistry models, JobQueue queue, Clock clock) {
     this.jobs = jobs;
@@ -27,24 +33,57 @@ public class JobService {
     this.clock = clock;
   }
 
+  /** What a submission got: a new job, or the job an earlier submission with the same key made. */
+  public record Submitted(Job job, boolean created) {}
+
   /**
    * Checks {@code spec} against its model and queues it. The spec's version may be 0, meaning the
-   * model's highest; the queued job names the version it got.
+   * model's highest; the job names the version it got. A finished job with the same fingerprint serves
+   * its result to a new job at once, without rendering again.
    *
    * @throws InvalidJobException naming the field at fault
+   * @throws IdempotencyConflictException when the key was used for another request
    * @throws QueueFullException when no job can be taken now
    */
-  public Job submit(JobSpec spec) {
+  public Submitted submit(JobSpec spec, String idempotencyKey) {
+    if (draining) {
+      throw new QueueFullException(queue.capacity(), "the service is shutting down; retry on another instance");
+    }
+    for (int step : spec.snapshots()) {
+      if (step > spec.steps()) {
+        throw new InvalidJobException("snapshots", "each snapshot step must be at most steps (" + spec.steps()
+            + "); got " + step);
+      }
+    }
     PreparedModel model;
     try {
       model = models.get(spec.model(), spec.version() == 0 ? OptionalLong.empty() : OptionalLong.of(spec.version()));
     } catch (ModelException e) {
       throw new InvalidJobException(spec.version() == 0 ? "model" : "version", e.getMessage());
     }
-    checkObjective(spec, model);
+    try {
+      ObjectiveCheck.check(spec.objective(), model.layers(), spec.batch());
+    } catch (UnknownLayerException | IllegalArgumentException e) {
+      throw new InvalidJobException("objective", e.getMessage());
+    }
     JobSpec resolved = new JobSpec(spec.model(), model.id().version(), spec.objective(), spec.size(),
         spec.batch(), spec.steps(), spec.seed(), spec.learningRate(), spec.snapshots());
-    Job job = Job.queued(JobIds.next(clock.instant()), resolved, clock.instant());
+    String fingerprint = JobJson.fingerprint(resolved);
+    if (idempotencyKey != null) {
+      Optional<Job> earlier = first(new JobQuery(Set.of(), null, null, idempotencyKey, null, 1));
+      if (earlier.isPresent()) {
+        if (!earlier.get().submission().fingerprint().equals(fingerprint)) {
+          throw new IdempotencyConflictException(idempotencyKey, earlier.get().id());
+        }
+        return new Submitted(earlier.get(), false);
+      }
+    }
+    Optional<Job> done = first(new JobQuery(Set.of(JobStatus.SUCCEEDED), null, fingerprint, null, null, 1));
+    if (done.isPresent()) {
+      return new Submitted(reuse(done.get(), resolved, fingerprint, idempotencyKey), true);
+    }
+    Job job = Job.queued(JobIds.next(clock.instant()),
+        resolved, new Job.Submission(fingerprint, idempotencyKey, null), clock.instant());
     jobs.insert(job);
     try {
       queue.offer(job.id());
@@ -52,22 +91,89 @@ public class JobService {
       jobs.delete(job.id()); // refused, not accepted: nothing of it remains
       throw e;
     }
+    return new Submitted(job, true);
+  }
+
+  /** A new job that serves {@code done}'s images: same request, same seed, same model version. */
+  private Job reuse(Job done, JobSpec spec, String fingerprint, String idempotencyKey) {
+    Job job = new Job(JobIds.next(clock.instant()), spec, JobStatus.SUCCEEDED, done.progress(),
+        new Job.Timestamps(clock.instant(), clock.instant(), clock.instant()), null, false,
+        new Job.Submission(fingerprint, idempotencyKey, done.id()), 0);
+    copyImage(done.id(), job.id(), ImageNames.GRID);
+    for (int b = 0; b < spec.batch(); b++) {
+      copyImage(done.id(), job.id(), ImageNames.finalImage(b));
+      for (int step : done.progress().snapshots()) {
+        copyImage(done.id(), job.id(), ImageNames.of(step, b));
+      }
+    }
+    jobs.insert(job);
     return job;
   }
 
-  private static void checkObjective(JobSpec spec, PreparedModel model) {
-    try {
-      ObjectiveCheck.check(spec.objective(), model.layers(), spec.batch());
-    } catch (UnknownLayerException | IllegalArgumentException e) {
-      throw new InvalidJobException("objective", e.getMessage());
-    }
+  private void copyImage(String from, String to, String name) {
+    images.get(from, name).ifPresent(png -> images.put(to, name, png));
+  }
+
+  private Optional<Job> first(JobQuery query) {
+    List<Job> found = jobs.list(query);
+    return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
   }
 
   public Optional<Job> find(String id) {
     return JobIds.isWellFormed(id) ? jobs.find(id) : Optional.empty();
   }
 
+  public List<Job> list(JobQuery query) {
+    return jobs.list(query);
+  }
+
+  /** How many jobs wait before this one (0: next), or empty when it is not queued. */
+  public OptionalLong queuePosition(Job job) {
+    if (job.status() != JobStatus.QUEUED) {
+      return OptionalLong.empty();
+    }
+    // Counted from the store, not this instance's queue: the job may wait on another instance.
+    long ahead = jobs.list(new JobQuery(Set.of(JobStatus.QUEUED), null, null, null, null, Integer.MAX_VALUE))
+        .stream().filter(j -> j.id().compareTo(job.id()) < 0).count();
+    return OptionalLong.of(ahead);
+  }
+
+  /**
+   * Cancels a job: a queued one at once, a running one at its worker's next step. A finished job is
+   * left as it is.
+   */
+  public Job cancel(String id) {
+    return jobs.update(id, j -> switch (j.status()) {
+      case QUEUED -> j.moveTo(JobStatus.CANCELLED, clock.instant(), null);
+      case RUNNING -> j.withCancelRequested();
+      default -> j;
+    });
+  }
+
+  /**
+   * Deletes a finished job and its images.
+   *
+   * @throws JobNotFinishedException if it is queued or running (cancel it first)
+   */
+  public void delete(String id) {
+    Job job = find(id).orElseThrow(() -> new JobNotFoundException(id));
+    if (!job.status().isFinal()) {
+      throw new JobNotFinishedException(job);
+    }
+    jobs.delete(id);
+    images.deleteAll(id);
+  }
+
   public Optional<byte[]> image(String id, String name) {
     return images.get(id, name);
+  }
+
+  /** Refuses new jobs from now on: the instance is stopping. */
+  void drain() {
+    draining = true;
+  }
+
+  public boolean draining() {
+    return draining;
   }
 }

@@ -1,5 +1,6 @@
 package org.lucerna.job;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
@@ -22,6 +23,9 @@ public interface JobStore {
    * @throws StaleJobException if another save came first
    */
   Job save(Job job);
+
+  /** The jobs that match {@code query}, in id order, at most {@code query.limit()}. */
+  List<Job> list(JobQuery query);
 
   /** Removes a job; false if there was none. */
   boolean delete(String id);

@@ -12,6 +12,26 @@ public interface JobsConfig {
 
   Queue queue();
 
+  Jobs jobs();
+
+  Data data();
+
+  interface Data {
+    /** Where jobs and images are kept ({@code jobs/}, {@code images/}). */
+    @WithDefault("data")
+    java.nio.file.Path dir();
+
+    /** {@code file}: jobs and images survive a restart; {@code memory}: they do not. */
+    @WithDefault("file")
+    String store();
+  }
+
+  interface Jobs {
+    /** The longest a job may run; past it, it ends FAILED and its worker takes the next job. */
+    @WithDefault("PT10M")
+    java.time.Duration timeLimit();
+  }
+
   interface Workers {
     /** {@code cpu}, or GPUs such as {@code gpu:0,gpu:1}. */
     @WithDefault("cpu")

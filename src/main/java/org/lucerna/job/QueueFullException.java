@@ -5,7 +5,11 @@ public final class QueueFullException extends RuntimeException {
   private final int capacity;
 
   public QueueFullException(int capacity) {
-    super("the queue is full (" + capacity + " jobs waiting); retry later");
+    this(capacity, "the queue is full (" + capacity + " jobs waiting); retry later");
+  }
+
+  public QueueFullException(int capacity, String message) {
+    super(message);
     this.capacity = capacity;
   }
 

@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
@@ -15,7 +16,7 @@ import org.lucerna.model.ModelRegistry;
 import org.lucerna.model.PreparedModel;
 import org.lucerna.optvis.Device;
 import org.lucerna.optvis.ExecutionOptions;
-import org.lucerna.optvis.Objective;
+import org.lucerna.optvis.ImageBatch;
 import org.lucerna.optvis.Plan;
 import org.lucerna.optvis.PlanCache;
 import org.lucerna.optvis.PlanSpec;
@@ -25,8 +26,11 @@ import org.lucerna.optvis.RenderResult;
 import org.lucerna.optvis.RenderSettings;
 
 /**
- * The threads that run renders: {@code per-device} workers on each configured device, each taking job
- * ids from the queue. A failure inside a job ends that job FAILED; the worker goes on.
+ * The threads that run renders: {@code per-device} workers on each configured device, each owning its
+ * plans and sessions and taking job ids from the queue. A failure inside a job ends that job FAILED;
+ * the worker goes on. At start-up, jobs the store holds as queued or running (a previous run of this
+ * instance stopped) are queued again; at shutdown, running jobs stop at their next step and go back to
+ * the queue.
  */
 @ApplicationScoped
 public class WorkerPool {
@@ -37,22 +41,25 @@ public class WorkerPool {
   private final ImageStore images;
   private final ModelRegistry models;
   private final JobQueue queue;
+  private final JobService service;
   private final Clock clock;
   private final JobsConfig config;
   private final List<Thread> threads = new ArrayList<>();
   private volatile boolean running;
 
-  public WorkerPool(JobStore jobs, ImageStore images, ModelRegistry models, JobQueue queue, Clock clock,
-      JobsConfig config) {
+  public WorkerPool(JobStore jobs, ImageStore images, ModelRegistry models, JobQueue queue, JobService service,
+      Clock clock, JobsConfig config) {
     this.jobs = jobs;
     this.images = images;
     this.models = models;
     this.queue = queue;
+    this.service = service;
     this.clock = clock;
     this.config = config;
   }
 
   synchronized void start(@Observes StartupEvent event) {
+    recover();
     running = true;
     for (String d : config.workers().devices()) {
       Device device = Device.parse(d);
@@ -68,11 +75,27 @@ public class WorkerPool {
     LOG.infof("started %d workers on %s", threads.size(), config.workers().devices());
   }
 
+  /** Puts the jobs a stopped run left queued or running back in the queue, oldest first. */
+  private void recover() {
+    List<Job> unfinished = jobs.list(new JobQuery(Set.of(JobStatus.QUEUED, JobStatus.RUNNING), null, null, null,
+        null, Integer.MAX_VALUE));
+    for (Job job : unfinished) {
+      if (job.status() == JobStatus.RUNNING) {
+        jobs.update(job.id(), j -> j.status() == JobStatus.RUNNING ? j.moveTo(JobStatus.QUEUED, clock.instant(), null) : j);
+      }
+      queue.requeue(job.id());
+    }
+    if (!unfinished.isEmpty()) {
+      LOG.infof("queued again %d jobs left unfinished by the previous run", unfinished.size());
+    }
+  }
+
   synchronized void stop(@Observes ShutdownEvent event) {
+    service.drain();
     running = false;
     for (Thread t : threads) {
       try {
-        t.join(TimeUnit.SECONDS.toMillis(10));
+        t.join(TimeUnit.SECONDS.toMillis(20));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         break;
@@ -88,27 +111,23 @@ public class WorkerPool {
 
   private void work(ExecutionOptions execution) {
     try (PlanCache plans = new PlanCache(config.workers().planCacheSize(), execution)) {
-      work(plans);
-    }
-  }
-
-  private void work(PlanCache plans) {
-    while (running) {
-      String id;
-      try {
-        id = queue.poll(200);
-      } catch (InterruptedException e) {
-        return;
-      }
-      if (id != null) {
-        MDC.put("job", id);
+      while (running) {
+        String id;
         try {
-          run(id, plans);
-        } catch (Throwable t) { // the worker outlives anything a job does, out-of-memory included
-          LOG.errorf(t, "job %s: unexpected failure", id);
-          fail(id, t);
-        } finally {
-          MDC.remove("job");
+          id = queue.poll(200);
+        } catch (InterruptedException e) {
+          return;
+        }
+        if (id != null) {
+          MDC.put("job", id);
+          try {
+            run(id, plans);
+          } catch (Throwable t) { // the worker outlives anything a job does, out-of-memory included
+            LOG.errorf(t, "job %s failed", id);
+            fail(id, t);
+          } finally {
+            MDC.remove("job");
+          }
         }
       }
     }
@@ -123,26 +142,27 @@ public class WorkerPool {
     }
     JobSpec spec = job.spec();
     PreparedModel model = models.get(spec.model(), OptionalLong.of(spec.version()));
-    Objective objective = spec.objective();
-    PlanSpec planSpec = PlanSpec.of(spec.size(), spec.size(), spec.batch(), objective);
+    PlanSpec planSpec = PlanSpec.of(spec.size(), spec.size(), spec.batch(), spec.objective());
     RenderSettings settings = new RenderSettings(spec.steps(), spec.seed(), spec.learningRate(), spec.snapshots());
     Plan plan = plans.get(model, planSpec);
+    Watcher watcher = new Watcher(job);
     try {
-      RenderResult result = plan.render(objective, settings, new ProgressWriter(id));
-      for (var snapshot : result.snapshots().entrySet()) {
-        for (int b = 0; b < spec.batch(); b++) {
-          images.put(id, ImageNames.of(snapshot.getKey(), b), snapshot.getValue().png(b));
-        }
-      }
+      RenderResult result = plan.render(spec.objective(), settings, watcher);
       for (int b = 0; b < spec.batch(); b++) {
         images.put(id, ImageNames.finalImage(b), result.image().png(b));
       }
-      Progress done = new Progress(spec.steps(), spec.steps(), result.lastObjective());
-      jobs.update(id, j -> j.withProgress(done).moveTo(JobStatus.SUCCEEDED, clock.instant(), null));
+      images.put(id, ImageNames.GRID, result.image().gridPng());
+      jobs.update(id, j -> j.withProgress(watcher.finished(j, result.lastObjective()))
+          .moveTo(JobStatus.SUCCEEDED, clock.instant(), null));
     } catch (RenderCancelledException e) {
-      // Stopped by a shutdown, the job goes back to the queue; otherwise it was cancelled.
-      JobStatus next = running ? JobStatus.CANCELLED : JobStatus.QUEUED;
-      jobs.update(id, j -> j.moveTo(next, clock.instant(), null));
+      if (!running) {
+        jobs.update(id, j -> j.moveTo(JobStatus.QUEUED, clock.instant(), null)); // picked up after restart
+      } else if (watcher.overTime()) {
+        jobs.update(id, j -> j.moveTo(JobStatus.FAILED, clock.instant(),
+            "the job ran longer than its time limit of " + config.jobs().timeLimit().toSeconds() + " s"));
+      } else {
+        jobs.update(id, j -> j.moveTo(JobStatus.CANCELLED, clock.instant(), null));
+      }
     } catch (RuntimeException | Error e) {
       plans.discard(model, planSpec); // a plan that failed mid-step may hold a broken session
       throw e;
@@ -150,22 +170,36 @@ public class WorkerPool {
   }
 
   private void fail(String id, Throwable t) {
-    String reason = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    String reason = t instanceof OutOfMemoryError
+        ? "out of memory: try a smaller image size or batch"
+        : t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     try {
-      jobs.update(id, j -> j.status().canMoveTo(JobStatus.FAILED)
-          ? j.moveTo(JobStatus.FAILED, clock.instant(), reason) : j);
+      jobs.update(id, j -> j.status().canMoveTo(JobStatus.FAILED) ? j.moveTo(JobStatus.FAILED, clock.instant(), reason) : j);
     } catch (RuntimeException e) {
       LOG.errorf(e, "job %s: cannot record its failure", id);
     }
   }
 
-  /** Writes progress to the store at most every {@value #PROGRESS_INTERVAL_MS} ms. */
-  private final class ProgressWriter implements RenderListener {
+  /**
+   * Follows one render: writes progress and snapshots to the store at most every
+   * {@value #PROGRESS_INTERVAL_MS} ms, and asks the render to stop when the job was cancelled, ran over
+   * its time limit, or the pool is stopping.
+   */
+  private final class Watcher implements RenderListener {
     private final String id;
-    private long lastWrite;
+    private final long startNanos = System.nanoTime();
+    private final long limitNanos = config.jobs().timeLimit().toNanos();
+    private long lastWrite = startNanos;
 
-    ProgressWriter(String id) {
-      this.id = id;
+    Watcher(Job job) {
+      this.id = job.id();
+    }
+
+    /** The progress at the end: every step done, with the rate over the whole render. */
+    Progress finished(Job job, double objective) {
+      int steps = job.spec().steps();
+      double seconds = (System.nanoTime() - startNanos) / 1e9;
+      return new Progress(steps, steps, objective, steps / seconds, job.progress().snapshots());
     }
 
     @Override
@@ -175,13 +209,27 @@ public class WorkerPool {
         return;
       }
       lastWrite = now;
-      Progress p = new Progress(step, totalSteps, objective);
-      jobs.update(id, j -> j.withProgress(p));
+      double seconds = (now - startNanos) / 1e9;
+      jobs.update(id, j -> j.withProgress(new Progress(step, totalSteps, objective, step / seconds,
+          j.progress().snapshots())));
     }
 
     @Override
+    public void onSnapshot(int step, ImageBatch image) {
+      for (int b = 0; b < image.batch(); b++) {
+        images.put(id, ImageNames.of(step, b), image.png(b));
+      }
+      jobs.update(id, j -> j.withProgress(j.progress().withSnapshot(step)));
+    }
+
+    boolean overTime() {
+      return System.nanoTime() - startNanos > limitNanos;
+    }
+
+    /** Read from the store before every step, so that a cancel stops the render within one step. */
+    @Override
     public boolean stopRequested() {
-      return !running;
+      return !running || overTime() || jobs.find(id).map(Job::cancelRequested).orElse(true);
     }
   }
 }

@@ -1,4 +1,4 @@
-package org.lucerna.api;
+package org.lucerna.optvis;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -10,10 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.lucerna.job.InvalidJobException;
-import org.lucerna.optvis.Objective;
-import org.lucerna.optvis.Objectives;
-import org.lucerna.optvis.Term;
 
 /**
  * The two JSON forms of an objective: the short string {@code "mixed4:97"}, and the structured form, a
@@ -22,9 +18,10 @@ import org.lucerna.optvis.Term;
  * <pre>{"terms": [{"kind": "channel", "layer": "mixed4", "channel": 97},
  *            {"kind": "diversity", "layer": "mixed5", "weight": -100, "batch": 1}]}</pre>
  *
- * Job documents always show the structured form, which can be submitted again as it is.
+ * Job documents always show the structured form, which can be submitted again as it is; stores keep
+ * jobs in it.
  */
-final class ObjectiveJson {
+public final class ObjectiveJson {
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
   private static final Set<String> COMMON = Set.of("kind", "weight", "batch");
   private static final Map<String, Set<String>> FIELDS = Map.ofEntries(
@@ -45,26 +42,31 @@ final class ObjectiveJson {
 
   private ObjectiveJson() {}
 
-  static Objective parse(JsonNode node) {
+  /**
+   * Reads either form.
+   *
+   * @throws ObjectiveFormatException naming the field at fault, as a path from {@code objective}
+   */
+  public static Objective parse(JsonNode node) {
     if (node == null || node.isNull()) {
-      throw new InvalidJobException("objective", "is required, e.g. \"mixed4:97\" (layer:channel) or {\"terms\": [...]}");
+      throw new ObjectiveFormatException("objective", "is required, e.g. \"mixed4:97\" (layer:channel) or {\"terms\": [...]}");
     }
     if (node.isTextual()) {
       try {
         return Objectives.parse(node.asText());
       } catch (IllegalArgumentException e) {
-        throw new InvalidJobException("objective", e.getMessage());
+        throw new ObjectiveFormatException("objective", e.getMessage());
       }
     }
     if (!node.isObject() || !node.has("terms") || node.size() != 1) {
-      throw new InvalidJobException("objective", "must be a string \"layer:channel\" or an object {\"terms\": [...]}");
+      throw new ObjectiveFormatException("objective", "must be a string \"layer:channel\" or an object {\"terms\": [...]}");
     }
     JsonNode terms = node.get("terms");
     if (!terms.isArray() || terms.isEmpty()) {
-      throw new InvalidJobException("objective.terms", "must be a non-empty array of terms");
+      throw new ObjectiveFormatException("objective.terms", "must be a non-empty array of terms");
     }
     if (terms.size() > MAX_TERMS) {
-      throw new InvalidJobException("objective.terms", "must have at most " + MAX_TERMS + " terms, has " + terms.size());
+      throw new ObjectiveFormatException("objective.terms", "must have at most " + MAX_TERMS + " terms, has " + terms.size());
     }
     List<Objective.Weighted> weighted = new ArrayList<>();
     for (int i = 0; i < terms.size(); i++) {
@@ -75,17 +77,17 @@ final class ObjectiveJson {
 
   private static Objective.Weighted term(JsonNode t, String path) {
     if (!t.isObject()) {
-      throw new InvalidJobException(path, "must be an object with a \"kind\"");
+      throw new ObjectiveFormatException(path, "must be an object with a \"kind\"");
     }
     String kind = t.path("kind").asText("").toLowerCase(Locale.ROOT);
     Set<String> fields = FIELDS.get(kind);
     if (fields == null) {
-      throw new InvalidJobException(path + ".kind", "must be one of " + new java.util.TreeSet<>(FIELDS.keySet()));
+      throw new ObjectiveFormatException(path + ".kind", "must be one of " + new java.util.TreeSet<>(FIELDS.keySet()));
     }
     for (Iterator<String> it = t.fieldNames(); it.hasNext(); ) {
       String f = it.next();
       if (!COMMON.contains(f) && !fields.contains(f)) {
-        throw new InvalidJobException(path + "." + f, "is not a field of a " + kind + " term; its fields: "
+        throw new ObjectiveFormatException(path + "." + f, "is not a field of a " + kind + " term; its fields: "
             + new java.util.TreeSet<>(fields) + " and weight, batch");
       }
     }
@@ -112,14 +114,14 @@ final class ObjectiveJson {
       };
       return new Objective.Weighted(weight, batch, term);
     } catch (IllegalArgumentException e) {
-      throw new InvalidJobException(path, e.getMessage());
+      throw new ObjectiveFormatException(path, e.getMessage());
     }
   }
 
   private static String layer(JsonNode t, String path) {
     JsonNode l = t.get("layer");
     if (l == null || !l.isTextual() || l.asText().isBlank()) {
-      throw new InvalidJobException(path + ".layer", "is required: the name of a layer of the model");
+      throw new ObjectiveFormatException(path + ".layer", "is required: the name of a layer of the model");
     }
     return l.asText();
   }
@@ -127,7 +129,7 @@ final class ObjectiveJson {
   private static int whole(JsonNode t, String field, String path) {
     JsonNode n = t.get(field);
     if (n == null || !n.canConvertToInt() || !n.isIntegralNumber()) {
-      throw new InvalidJobException(path + "." + field, "must be a whole number");
+      throw new ObjectiveFormatException(path + "." + field, "must be a whole number");
     }
     return n.asInt();
   }
@@ -135,19 +137,19 @@ final class ObjectiveJson {
   private static double number(JsonNode t, String field, String path) {
     JsonNode n = t.get(field);
     if (n == null || !n.isNumber() || !Double.isFinite(n.asDouble())) {
-      throw new InvalidJobException(path + "." + field, "must be a number");
+      throw new ObjectiveFormatException(path + "." + field, "must be a number");
     }
     return n.asDouble();
   }
 
   private static double[] vector(JsonNode n, String path) {
     if (n == null || !n.isArray() || n.isEmpty() || n.size() > 1 << 14) {
-      throw new InvalidJobException(path, "must be an array of 1 to 16384 numbers, one per channel");
+      throw new ObjectiveFormatException(path, "must be an array of 1 to 16384 numbers, one per channel");
     }
     double[] v = new double[n.size()];
     for (int i = 0; i < v.length; i++) {
       if (!n.get(i).isNumber()) {
-        throw new InvalidJobException(path + "[" + i + "]", "must be a number");
+        throw new ObjectiveFormatException(path + "[" + i + "]", "must be a number");
       }
       v[i] = n.get(i).asDouble();
     }
@@ -156,7 +158,7 @@ final class ObjectiveJson {
 
   private static double[][] matrix(JsonNode n, String path) {
     if (n == null || !n.isArray() || n.isEmpty() || n.size() > 64) {
-      throw new InvalidJobException(path, "must be an array of 1 to 64 rows (one per batch element, or one for all)");
+      throw new ObjectiveFormatException(path, "must be an array of 1 to 64 rows (one per batch element, or one for all)");
     }
     double[][] rows = new double[n.size()][];
     for (int i = 0; i < rows.length; i++) {
@@ -166,7 +168,7 @@ final class ObjectiveJson {
   }
 
   /** The structured form of {@code objective}. */
-  static ObjectNode write(Objective objective) {
+  public static ObjectNode write(Objective objective) {
     ArrayNode terms = JSON.arrayNode();
     for (Objective.Weighted w : objective.terms()) {
       ObjectNode t = terms.addObject();

@@ -1,0 +1,79 @@
+package org.lucerna.job;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import org.lucerna.optvis.Objective;
+import org.lucerna.optvis.ObjectiveJson;
+
+/**
+ * Jobs as JSON, for stores that keep them outside the process, and the fingerprint of a request. The
+ * objective is written in its structured request form, so a stored job reads like the request it was.
+ */
+public final class JobJson {
+  private static final ObjectMapper MAPPER = new ObjectMapper()
+      .registerModule(new JavaTimeModule())
+      .registerModule(new SimpleModule()
+          .addSerializer(Objective.class, new JsonSerializer<>() {
+            @Override
+            public void serialize(Objective o, JsonGenerator g, SerializerProvider p) throws IOException {
+              g.writeTree(ObjectiveJson.write(o));
+            }
+          })
+          .addDeserializer(Objective.class, new JsonDeserializer<>() {
+            @Override
+            public Objective deserialize(JsonParser p, DeserializationContext c) throws IOException {
+              return ObjectiveJson.parse(p.readValueAsTree());
+            }
+          }))
+      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+      .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  private JobJson() {}
+
+  public static byte[] write(Job job) {
+    try {
+      return MAPPER.writeValueAsBytes(job);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static Job read(byte[] json) {
+    try {
+      return MAPPER.readValue(json, Job.class);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * SHA-256 of the spec's canonical JSON: equal for requests that render equal images (same model
+   * version, objective, sizes, steps, seed, learning rate and snapshots).
+   */
+  public static String fingerprint(JobSpec spec) {
+    try {
+      byte[] canonical = MAPPER.writeValueAsString(spec).getBytes(StandardCharsets.UTF_8);
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
