@@ -155,6 +155,37 @@ class TransformPipelineTest {
   }
 
   @Test
+  void gradientsOfSimpleTransformsCountHowOftenEachPixelIsRead() {
+    // d(sum of output)/d(pixel): a quarter turn reads each pixel once, a crop-or-pad reads the kept ones,
+    // a 1×1 image scaled by 2 is read four times.
+    assertArrayEquals(ones(9), sumGradient(List.of(Transforms.rotate(90)), Shape.of(1, 3, 3, 1), 0, 0), 0f);
+    assertArrayEquals(ones(9), sumGradient(List.of(Transforms.pad(2), Transforms.jitter(1)), Shape.of(1, 3, 3, 1),
+        0, 0), 0f);
+    assertArrayEquals(new float[] {4}, sumGradient(List.of(Transforms.scale(2)), Shape.of(1, 1, 1, 1), 0, 0), 0f);
+    assertArrayEquals(new float[] {0, 1, 1, 1, 0}, sumGradient(List.of(), Shape.of(1, 1, 5, 1), 1, 3), 0f);
+  }
+
+  private static float[] sumGradient(List<TransformSpec> specs, Shape shape, int fitHeight, int fitWidth) {
+    try (Graph g = new Graph(); Session s = new Session(g)) {
+      Ops tf = Ops.create(g);
+      Placeholder<TFloat32> image = tf.placeholder(TFloat32.class, Placeholder.shape(shape));
+      TransformPipeline p = TransformPipeline.build(tf, image, specs, fitHeight, fitWidth, FitMode.CROP_OR_PAD);
+      var grad = g.addGradients(tf.reduceSum(p.output(), tf.constant(new int[] {0, 1, 2, 3})).asOutput(),
+          new org.tensorflow.Output<?>[] {image.asOutput()})[0];
+      List<AutoCloseable> toClose = new ArrayList<>();
+      try (TFloat32 in = TFloat32.tensorOf(shape, DataBuffers.of(ones((int) shape.size()), true, false))) {
+        Session.Runner runner = s.runner().feed(image, in).fetch(grad);
+        p.feed(runner, new SplittableRandom(1), toClose);
+        try (Result r = runner.run()) {
+          return values((TFloat32) r.get(0));
+        }
+      } finally {
+        closeAll(toClose);
+      }
+    }
+  }
+
+  @Test
   void theSameSeedGivesTheSameOutputBitForBit() {
     Shape shape = Shape.of(1, 24, 24, 3);
     float[] input = ramp((int) shape.size());
