@@ -1,7 +1,7 @@
 package org.lucerna.optvis.param;
 
+import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * The real orthonormal 1-D basis behind the bijective Fourier parametrization: column k of the n×n matrix
@@ -14,20 +14,29 @@ import java.util.Map;
  * that {@code Graph.addGradients} uses.
  */
 final class FourierBasis {
-  private static final int CACHE_SIZE = 16;
-  private static final Map<Integer, double[]> CACHE = new LinkedHashMap<>(CACHE_SIZE, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<Integer, double[]> eldest) {
-      return size() > CACHE_SIZE;
-    }
-  };
+  /** Cache budget in matrix entries: 2²⁴ doubles, 128 MB: four bases of side 2048, or hundreds of small ones. */
+  private static final long CACHE_ENTRIES = 1L << 24;
+  // Access-ordered, so the least recently used size is the one dropped.
+  private static final LinkedHashMap<Integer, double[]> CACHE = new LinkedHashMap<>(16, 0.75f, true);
+  private static long cached;
 
   private FourierBasis() {}
 
   /** The n×n basis, row-major ({@code [t * n + k]} is sample t of column k); callers must not modify it. */
   static double[] of(int n) {
     synchronized (CACHE) {
-      return CACHE.computeIfAbsent(n, FourierBasis::build);
+      double[] basis = CACHE.get(n);
+      if (basis == null) {
+        basis = build(n);
+        CACHE.put(n, basis);
+        cached += basis.length;
+        Iterator<double[]> oldest = CACHE.values().iterator();
+        while (cached > CACHE_ENTRIES && CACHE.size() > 1) {
+          cached -= oldest.next().length;
+          oldest.remove();
+        }
+      }
+      return basis;
     }
   }
 

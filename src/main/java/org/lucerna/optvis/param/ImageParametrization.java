@@ -23,8 +23,8 @@ public final class ImageParametrization {
    * quarter of an 8-bit level, so the image still rounds to the same bytes.
    */
   public static final double SIGMOID_EPSILON = 1.0 / 1024;
-  /** Largest side accepted; the two bases then hold 2 × 4096² floats. */
-  public static final int MAX_SIDE = 4096;
+  /** Largest side accepted; a Fourier basis of this size is a 16 MB constant in the graph. */
+  public static final int MAX_SIDE = 2048;
   private static final double INIT_STDDEV = 0.01;
 
   private final ParamSpec spec;

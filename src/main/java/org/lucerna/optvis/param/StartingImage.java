@@ -56,6 +56,15 @@ public final class StartingImage {
     return out;
   }
 
+  /** {@code image} repeated {@code batch} times: the NHWC batch that {@code parametersFor} takes. */
+  public static float[] repeat(float[] image, int batch) {
+    float[] out = new float[image.length * batch];
+    for (int b = 0; b < batch; b++) {
+      System.arraycopy(image, 0, out, b * image.length, image.length);
+    }
+    return out;
+  }
+
   private static BufferedImage read(byte[] bytes) {
     BufferedImage picture;
     try {

@@ -170,7 +170,7 @@ class ImageParametrizationTest {
     assertTrue(gain.getMessage().startsWith("gain must be greater than 0"), gain.getMessage());
     IllegalArgumentException height = assertThrows(IllegalArgumentException.class,
         () -> ImageParametrization.of(ParamSpec.DEFAULT, 1, 0, 4, 3));
-    assertEquals("height must be between 1 and 4096, got 0", height.getMessage());
+    assertEquals("height must be between 1 and 2048, got 0", height.getMessage());
     ImageParametrization p = ImageParametrization.of(ParamSpec.DEFAULT, 1, 2, 2, 1);
     assertThrows(IllegalArgumentException.class, () -> p.parametersFor(new float[3]));
     assertThrows(IllegalArgumentException.class, () -> p.parametersFor(new float[] {0, 0, 1.5f, 0}));

@@ -27,6 +27,20 @@ class StartingImageTest {
   }
 
   @Test
+  void aDecodedImageMapsToParametersForAWholeBatch() {
+    BufferedImage img = new BufferedImage(3, 2, BufferedImage.TYPE_INT_RGB);
+    img.setRGB(1, 1, 0x80ff00);
+    float[] one = StartingImage.decode(encode(img, "png"), 2, 3, 3);
+    float[] batch = StartingImage.repeat(one, 2);
+    assertArrayEquals(one, java.util.Arrays.copyOfRange(batch, 18, 36));
+    ImageParametrization p = ImageParametrization.of(ParamSpec.DEFAULT, 2, 2, 3, 3);
+    float[] back = GraphRunner.run(p.parameterShape(), p.parametersFor(batch), (tf, x) -> p.image(tf, x));
+    for (int i = 0; i < batch.length; i++) {
+      assertEquals(Math.round(batch[i] * 255), Math.round(back[i] * 255), "value " + i);
+    }
+  }
+
+  @Test
   void aWiderPictureIsScaledToCoverAndItsCentreCropped() {
     // Columns red, green, green, blue: a 2×2 render keeps the two middle columns.
     BufferedImage img = new BufferedImage(4, 2, BufferedImage.TYPE_INT_RGB);
