@@ -165,6 +165,68 @@ class TransformPipelineTest {
     assertArrayEquals(new float[] {0, 1, 1, 1, 0}, sumGradient(List.of(), Shape.of(1, 1, 5, 1), 1, 3), 0f);
   }
 
+  @Test
+  void gradientsEqualTheChangeOfTheOutputWhenOnePixelChanges() {
+    List<List<TransformSpec>> cases = List.of(
+        List.of(Transforms.scale(1.5)),
+        List.of(Transforms.scale(0.7)),
+        List.of(Transforms.rotate(30)),
+        List.of(Transforms.pad(1, PadMode.REFLECT), Transforms.scale(1.3), Transforms.rotate(-17), Transforms.jitter(1)),
+        Transforms.standard());
+    for (List<TransformSpec> specs : cases) {
+      assertGradientMatchesDifferences(specs, 6, 6);
+    }
+  }
+
+  /**
+   * Every transform is affine in the image, so the objective's change when pixel i grows by 1 is exactly
+   * its gradient at i. Batch element 0 is the base image, element 1 + i has pixel i raised; one draw
+   * serves the whole batch, so every element goes through the same transform.
+   */
+  private static void assertGradientMatchesDifferences(List<TransformSpec> specs, int height, int width) {
+    int n = height * width;
+    Shape shape = Shape.of(n + 1, height, width, 1);
+    float[] input = new float[(int) shape.size()];
+    for (int b = 0; b <= n; b++) {
+      for (int i = 0; i < n; i++) {
+        input[b * n + i] = (float) (0.5 + 0.4 * Math.sin(i)) + (b == i + 1 ? 1 : 0);
+      }
+    }
+    try (Graph g = new Graph(); Session s = new Session(g)) {
+      Ops tf = Ops.create(g);
+      Placeholder<TFloat32> image = tf.placeholder(TFloat32.class, Placeholder.shape(shape));
+      TransformPipeline p = TransformPipeline.build(tf, image, specs, 0, 0, FitMode.CROP_OR_PAD);
+      var out = p.output();
+      // Weights 0..6 repeating over one output image, the same for every batch element.
+      var weightShape = tf.concat(List.of(tf.constant(new int[] {1}),
+          tf.slice(tf.shape(out), tf.constant(new int[] {1}), tf.constant(new int[] {3}))), tf.constant(0));
+      var count = tf.reduceProd(weightShape, tf.constant(0));
+      var weights = tf.reshape(tf.dtypes.cast(tf.math.mod(tf.range(tf.constant(0), count, tf.constant(1)),
+          tf.constant(7)), TFloat32.class), weightShape);
+      var perImage = tf.reduceSum(tf.math.mul(out, weights), tf.constant(new int[] {1, 2, 3}));
+      var first = tf.gather(perImage, tf.constant(0), tf.constant(0));
+      var grad = g.addGradients(first.asOutput(), new org.tensorflow.Output<?>[] {image.asOutput()})[0];
+      List<AutoCloseable> toClose = new ArrayList<>();
+      try (TFloat32 in = TFloat32.tensorOf(shape, DataBuffers.of(input, true, false))) {
+        Session.Runner runner = s.runner().feed(image, in).fetch(perImage).fetch(grad);
+        p.feed(runner, new SplittableRandom(4), toClose);
+        try (Result r = runner.run()) {
+          float[] objectives = values((TFloat32) r.get(0));
+          float[] gradient = values((TFloat32) r.get(1));
+          double largest = 0;
+          for (int i = 0; i < n; i++) {
+            double difference = objectives[i + 1] - objectives[0];
+            largest = Math.max(largest, Math.abs(difference));
+            assertEquals(difference, gradient[i], 1e-3, specs + ": pixel " + i);
+          }
+          assertTrue(largest > 0.5, specs + ": the objective barely depends on the image");
+        }
+      } finally {
+        closeAll(toClose);
+      }
+    }
+  }
+
   private static float[] sumGradient(List<TransformSpec> specs, Shape shape, int fitHeight, int fitWidth) {
     try (Graph g = new Graph(); Session s = new Session(g)) {
       Ops tf = Ops.create(g);
