@@ -33,7 +33,7 @@ class TransformPipelineTest {
 
   @Test
   void aConstantPadGrowsBy2nWithABorderOfExactlyHalf() {
-    Out out = run(List.of(Transforms.pad(2)), Shape.of(1, 3, 4, 1), ones(12), 0);
+    Out out = run(List.of(Transforms.pad(2)), Shape.of(1, 3, 4, 1), TestTensors.ones(12), 0);
     assertArrayEquals(new long[] {1, 7, 8, 1}, out.shape());
     for (int y = 0; y < 7; y++) {
       for (int x = 0; x < 8; x++) {
@@ -45,7 +45,7 @@ class TransformPipelineTest {
 
   @Test
   void reflectPaddingOnesGivesOnesAndMirrorsWithoutTheEdge() {
-    Out ones = run(List.of(Transforms.pad(2, PadMode.REFLECT)), Shape.of(1, 4, 5, 1), ones(20), 0);
+    Out ones = run(List.of(Transforms.pad(2, PadMode.REFLECT)), Shape.of(1, 4, 5, 1), TestTensors.ones(20), 0);
     assertArrayEquals(new long[] {1, 8, 9, 1}, ones.shape());
     for (float v : ones.values()) {
       assertEquals(1f, v);
@@ -56,7 +56,7 @@ class TransformPipelineTest {
 
   @Test
   void jitterShrinksEachSideByDAtTheDrawnOffsets() {
-    float[] ramp = ramp(10 * 12);
+    float[] ramp = TestTensors.ramp(10 * 12);
     Set<Integer> offsetsSeen = new HashSet<>();
     for (long seed = 0; seed < 12; seed++) {
       Out out = run(List.of(Transforms.jitter(3)), Shape.of(1, 10, 12, 1), ramp, seed);
@@ -77,17 +77,17 @@ class TransformPipelineTest {
   @Test
   void aQuarterTurnSendsTheRightColumnToTheTopRow() {
     // 0 1 2 / 3 4 5 / 6 7 8 turned counter-clockwise is 2 5 8 / 1 4 7 / 0 3 6.
-    Out ccw = run(List.of(Transforms.rotate(90)), Shape.of(1, 3, 3, 1), ramp(9), 0);
+    Out ccw = run(List.of(Transforms.rotate(90)), Shape.of(1, 3, 3, 1), TestTensors.ramp(9), 0);
     assertArrayEquals(new float[] {2, 5, 8, 1, 4, 7, 0, 3, 6}, ccw.values(), 0f);
-    Out cw = run(List.of(Transforms.rotate(-90)), Shape.of(1, 3, 3, 1), ramp(9), 0);
+    Out cw = run(List.of(Transforms.rotate(-90)), Shape.of(1, 3, 3, 1), TestTensors.ramp(9), 0);
     assertArrayEquals(new float[] {6, 3, 0, 7, 4, 1, 8, 5, 2}, cw.values(), 0f);
-    Out half = run(List.of(Transforms.rotate(180)), Shape.of(1, 3, 3, 1), ramp(9), 0);
+    Out half = run(List.of(Transforms.rotate(180)), Shape.of(1, 3, 3, 1), TestTensors.ramp(9), 0);
     assertArrayEquals(new float[] {8, 7, 6, 5, 4, 3, 2, 1, 0}, half.values(), 0f);
   }
 
   @Test
   void rotatedCornersMixInGrayAndTheCentreStays() {
-    Out out = run(List.of(Transforms.rotate(45)), Shape.of(1, 5, 5, 1), ones(25), 0);
+    Out out = run(List.of(Transforms.rotate(45)), Shape.of(1, 5, 5, 1), TestTensors.ones(25), 0);
     assertEquals(1f, out.at(2, 2), 1e-6f);
     // The corner reads from 0.83 px above the top row: 0.83 of gray, 0.17 of image.
     double outsideWeight = 2 * Math.sqrt(2) - 2;
@@ -96,7 +96,7 @@ class TransformPipelineTest {
 
   @Test
   void scalingThreeByThreeByAThirdKeepsOnlyTheCentre() {
-    Out small = run(List.of(Transforms.scale(0.33)), Shape.of(1, 3, 3, 1), ramp(9), 0);
+    Out small = run(List.of(Transforms.scale(0.33)), Shape.of(1, 3, 3, 1), TestTensors.ramp(9), 0);
     assertArrayEquals(new long[] {1, 1, 1, 1}, small.shape());
     assertEquals(4f, small.values()[0], 0f);
     Out big = run(List.of(Transforms.scale(2)), Shape.of(1, 1, 1, 2), new float[] {0.25f, 0.75f}, 0);
@@ -106,7 +106,7 @@ class TransformPipelineTest {
 
   @Test
   void rotationWorksOnTheDynamicSizeAfterAScale() {
-    float[] ramp = ramp(3 * 3);
+    float[] ramp = TestTensors.ramp(3 * 3);
     Out scaleThenTurn = run(List.of(Transforms.scale(2), Transforms.rotate(90)), Shape.of(1, 3, 3, 1), ramp, 0);
     Out turnThenScale = run(List.of(Transforms.rotate(90), Transforms.scale(2)), Shape.of(1, 3, 3, 1), ramp, 0);
     assertArrayEquals(new long[] {1, 6, 6, 1}, scaleThenTurn.shape());
@@ -116,141 +116,15 @@ class TransformPipelineTest {
   @Test
   void cropOrPadCentresTheImageInTheModelSize() {
     // 3 rows × 5 columns into 5 × 3: one gray row above and below, the middle three columns.
-    Out out = run(List.of(), Shape.of(1, 3, 5, 1), ramp(15), 0, 5, 3, FitMode.CROP_OR_PAD);
+    Out out = run(List.of(), Shape.of(1, 3, 5, 1), TestTensors.ramp(15), 0, 5, 3, FitMode.CROP_OR_PAD);
     assertArrayEquals(new long[] {1, 5, 3, 1}, out.shape());
     assertArrayEquals(new float[] {.5f, .5f, .5f, 1, 2, 3, 6, 7, 8, 11, 12, 13, .5f, .5f, .5f}, out.values(), 0f);
   }
 
   @Test
-  void theStandardListWithAFitGivesAStaticShapeAndAGradient() {
-    try (Graph g = new Graph(); Session s = new Session(g)) {
-      Ops tf = Ops.create(g);
-      Shape shape = Shape.of(2, 32, 32, 3);
-      Placeholder<TFloat32> image = tf.placeholder(TFloat32.class, Placeholder.shape(shape));
-      for (FitMode fit : FitMode.values()) {
-        TransformPipeline p = TransformPipeline.build(tf, image, Transforms.standard(), 40, 36, fit);
-        assertEquals(Shape.of(2, 40, 36, 3), p.output().shape(), fit.name());
-        var grad = g.addGradients(tf.reduceSum(p.output(), tf.constant(new int[] {0, 1, 2, 3})).asOutput(),
-            new org.tensorflow.Output<?>[] {image.asOutput()})[0];
-        SplittableRandom random = new SplittableRandom(3);
-        for (int step = 0; step < 5; step++) {
-          List<AutoCloseable> toClose = new ArrayList<>();
-          try (TFloat32 in = TFloat32.tensorOf(shape, DataBuffers.of(ramp((int) shape.size()), true, false))) {
-            Session.Runner runner = s.runner().feed(image, in).fetch(p.output()).fetch(grad);
-            p.feed(runner, random, toClose);
-            try (Result r = runner.run()) {
-              float[] gradient = values((TFloat32) r.get(1));
-              double sum = 0;
-              for (float v : gradient) {
-                sum += v;
-              }
-              assertTrue(sum > 100, fit + " step " + step + ": gradient sum " + sum);
-            }
-          } finally {
-            closeAll(toClose);
-          }
-        }
-      }
-    }
-  }
-
-  @Test
-  void gradientsOfSimpleTransformsCountHowOftenEachPixelIsRead() {
-    // d(sum of output)/d(pixel): a quarter turn reads each pixel once, a crop-or-pad reads the kept ones,
-    // a 1×1 image scaled by 2 is read four times.
-    assertArrayEquals(ones(9), sumGradient(List.of(Transforms.rotate(90)), Shape.of(1, 3, 3, 1), 0, 0), 0f);
-    assertArrayEquals(ones(9), sumGradient(List.of(Transforms.pad(2), Transforms.jitter(1)), Shape.of(1, 3, 3, 1),
-        0, 0), 0f);
-    assertArrayEquals(new float[] {4}, sumGradient(List.of(Transforms.scale(2)), Shape.of(1, 1, 1, 1), 0, 0), 0f);
-    assertArrayEquals(new float[] {0, 1, 1, 1, 0}, sumGradient(List.of(), Shape.of(1, 1, 5, 1), 1, 3), 0f);
-  }
-
-  @Test
-  void gradientsEqualTheChangeOfTheOutputWhenOnePixelChanges() {
-    List<List<TransformSpec>> cases = List.of(
-        List.of(Transforms.scale(1.5)),
-        List.of(Transforms.scale(0.7)),
-        List.of(Transforms.rotate(30)),
-        List.of(Transforms.pad(1, PadMode.REFLECT), Transforms.scale(1.3), Transforms.rotate(-17), Transforms.jitter(1)),
-        Transforms.standard());
-    for (List<TransformSpec> specs : cases) {
-      assertGradientMatchesDifferences(specs, 6, 6);
-    }
-  }
-
-  /**
-   * Every transform is affine in the image, so the objective's change when pixel i grows by 1 is exactly
-   * its gradient at i. Batch element 0 is the base image, element 1 + i has pixel i raised; one draw
-   * serves the whole batch, so every element goes through the same transform.
-   */
-  private static void assertGradientMatchesDifferences(List<TransformSpec> specs, int height, int width) {
-    int n = height * width;
-    Shape shape = Shape.of(n + 1, height, width, 1);
-    float[] input = new float[(int) shape.size()];
-    for (int b = 0; b <= n; b++) {
-      for (int i = 0; i < n; i++) {
-        input[b * n + i] = (float) (0.5 + 0.4 * Math.sin(i)) + (b == i + 1 ? 1 : 0);
-      }
-    }
-    try (Graph g = new Graph(); Session s = new Session(g)) {
-      Ops tf = Ops.create(g);
-      Placeholder<TFloat32> image = tf.placeholder(TFloat32.class, Placeholder.shape(shape));
-      TransformPipeline p = TransformPipeline.build(tf, image, specs, 0, 0, FitMode.CROP_OR_PAD);
-      var out = p.output();
-      // Weights 0..6 repeating over one output image, the same for every batch element.
-      var weightShape = tf.concat(List.of(tf.constant(new int[] {1}),
-          tf.slice(tf.shape(out), tf.constant(new int[] {1}), tf.constant(new int[] {3}))), tf.constant(0));
-      var count = tf.reduceProd(weightShape, tf.constant(0));
-      var weights = tf.reshape(tf.dtypes.cast(tf.math.mod(tf.range(tf.constant(0), count, tf.constant(1)),
-          tf.constant(7)), TFloat32.class), weightShape);
-      var perImage = tf.reduceSum(tf.math.mul(out, weights), tf.constant(new int[] {1, 2, 3}));
-      var first = tf.gather(perImage, tf.constant(0), tf.constant(0));
-      var grad = g.addGradients(first.asOutput(), new org.tensorflow.Output<?>[] {image.asOutput()})[0];
-      List<AutoCloseable> toClose = new ArrayList<>();
-      try (TFloat32 in = TFloat32.tensorOf(shape, DataBuffers.of(input, true, false))) {
-        Session.Runner runner = s.runner().feed(image, in).fetch(perImage).fetch(grad);
-        p.feed(runner, new SplittableRandom(4), toClose);
-        try (Result r = runner.run()) {
-          float[] objectives = values((TFloat32) r.get(0));
-          float[] gradient = values((TFloat32) r.get(1));
-          double largest = 0;
-          for (int i = 0; i < n; i++) {
-            double difference = objectives[i + 1] - objectives[0];
-            largest = Math.max(largest, Math.abs(difference));
-            assertEquals(difference, gradient[i], 1e-3, specs + ": pixel " + i);
-          }
-          assertTrue(largest > 0.5, specs + ": the objective barely depends on the image");
-        }
-      } finally {
-        closeAll(toClose);
-      }
-    }
-  }
-
-  private static float[] sumGradient(List<TransformSpec> specs, Shape shape, int fitHeight, int fitWidth) {
-    try (Graph g = new Graph(); Session s = new Session(g)) {
-      Ops tf = Ops.create(g);
-      Placeholder<TFloat32> image = tf.placeholder(TFloat32.class, Placeholder.shape(shape));
-      TransformPipeline p = TransformPipeline.build(tf, image, specs, fitHeight, fitWidth, FitMode.CROP_OR_PAD);
-      var grad = g.addGradients(tf.reduceSum(p.output(), tf.constant(new int[] {0, 1, 2, 3})).asOutput(),
-          new org.tensorflow.Output<?>[] {image.asOutput()})[0];
-      List<AutoCloseable> toClose = new ArrayList<>();
-      try (TFloat32 in = TFloat32.tensorOf(shape, DataBuffers.of(ones((int) shape.size()), true, false))) {
-        Session.Runner runner = s.runner().feed(image, in).fetch(grad);
-        p.feed(runner, new SplittableRandom(1), toClose);
-        try (Result r = runner.run()) {
-          return values((TFloat32) r.get(0));
-        }
-      } finally {
-        closeAll(toClose);
-      }
-    }
-  }
-
-  @Test
   void theSameSeedGivesTheSameOutputBitForBit() {
     Shape shape = Shape.of(1, 24, 24, 3);
-    float[] input = ramp((int) shape.size());
+    float[] input = TestTensors.ramp((int) shape.size());
     for (int i = 0; i < input.length; i++) {
       input[i] = (input[i] % 97) / 97f;
     }
@@ -263,7 +137,7 @@ class TransformPipelineTest {
 
   @Test
   void anEmptyListIsNoTransform() {
-    float[] input = ramp(2 * 3 * 4 * 2);
+    float[] input = TestTensors.ramp(2 * 3 * 4 * 2);
     Out out = run(List.of(), Shape.of(2, 3, 4, 2), input, 0);
     assertArrayEquals(input, out.values(), 0f);
   }
@@ -293,17 +167,17 @@ class TransformPipelineTest {
   @Test
   void impossibleSettingsSayWhatToChange() {
     IllegalArgumentException jitter = assertThrows(IllegalArgumentException.class,
-        () -> run(List.of(Transforms.jitter(4)), Shape.of(1, 4, 8, 1), ones(32), 0));
+        () -> run(List.of(Transforms.jitter(4)), Shape.of(1, 4, 8, 1), TestTensors.ones(32), 0));
     assertTrue(jitter.getMessage().contains("lower the jitter"), jitter.getMessage());
     IllegalArgumentException reflect = assertThrows(IllegalArgumentException.class,
-        () -> run(List.of(Transforms.pad(3, PadMode.REFLECT)), Shape.of(1, 3, 8, 1), ones(24), 0));
+        () -> run(List.of(Transforms.pad(3, PadMode.REFLECT)), Shape.of(1, 3, 8, 1), TestTensors.ones(24), 0));
     assertTrue(reflect.getMessage().contains("constant pad"), reflect.getMessage());
     assertThrows(IllegalArgumentException.class, () -> Transforms.scale());
     assertThrows(IllegalArgumentException.class, () -> Transforms.scale(0));
     assertThrows(IllegalArgumentException.class, () -> Transforms.jitter(-1));
     assertThrows(IllegalArgumentException.class, () -> Transforms.rotate(Double.NaN));
     IllegalArgumentException fit = assertThrows(IllegalArgumentException.class,
-        () -> run(List.of(), Shape.of(1, 2, 2, 1), ones(4), 0, 5, 0, FitMode.RESIZE));
+        () -> run(List.of(), Shape.of(1, 2, 2, 1), TestTensors.ones(4), 0, 5, 0, FitMode.RESIZE));
     assertTrue(fit.getMessage().contains("both height and width"), fit.getMessage());
   }
 
@@ -340,41 +214,12 @@ class TransformPipelineTest {
         p.feed(runner, new SplittableRandom(seed), toClose);
         try (Result r = runner.run()) {
           TFloat32 t = (TFloat32) r.get(0);
-          return new Out(t.shape().asArray(), values(t));
+          return new Out(t.shape().asArray(), TestTensors.values(t));
         }
       } finally {
-        closeAll(toClose);
+        TestTensors.closeAll(toClose);
       }
     }
   }
 
-  private static void closeAll(List<AutoCloseable> toClose) {
-    for (AutoCloseable c : toClose) {
-      try {
-        c.close();
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }
-  }
-
-  private static float[] values(TFloat32 t) {
-    float[] v = new float[(int) t.shape().size()];
-    t.copyTo(DataBuffers.of(v, false, false));
-    return v;
-  }
-
-  private static float[] ones(int n) {
-    float[] v = new float[n];
-    Arrays.fill(v, 1f);
-    return v;
-  }
-
-  private static float[] ramp(int n) {
-    float[] v = new float[n];
-    for (int i = 0; i < n; i++) {
-      v[i] = i;
-    }
-    return v;
-  }
 }
