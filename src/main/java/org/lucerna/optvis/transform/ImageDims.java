@@ -1,5 +1,6 @@
 package org.lucerna.optvis.transform;
 
+import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -46,6 +47,6 @@ record ImageDims(long[] known, Operand<TInt32> shape) {
 
   /** [B, h, w, C] with the given spatial sizes; B and C as constants when known. */
   Operand<TInt32> withSpatial(Ops tf, Operand<TInt32> height, Operand<TInt32> width) {
-    return tf.stack(java.util.List.of(dim(tf, 0), height, width, dim(tf, 3)));
+    return tf.stack(List.of(dim(tf, 0), height, width, dim(tf, 3)));
   }
 }

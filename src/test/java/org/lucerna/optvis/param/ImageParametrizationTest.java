@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.lucerna.optvis.param.ParamSpec.Kind;
@@ -88,7 +89,7 @@ class ImageParametrizationTest {
         float[] params = p.parametersFor(image);
         assertEquals(p.parameterShape().size(), params.length);
         float[] back = GraphRunner.run(p.parameterShape(), params, (tf, x) -> p.image(tf, x));
-        assertArrayEquals(image, back, 2e-5f, spec + " on " + java.util.Arrays.toString(s));
+        assertArrayEquals(image, back, 2e-5f, spec + " on " + Arrays.toString(s));
       }
     }
   }

@@ -9,6 +9,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +33,7 @@ class StartingImageTest {
     img.setRGB(1, 1, 0x80ff00);
     float[] one = StartingImage.decode(encode(img, "png"), 2, 3, 3);
     float[] batch = StartingImage.repeat(one, 2);
-    assertArrayEquals(one, java.util.Arrays.copyOfRange(batch, 18, 36));
+    assertArrayEquals(one, Arrays.copyOfRange(batch, 18, 36));
     ImageParametrization p = ImageParametrization.of(ParamSpec.DEFAULT, 2, 2, 3, 3);
     float[] back = GraphRunner.run(p.parameterShape(), p.parametersFor(batch), (tf, x) -> p.image(tf, x));
     for (int i = 0; i < batch.length; i++) {
@@ -52,7 +53,7 @@ class StartingImageTest {
     }
     float[] v = StartingImage.decode(encode(img, "png"), 2, 2, 3);
     for (int pixel = 0; pixel < 4; pixel++) {
-      assertArrayEquals(new float[] {0, 1, 0}, java.util.Arrays.copyOfRange(v, pixel * 3, pixel * 3 + 3), 1e-7f);
+      assertArrayEquals(new float[] {0, 1, 0}, Arrays.copyOfRange(v, pixel * 3, pixel * 3 + 3), 1e-7f);
     }
   }
 
@@ -77,7 +78,7 @@ class StartingImageTest {
     img.getRaster().setSample(1, 0, 0, 200);
     assertArrayEquals(new float[] {64 / 255f, 200 / 255f}, StartingImage.decode(encode(img, "png"), 1, 2, 1), 1e-6f);
     assertArrayEquals(new float[] {64 / 255f, 64 / 255f, 64 / 255f, 1f},
-        java.util.Arrays.copyOf(StartingImage.decode(encode(img, "png"), 1, 2, 4), 4), 1e-6f);
+        Arrays.copyOf(StartingImage.decode(encode(img, "png"), 1, 2, 4), 4), 1e-6f);
   }
 
   @Test

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;
+import org.tensorflow.Output;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
@@ -29,7 +30,7 @@ class TransformGradientTest {
         TransformPipeline p = TransformPipeline.build(tf, image, Transforms.standard(), 40, 36, fit);
         assertEquals(Shape.of(2, 40, 36, 3), p.output().shape(), fit.name());
         var grad = g.addGradients(tf.reduceSum(p.output(), tf.constant(new int[] {0, 1, 2, 3})).asOutput(),
-            new org.tensorflow.Output<?>[] {image.asOutput()})[0];
+            new Output<?>[] {image.asOutput()})[0];
         SplittableRandom random = new SplittableRandom(3);
         for (int step = 0; step < 5; step++) {
           List<AutoCloseable> toClose = new ArrayList<>();
@@ -103,7 +104,7 @@ class TransformGradientTest {
           tf.constant(7)), TFloat32.class), weightShape);
       var perImage = tf.reduceSum(tf.math.mul(out, weights), tf.constant(new int[] {1, 2, 3}));
       var first = tf.gather(perImage, tf.constant(0), tf.constant(0));
-      var grad = g.addGradients(first.asOutput(), new org.tensorflow.Output<?>[] {image.asOutput()})[0];
+      var grad = g.addGradients(first.asOutput(), new Output<?>[] {image.asOutput()})[0];
       List<AutoCloseable> toClose = new ArrayList<>();
       try (TFloat32 in = TFloat32.tensorOf(shape, DataBuffers.of(input, true, false))) {
         Session.Runner runner = s.runner().feed(image, in).fetch(perImage).fetch(grad);
@@ -131,7 +132,7 @@ class TransformGradientTest {
       Placeholder<TFloat32> image = tf.placeholder(TFloat32.class, Placeholder.shape(shape));
       TransformPipeline p = TransformPipeline.build(tf, image, specs, fitHeight, fitWidth, FitMode.CROP_OR_PAD);
       var grad = g.addGradients(tf.reduceSum(p.output(), tf.constant(new int[] {0, 1, 2, 3})).asOutput(),
-          new org.tensorflow.Output<?>[] {image.asOutput()})[0];
+          new Output<?>[] {image.asOutput()})[0];
       List<AutoCloseable> toClose = new ArrayList<>();
       try (TFloat32 in = TFloat32.tensorOf(shape, DataBuffers.of(TestTensors.ones((int) shape.size()), true, false))) {
         Session.Runner runner = s.runner().feed(image, in).fetch(grad);
