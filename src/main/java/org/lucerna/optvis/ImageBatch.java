@@ -6,25 +6,28 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import javax.imageio.ImageIO;
 
-/** A batch of RGB images, NHWC, values in [0, 1]. */
-public record ImageBatch(int batch, int height, int width, float[] pixels) {
+/**
+ * A batch of images, NHWC, values in [0, 1]. One channel is gray, three are RGB, four RGBA; other
+ * counts show their first channel as gray, or their first three as RGB.
+ */
+public record ImageBatch(int batch, int height, int width, int channels, float[] pixels) {
 
   public ImageBatch {
-    if (pixels.length != batch * height * width * 3) {
-      throw new IllegalArgumentException("expected " + batch * height * width * 3 + " values, got " + pixels.length);
+    if (pixels.length != batch * height * width * channels) {
+      throw new IllegalArgumentException("expected " + batch * height * width * channels + " values, got " + pixels.length);
     }
+  }
+
+  /** An RGB batch. */
+  public static ImageBatch rgb(int batch, int height, int width, float[] pixels) {
+    return new ImageBatch(batch, height, width, 3, pixels);
   }
 
   /** Element {@code index} of the batch as an 8-bit PNG. */
   public byte[] png(int index) {
-    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-    int base = index * height * width * 3;
-    for (int y = 0; y < height; y++) {
-      for (int x = 0; x < width; x++) {
-        int p = base + (y * width + x) * 3;
-        image.setRGB(x, y, (byte8(pixels[p]) << 16) | (byte8(pixels[p + 1]) << 8) | byte8(pixels[p + 2]));
-      }
-    }
+    BufferedImage image = new BufferedImage(width, height,
+        channels == 4 ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB);
+    draw(image, index, 0, 0);
     return encode(image);
   }
 
@@ -32,19 +35,26 @@ public record ImageBatch(int batch, int height, int width, float[] pixels) {
   public byte[] gridPng() {
     int columns = (int) Math.ceil(Math.sqrt(batch));
     int rows = (batch + columns - 1) / columns;
-    BufferedImage grid = new BufferedImage(columns * width, rows * height, BufferedImage.TYPE_INT_RGB);
+    BufferedImage grid = new BufferedImage(columns * width, rows * height,
+        channels == 4 ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB);
     for (int b = 0; b < batch; b++) {
-      int ox = (b % columns) * width;
-      int oy = (b / columns) * height;
-      int base = b * height * width * 3;
-      for (int y = 0; y < height; y++) {
-        for (int x = 0; x < width; x++) {
-          int p = base + (y * width + x) * 3;
-          grid.setRGB(ox + x, oy + y, (byte8(pixels[p]) << 16) | (byte8(pixels[p + 1]) << 8) | byte8(pixels[p + 2]));
-        }
-      }
+      draw(grid, b, (b % columns) * width, (b / columns) * height);
     }
     return encode(grid);
+  }
+
+  private void draw(BufferedImage target, int index, int ox, int oy) {
+    int base = index * height * width * channels;
+    for (int y = 0; y < height; y++) {
+      for (int x = 0; x < width; x++) {
+        int p = base + (y * width + x) * channels;
+        int r = byte8(pixels[p]);
+        int g = channels >= 3 ? byte8(pixels[p + 1]) : r;
+        int b = channels >= 3 ? byte8(pixels[p + 2]) : r;
+        int a = channels == 4 ? byte8(pixels[p + 3]) : 255;
+        target.setRGB(ox + x, oy + y, (a << 24) | (r << 16) | (g << 8) | b);
+      }
+    }
   }
 
   private static byte[] encode(BufferedImage image) {

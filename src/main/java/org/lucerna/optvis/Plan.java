@@ -9,6 +9,8 @@ import org.lucerna.model.InputSpec;
 import org.lucerna.model.LayerInfo;
 import org.lucerna.model.ModelMetadata;
 import org.lucerna.model.PreparedModel;
+import org.lucerna.optvis.param.ImageParametrization;
+import org.lucerna.optvis.transform.TransformPipeline;
 import org.tensorflow.DeviceSpec;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -26,8 +28,8 @@ import org.tensorflow.proto.NodeDef;
 import org.tensorflow.types.TFloat32;
 
 /**
- * One compiled render graph and its session: parameters → image → model → objective → gradient → Adam
- * update, run with one {@code Session.run} per step. The objective's weights and arguments, the seed,
+ * One compiled render graph and its session: parameters → image → random transforms → model →
+ * objective → gradient → Adam update, run with one {@code Session.run} per step. The objective's weights and arguments, the seed,
  * the learning rate and Adam's bias corrections are fed, so one plan serves every render of its
  * {@link PlanSpec}.
  *
@@ -41,9 +43,13 @@ public final class Plan implements AutoCloseable {
   private static final String MODEL_PREFIX = "model";
   private static final double BETA1 = 0.9;
   private static final double BETA2 = 0.999;
-  private static final double INIT_STDDEV = 0.01;
+  /** Mixed into the seed for the transforms' draws, so they do not repeat the initial values' draws. */
+  private static final long TRANSFORM_SEED_SALT = 0x7F4A7C15L;
 
   private final PlanSpec spec;
+  private final int channels;
+  private final ImageParametrization param;
+  private final TransformPipeline transforms;
   private final ObjectiveGraph objectiveGraph;
   private final Graph graph;
   private final Session session;
@@ -60,14 +66,16 @@ public final class Plan implements AutoCloseable {
   private Plan(PreparedModel model, PlanSpec spec, ExecutionOptions execution) {
     this.spec = spec;
     InputSpec input = model.input();
-    if (input.shape().length != 4 || input.channels() != 3) {
+    if (input.shape().length != 4 || input.channels() < 1) {
       throw new IllegalArgumentException("model " + model.id() + " takes " + input
-          + "; only NHWC RGB inputs are supported");
+          + "; the optimizer renders images, so the input must be NHWC with a known channel count");
     }
+    channels = input.channels();
+    param = ImageParametrization.of(spec.param(), spec.batch(), spec.height(), spec.width(), channels);
     GraphDef placed;
     try (Graph building = new Graph()) {
       Ops tf = Ops.create(building).withSubScope(SCOPE);
-      Shape shape = Shape.of(spec.batch(), spec.height(), spec.width(), 3);
+      Shape shape = param.parameterShape();
 
       // Stage 1: the trainable parameters, Adam's slots, and the op that resets them for a render.
       Variable<TFloat32> params = tf.withName("params").variable(shape, TFloat32.class);
@@ -79,12 +87,15 @@ public final class Plan implements AutoCloseable {
               tf.assign(params, start), tf.assign(m, zeros), tf.assign(v, zeros)))
           .withName("init").noOp();
 
-      // Stage 2: parameters to image. Gradients are taken with respect to a read of the variable.
+      // Stage 2: parameters to image, then the random transforms. Gradients are taken with respect to a
+      // read of the variable, not its reference.
       Operand<TFloat32> paramsRead = tf.withName("params_read").identity(params);
-      Operand<TFloat32> img = tf.withName("image").math.sigmoid(paramsRead);
+      Operand<TFloat32> img = param.image(tf, paramsRead);
+      transforms = TransformPipeline.build(tf, img, spec.transforms(),
+          (int) Math.max(0, input.height()), (int) Math.max(0, input.width()), spec.fit());
 
       // Stage 3: the model, reading the image in its own value range and channel order.
-      Operand<TFloat32> modelInput = toModelRange(tf, img, model.metadata());
+      Operand<TFloat32> modelInput = toModelRange(tf, transforms.output(), model.metadata(), channels);
       GraphImport.importMapped(building, model.graph(), MODEL_PREFIX, input.node(), modelInput.asOutput(),
           execution.device());
 
@@ -102,9 +113,7 @@ public final class Plan implements AutoCloseable {
 
       // Stage 5: the one place the objective becomes a loss, its gradient, and Adam's update.
       Operand<TFloat32> loss = obj.withName("loss").math.neg(objective);
-      @SuppressWarnings("unchecked")
-      Operand<TFloat32> grad = (Operand<TFloat32>)
-          building.addGradients(loss.asOutput(), new Output<?>[] {paramsRead.asOutput()})[0];
+      Operand<TFloat32> grad = gradient(building, tf, loss, img, paramsRead, spec.normalizeGradient());
       Ops adam = tf.withSubScope("adam");
       Placeholder<TFloat32> lr = adam.withName("learning_rate").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
       Placeholder<TFloat32> b1 = adam.withName("beta1_power").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
@@ -171,9 +180,30 @@ public final class Plan implements AutoCloseable {
     return tf.reshape(out, tf.constant(new int[] {batch, 1, 1, layer.channels()}));
   }
 
-  private static Operand<TFloat32> toModelRange(Ops tf, Operand<TFloat32> image, ModelMetadata meta) {
+  /**
+   * The gradient of {@code loss} with respect to the parameters; with {@code normalize}, the image's
+   * gradient is first divided by its L2 norm per batch element (Lucid's normalize_gradient), in two
+   * stages because TensorFlow Java cannot register a custom gradient for an identity op reliably.
+   */
+  @SuppressWarnings("unchecked")
+  private static Operand<TFloat32> gradient(Graph g, Ops tf, Operand<TFloat32> loss, Operand<TFloat32> image,
+      Operand<TFloat32> params, boolean normalize) {
+    if (!normalize) {
+      return (Operand<TFloat32>) g.addGradients(loss.asOutput(), new Output<?>[] {params.asOutput()})[0];
+    }
+    Operand<TFloat32> gImage = (Operand<TFloat32>) g.addGradients(
+        "image_gradient", new Output<?>[] {loss.asOutput()}, new Output<?>[] {image.asOutput()}, null)[0];
+    Ops n = tf.withSubScope("normalize_gradient");
+    Operand<TFloat32> norm = n.math.sqrt(n.math.add(n.reduceSum(n.math.square(gImage), n.constant(new int[] {1, 2, 3}),
+        org.tensorflow.op.core.ReduceSum.keepDims(true)), n.constant(1e-16f)));
+    Operand<TFloat32> unit = n.math.div(gImage, norm);
+    return (Operand<TFloat32>) g.addGradients("param_gradient", new Output<?>[] {image.asOutput()},
+        new Output<?>[] {params.asOutput()}, new Output<?>[] {unit.asOutput()})[0];
+  }
+
+  private static Operand<TFloat32> toModelRange(Ops tf, Operand<TFloat32> image, ModelMetadata meta, int channels) {
     Operand<TFloat32> x = image;
-    if (meta.channelOrder() == ModelMetadata.ChannelOrder.BGR) {
+    if (meta.channelOrder() == ModelMetadata.ChannelOrder.BGR && channels == 3) {
       x = tf.reverse(x, tf.constant(new int[] {3}));
     }
     if (meta.valueMin() != 0 || meta.valueMax() != 1) {
@@ -188,12 +218,13 @@ public final class Plan implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("plan is closed");
     }
-    PlanSpec wanted = PlanSpec.of(spec.height(), spec.width(), spec.batch(), objective);
-    if (!wanted.equals(spec)) {
-      throw new IllegalArgumentException("this plan renders " + spec + ", not " + wanted);
+    if (!spec.fits(objective)) {
+      throw new IllegalArgumentException("this plan renders " + spec.terms() + ", not " + PlanSpec.shapes(objective));
     }
-    try (TFloat32 start = settings.startImage() == null
-            ? initialParams(settings.seed()) : paramsFor(settings.startImage());
+    SplittableRandom draws = new SplittableRandom(settings.seed() ^ TRANSFORM_SEED_SALT);
+    try (TFloat32 start = TFloat32.tensorOf(param.parameterShape(), DataBuffers.of(
+            settings.startImage() == null ? param.initialParameters(settings.seed()) : paramsFor(settings.startImage()),
+            true, false));
         TFloat32 lr = TFloat32.scalarOf((float) settings.learningRate())) {
       session.runner().feed(initialParams, start).addTarget(init).run();
       double[] values = new double[settings.steps()];
@@ -202,7 +233,7 @@ public final class Plan implements AutoCloseable {
         if (listener.stopRequested()) {
           throw new RenderCancelledException(step - 1);
         }
-        values[step - 1] = step(objective, lr, step);
+        values[step - 1] = step(objective, lr, step, draws);
         if (!Double.isFinite(values[step - 1])) {
           throw new IllegalStateException("objective became " + values[step - 1] + " at step " + step
               + "; try a lower learning rate");
@@ -219,44 +250,40 @@ public final class Plan implements AutoCloseable {
   }
 
   /** One optimization step; returns the objective before its update. */
-  private double step(Objective objective, TFloat32 lr, int step) {
+  private double step(Objective objective, TFloat32 lr, int step, SplittableRandom draws) {
     List<Tensor> fed = new ArrayList<>();
+    List<AutoCloseable> drawn = new ArrayList<>();
     try {
       Session.Runner runner = session.runner()
           .feed(learningRate, lr)
           .feed(beta1Power, ObjectiveGraph.keep(fed, TFloat32.scalarOf((float) Math.pow(BETA1, step))))
           .feed(beta2Power, ObjectiveGraph.keep(fed, TFloat32.scalarOf((float) Math.pow(BETA2, step))));
       objectiveGraph.feed(objective, runner, fed);
+      transforms.feed(runner, draws, drawn);
       try (Result r = runner.fetch(total).addTarget(update).run()) {
         return ((TFloat32) r.get(0)).getFloat();
       }
     } finally {
       fed.forEach(Tensor::close);
+      for (AutoCloseable t : drawn) {
+        try {
+          t.close();
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      }
     }
   }
 
-  private TFloat32 initialParams(long seed) {
-    SplittableRandom random = new SplittableRandom(seed);
-    float[] values = new float[spec.batch() * spec.height() * spec.width() * 3];
-    for (int i = 0; i < values.length; i++) {
-      values[i] = (float) (Gaussian.next(random) * INIT_STDDEV);
-    }
-    return TFloat32.tensorOf(Shape.of(spec.batch(), spec.height(), spec.width(), 3),
-        DataBuffers.of(values, true, false));
-  }
-
-  /** The parameters whose image is {@code image}: the inverse of the sigmoid. */
-  private TFloat32 paramsFor(ImageBatch image) {
-    if (image.batch() != spec.batch() || image.height() != spec.height() || image.width() != spec.width()) {
+  /** The parameters whose image is {@code image}. */
+  private float[] paramsFor(ImageBatch image) {
+    if (image.batch() != spec.batch() || image.height() != spec.height() || image.width() != spec.width()
+        || image.channels() != channels) {
       throw new IllegalArgumentException("start image is " + image.batch() + "×" + image.height() + "×"
-          + image.width() + ", the plan renders " + spec.batch() + "×" + spec.height() + "×" + spec.width());
+          + image.width() + "×" + image.channels() + ", the plan renders " + spec.batch() + "×" + spec.height()
+          + "×" + spec.width() + "×" + channels);
     }
-    float[] values = new float[image.pixels().length];
-    for (int i = 0; i < values.length; i++) {
-      double p = Math.min(1 - 1e-6, Math.max(1e-6, image.pixels()[i]));
-      values[i] = (float) Math.log(p / (1 - p));
-    }
-    return TFloat32.tensorOf(Shape.of(spec.batch(), spec.height(), spec.width(), 3), DataBuffers.of(values, true, false));
+    return param.parametersFor(image.pixels());
   }
 
   private ImageBatch currentImage() {
@@ -264,7 +291,7 @@ public final class Plan implements AutoCloseable {
       TFloat32 t = (TFloat32) r.get(0);
       float[] pixels = new float[(int) t.shape().size()];
       t.copyTo(DataBuffers.of(pixels, false, false));
-      return new ImageBatch(spec.batch(), spec.height(), spec.width(), pixels);
+      return new ImageBatch(spec.batch(), spec.height(), spec.width(), channels, pixels);
     }
   }
 

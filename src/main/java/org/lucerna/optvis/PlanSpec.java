@@ -1,26 +1,65 @@
 package org.lucerna.optvis;
 
 import java.util.List;
+import org.lucerna.optvis.param.ParamSpec;
+import org.lucerna.optvis.transform.FitMode;
+import org.lucerna.optvis.transform.TransformSpec;
 
 /**
  * The structure of a render: everything that shapes the graph. Renders with equal specs on the same
  * model share a plan; everything else about them (weights, channels, seed, learning rate, random draws)
  * is fed.
+ *
+ * @param fit how the transformed image meets a model with a fixed input size (ignored otherwise)
+ * @param normalizeGradient divide the image's gradient by its L2 norm per batch element before it
+ *     reaches the parameters
  */
-public record PlanSpec(int height, int width, int batch, List<TermShape> terms) {
+public record PlanSpec(
+    int height, int width, int batch, List<TermShape> terms, ParamSpec param, List<TransformSpec> transforms,
+    FitMode fit, boolean normalizeGradient) {
 
   public PlanSpec {
     if (height < 1 || width < 1 || batch < 1) {
       throw new IllegalArgumentException("image must be at least 1×1×1, got " + batch + "×" + height + "×" + width);
     }
     terms = List.copyOf(terms);
+    transforms = List.copyOf(transforms);
     if (terms.isEmpty()) {
       throw new IllegalArgumentException("a plan needs at least one objective term");
     }
   }
 
-  /** The spec that renders {@code objective} on {@code batch} images of {@code height}×{@code width}. */
+  /**
+   * The spec that renders {@code objective} on {@code batch} images of {@code height}×{@code width},
+   * with the default parametrization (Fourier, decorrelated, sigmoid), no transforms, images resized to
+   * a fixed model input, and the plain gradient.
+   */
   public static PlanSpec of(int height, int width, int batch, Objective objective) {
-    return new PlanSpec(height, width, batch, objective.terms().stream().map(t -> TermShape.of(t.term())).toList());
+    return new PlanSpec(height, width, batch, shapes(objective), ParamSpec.DEFAULT, List.of(), FitMode.RESIZE, false);
+  }
+
+  static List<TermShape> shapes(Objective objective) {
+    return objective.terms().stream().map(t -> TermShape.of(t.term())).toList();
+  }
+
+  public PlanSpec withParam(ParamSpec p) {
+    return new PlanSpec(height, width, batch, terms, p, transforms, fit, normalizeGradient);
+  }
+
+  public PlanSpec withTransforms(List<TransformSpec> t) {
+    return new PlanSpec(height, width, batch, terms, param, t, fit, normalizeGradient);
+  }
+
+  public PlanSpec withFit(FitMode f) {
+    return new PlanSpec(height, width, batch, terms, param, transforms, f, normalizeGradient);
+  }
+
+  public PlanSpec withNormalizedGradient(boolean n) {
+    return new PlanSpec(height, width, batch, terms, param, transforms, fit, n);
+  }
+
+  /** Whether {@code objective} has the terms this spec was compiled for. */
+  public boolean fits(Objective objective) {
+    return terms.equals(shapes(objective));
   }
 }

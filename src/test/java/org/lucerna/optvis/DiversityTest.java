@@ -1,7 +1,6 @@
 package org.lucerna.optvis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -60,23 +59,6 @@ class DiversityTest {
     }
     lucid /= batch;
     assertEquals(-lucid, planValue, 1e-4 * Math.abs(lucid));
-  }
-
-  static double meanPairwiseDistance(ImageBatch images) {
-    int n = images.height() * images.width() * 3;
-    double sum = 0;
-    int pairs = 0;
-    for (int a = 0; a < images.batch(); a++) {
-      for (int b = a + 1; b < images.batch(); b++) {
-        double d = 0;
-        for (int i = 0; i < n; i++) {
-          d += Math.abs(images.pixels()[a * n + i] - images.pixels()[b * n + i]);
-        }
-        sum += d / n;
-        pairs++;
-      }
-    }
-    return sum / pairs;
   }
 
   private static float[][][] activations(ImageBatch image, String layer, int batch) {

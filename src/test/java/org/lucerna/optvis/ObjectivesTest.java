@@ -44,7 +44,7 @@ class ObjectivesTest {
     for (int i = 0; i < pixels.length; i++) {
       pixels[i] = (float) (0.1 + 0.8 * random.nextDouble());
     }
-    return new ImageBatch(batch, height, width, pixels);
+    return ImageBatch.rgb(batch, height, width, pixels);
   }
 
   private static double[] weights(int n, int at, double value) {

@@ -131,11 +131,12 @@ public final class TransformPipeline {
     Operand<TInt32> shrink = t.constant(d);
     Operand<TInt32> size = dims.withSpatial(t,
         t.math.sub(dims.dim(t, 1), shrink), t.math.sub(dims.dim(t, 2), shrink));
+    String offsetsName = offsets.op().name(); // fed by name: the session may run a placed copy of this graph
     draws.add((runner, random, toClose) -> {
       int[] drawn = {random.nextInt(d + 1), random.nextInt(d + 1)};
       TInt32 tensor = TInt32.vectorOf(drawn);
       toClose.add(tensor);
-      runner.feed(offsets, tensor);
+      runner.feed(offsetsName, tensor);
     });
     return t.slice(x, begin, size);
   }
@@ -149,10 +150,11 @@ public final class TransformPipeline {
     Operand<TInt32> size = t.math.maximum(
         t.dtypes.cast(t.math.add(exact, t.constant(0.5f)), TInt32.class), t.constant(1));
     List<Double> factors = s.factors();
+    String factorName = factor.op().name();
     draws.add((runner, random, toClose) -> {
       TFloat32 tensor = TFloat32.scalarOf(factors.get(random.nextInt(factors.size())).floatValue());
       toClose.add(tensor);
-      runner.feed(factor, tensor);
+      runner.feed(factorName, tensor);
     });
     return t.image.resizeBilinear(x, size, ResizeBilinear.halfPixelCenters(true));
   }
@@ -160,10 +162,11 @@ public final class TransformPipeline {
   private static Operand<TFloat32> rotate(Ops t, Operand<TFloat32> x, TransformSpec.RandomRotate r, List<Draw> draws) {
     Placeholder<TFloat32> cosSin = t.withName("cos_sin").placeholder(TFloat32.class, Placeholder.shape(Shape.of(2)));
     List<Double> degrees = r.degrees();
+    String cosSinName = cosSin.op().name();
     draws.add((runner, random, toClose) -> {
       TFloat32 tensor = TFloat32.vectorOf(cosSin(degrees.get(random.nextInt(degrees.size()))));
       toClose.add(tensor);
-      runner.feed(cosSin, tensor);
+      runner.feed(cosSinName, tensor);
     });
     return Rotation.rotate(t, x, cosSin);
   }
