@@ -1,6 +1,7 @@
 package org.lucerna.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -12,6 +13,7 @@ import org.lucerna.job.JobSpec;
 import org.lucerna.job.JobStatus;
 import org.lucerna.job.Progress;
 import org.lucerna.optvis.ObjectiveJson;
+import org.lucerna.optvis.RenderJson;
 
 /** A job as clients see it: the normalized request, where it stands, and links to what it offers. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -32,7 +34,8 @@ public record JobDocument(
   /** The request with every default filled in; it can be submitted again as it is. */
   public record RequestView(
       String model, long version, ObjectNode objective, String objectiveDescription, int size, int batch,
-      int steps, long seed, List<Integer> snapshots, Optimizer optimizer) {}
+      int steps, long seed, List<Integer> snapshots, Optimizer optimizer, ObjectNode param, JsonNode transforms,
+      String fit, boolean normalizeGradient) {}
 
   public record Optimizer(String type, double learningRate) {}
 
@@ -50,7 +53,9 @@ public record JobDocument(
     Problem error = job.error() == null ? null : Problem.of(500, "job-failed", "The job failed", job.error());
     return new JobDocument(job.id(), job.status(),
         new RequestView(s.model(), s.version(), ObjectiveJson.write(s.objective()), s.objective().describe(),
-            s.size(), s.batch(), s.steps(), s.seed(), s.snapshots(), new Optimizer("adam", s.learningRate())),
+            s.size(), s.batch(), s.steps(), s.seed(), s.snapshots(), new Optimizer("adam", s.learningRate()),
+            RenderJson.write(s.param()), RenderJson.write(s.transforms()),
+            s.fit().name().toLowerCase(java.util.Locale.ROOT), s.normalizeGradient()),
         job.progress(),
         queuePosition.isPresent() ? queuePosition.getAsLong() : null,
         job.cancelRequested() ? Boolean.TRUE : null,

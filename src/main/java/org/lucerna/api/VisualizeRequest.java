@@ -34,7 +34,11 @@ public record VisualizeRequest(
         List<@NotNull(message = "must be a step number")
             @Min(value = 1, message = "must be at least {value}")
             @Max(value = Limits.MAX_STEPS, message = "must be at most {value}") Integer> snapshots,
-    @Valid Optimizer optimizer) {
+    @Valid Optimizer optimizer,
+    JsonNode param,
+    JsonNode transforms,
+    @Pattern(regexp = "resize|crop_or_pad", message = "must be \"resize\" or \"crop_or_pad\"") String fit,
+    Boolean normalizeGradient) {
 
   /** The optimizer and its settings. */
   public record Optimizer(

@@ -18,9 +18,10 @@ import org.lucerna.job.InvalidJobException;
 import org.lucerna.job.JobService;
 import org.lucerna.job.JobSpec;
 import org.lucerna.model.ModelsConfig;
-import org.lucerna.optvis.Objective;
-import org.lucerna.optvis.ObjectiveFormatException;
+import org.lucerna.optvis.SpecFormatException;
 import org.lucerna.optvis.ObjectiveJson;
+import org.lucerna.optvis.RenderJson;
+import org.lucerna.optvis.transform.FitMode;
 
 /**
  * Takes render jobs: answers at once with the queued job (202), never waits for the render. A retry
@@ -49,10 +50,11 @@ public class VisualizeResource {
         .build();
   }
 
-  private static Objective objective(VisualizeRequest r) {
+  /** Reads a JSON part of the request, turning a format error into one that names the field. */
+  private static <T> T read(java.util.function.Supplier<T> reader) {
     try {
-      return ObjectiveJson.parse(r.objective());
-    } catch (ObjectiveFormatException e) {
+      return reader.get();
+    } catch (SpecFormatException e) {
       throw new InvalidJobException(e.field(), e.getMessage());
     }
   }
@@ -62,13 +64,17 @@ public class VisualizeResource {
     return new JobSpec(
         r.model() == null ? models.defaultModel() : r.model(),
         r.version() == null ? 0 : r.version(),
-        objective(r),
+        read(() -> ObjectiveJson.parse(r.objective())),
         r.size() == null ? Limits.DEFAULT_SIZE : r.size(),
         r.batch() == null ? 1 : r.batch(),
         r.steps() == null ? Limits.DEFAULT_STEPS : r.steps(),
         // A job without a seed gets one, shown in its document, so that it can be repeated.
         r.seed() == null ? ThreadLocalRandom.current().nextLong(1L << 31) : r.seed(),
         o == null || o.learningRate() == null ? Limits.DEFAULT_LEARNING_RATE : o.learningRate(),
-        r.snapshots() == null ? List.of() : r.snapshots());
+        r.snapshots() == null ? List.of() : r.snapshots(),
+        read(() -> RenderJson.param(r.param())),
+        read(() -> RenderJson.transforms(r.transforms())),
+        r.fit() == null ? FitMode.RESIZE : FitMode.valueOf(r.fit().toUpperCase(java.util.Locale.ROOT)),
+        Boolean.TRUE.equals(r.normalizeGradient()));
   }
 }

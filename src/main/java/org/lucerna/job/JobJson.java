@@ -19,6 +19,12 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import org.lucerna.optvis.Objective;
 import org.lucerna.optvis.ObjectiveJson;
+import org.lucerna.optvis.RenderJson;
+import org.lucerna.optvis.transform.TransformSpec;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.util.List;
 
 /**
  * Jobs as JSON, for stores that keep them outside the process, and the fingerprint of a request. The
@@ -38,6 +44,19 @@ public final class JobJson {
             @Override
             public Objective deserialize(JsonParser p, DeserializationContext c) throws IOException {
               return ObjectiveJson.parse(p.readValueAsTree());
+            }
+          })
+          .addSerializer(TransformSpec.class, new JsonSerializer<>() {
+            @Override
+            public void serialize(TransformSpec t, JsonGenerator g, SerializerProvider p) throws IOException {
+              g.writeTree(RenderJson.write(List.of(t)).get(0));
+            }
+          })
+          .addDeserializer(TransformSpec.class, new JsonDeserializer<>() {
+            @Override
+            public TransformSpec deserialize(JsonParser p, DeserializationContext c) throws IOException {
+              ArrayNode one = JsonNodeFactory.instance.arrayNode().add((JsonNode) p.readValueAsTree());
+              return RenderJson.transforms(one).get(0);
             }
           }))
       .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)

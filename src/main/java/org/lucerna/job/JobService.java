@@ -66,8 +66,7 @@ public class JobService {
     } catch (UnknownLayerException | IllegalArgumentException e) {
       throw new InvalidJobException("objective", e.getMessage());
     }
-    JobSpec resolved = new JobSpec(spec.model(), model.id().version(), spec.objective(), spec.size(),
-        spec.batch(), spec.steps(), spec.seed(), spec.learningRate(), spec.snapshots());
+    JobSpec resolved = spec.withVersion(model.id().version());
     String fingerprint = JobJson.fingerprint(resolved);
     if (idempotencyKey != null) {
       Optional<Job> earlier = first(new JobQuery(Set.of(), null, null, idempotencyKey, null, 1));

@@ -2,6 +2,10 @@ package org.lucerna.job;
 
 import java.util.List;
 import org.lucerna.optvis.Objective;
+import org.lucerna.optvis.PlanSpec;
+import org.lucerna.optvis.param.ParamSpec;
+import org.lucerna.optvis.transform.FitMode;
+import org.lucerna.optvis.transform.TransformSpec;
 
 /**
  * A render request in its normalized form: every default filled in, as the job document shows it. It
@@ -16,9 +20,26 @@ public record JobSpec(
     int steps,
     long seed,
     double learningRate,
-    List<Integer> snapshots) {
+    List<Integer> snapshots,
+    ParamSpec param,
+    List<TransformSpec> transforms,
+    FitMode fit,
+    boolean normalizeGradient) {
 
   public JobSpec {
     snapshots = List.copyOf(snapshots);
+    transforms = List.copyOf(transforms);
+  }
+
+  /** The structure of the render, which decides the plan it runs on. */
+  public PlanSpec planSpec() {
+    return PlanSpec.of(size, size, batch, objective).withParam(param).withTransforms(transforms).withFit(fit)
+        .withNormalizedGradient(normalizeGradient);
+  }
+
+  /** This spec on model version {@code v}. */
+  public JobSpec withVersion(long v) {
+    return new JobSpec(model, v, objective, size, batch, steps, seed, learningRate, snapshots, param, transforms, fit,
+        normalizeGradient);
   }
 }

@@ -142,7 +142,7 @@ public class WorkerPool {
     }
     JobSpec spec = job.spec();
     PreparedModel model = models.get(spec.model(), OptionalLong.of(spec.version()));
-    PlanSpec planSpec = PlanSpec.of(spec.size(), spec.size(), spec.batch(), spec.objective());
+    PlanSpec planSpec = spec.planSpec();
     RenderSettings settings = new RenderSettings(spec.steps(), spec.seed(), spec.learningRate(), spec.snapshots());
     Plan plan = plans.get(model, planSpec);
     Watcher watcher = new Watcher(job);

@@ -45,28 +45,28 @@ public final class ObjectiveJson {
   /**
    * Reads either form.
    *
-   * @throws ObjectiveFormatException naming the field at fault, as a path from {@code objective}
+   * @throws SpecFormatException naming the field at fault, as a path from {@code objective}
    */
   public static Objective parse(JsonNode node) {
     if (node == null || node.isNull()) {
-      throw new ObjectiveFormatException("objective", "is required, e.g. \"mixed4:97\" (layer:channel) or {\"terms\": [...]}");
+      throw new SpecFormatException("objective", "is required, e.g. \"mixed4:97\" (layer:channel) or {\"terms\": [...]}");
     }
     if (node.isTextual()) {
       try {
         return Objectives.parse(node.asText());
       } catch (IllegalArgumentException e) {
-        throw new ObjectiveFormatException("objective", e.getMessage());
+        throw new SpecFormatException("objective", e.getMessage());
       }
     }
     if (!node.isObject() || !node.has("terms") || node.size() != 1) {
-      throw new ObjectiveFormatException("objective", "must be a string \"layer:channel\" or an object {\"terms\": [...]}");
+      throw new SpecFormatException("objective", "must be a string \"layer:channel\" or an object {\"terms\": [...]}");
     }
     JsonNode terms = node.get("terms");
     if (!terms.isArray() || terms.isEmpty()) {
-      throw new ObjectiveFormatException("objective.terms", "must be a non-empty array of terms");
+      throw new SpecFormatException("objective.terms", "must be a non-empty array of terms");
     }
     if (terms.size() > MAX_TERMS) {
-      throw new ObjectiveFormatException("objective.terms", "must have at most " + MAX_TERMS + " terms, has " + terms.size());
+      throw new SpecFormatException("objective.terms", "must have at most " + MAX_TERMS + " terms, has " + terms.size());
     }
     List<Objective.Weighted> weighted = new ArrayList<>();
     for (int i = 0; i < terms.size(); i++) {
@@ -77,17 +77,17 @@ public final class ObjectiveJson {
 
   private static Objective.Weighted term(JsonNode t, String path) {
     if (!t.isObject()) {
-      throw new ObjectiveFormatException(path, "must be an object with a \"kind\"");
+      throw new SpecFormatException(path, "must be an object with a \"kind\"");
     }
     String kind = t.path("kind").asText("").toLowerCase(Locale.ROOT);
     Set<String> fields = FIELDS.get(kind);
     if (fields == null) {
-      throw new ObjectiveFormatException(path + ".kind", "must be one of " + new java.util.TreeSet<>(FIELDS.keySet()));
+      throw new SpecFormatException(path + ".kind", "must be one of " + new java.util.TreeSet<>(FIELDS.keySet()));
     }
     for (Iterator<String> it = t.fieldNames(); it.hasNext(); ) {
       String f = it.next();
       if (!COMMON.contains(f) && !fields.contains(f)) {
-        throw new ObjectiveFormatException(path + "." + f, "is not a field of a " + kind + " term; its fields: "
+        throw new SpecFormatException(path + "." + f, "is not a field of a " + kind + " term; its fields: "
             + new java.util.TreeSet<>(fields) + " and weight, batch");
       }
     }
@@ -114,14 +114,14 @@ public final class ObjectiveJson {
       };
       return new Objective.Weighted(weight, batch, term);
     } catch (IllegalArgumentException e) {
-      throw new ObjectiveFormatException(path, e.getMessage());
+      throw new SpecFormatException(path, e.getMessage());
     }
   }
 
   private static String layer(JsonNode t, String path) {
     JsonNode l = t.get("layer");
     if (l == null || !l.isTextual() || l.asText().isBlank()) {
-      throw new ObjectiveFormatException(path + ".layer", "is required: the name of a layer of the model");
+      throw new SpecFormatException(path + ".layer", "is required: the name of a layer of the model");
     }
     return l.asText();
   }
@@ -129,7 +129,7 @@ public final class ObjectiveJson {
   private static int whole(JsonNode t, String field, String path) {
     JsonNode n = t.get(field);
     if (n == null || !n.canConvertToInt() || !n.isIntegralNumber()) {
-      throw new ObjectiveFormatException(path + "." + field, "must be a whole number");
+      throw new SpecFormatException(path + "." + field, "must be a whole number");
     }
     return n.asInt();
   }
@@ -137,19 +137,19 @@ public final class ObjectiveJson {
   private static double number(JsonNode t, String field, String path) {
     JsonNode n = t.get(field);
     if (n == null || !n.isNumber() || !Double.isFinite(n.asDouble())) {
-      throw new ObjectiveFormatException(path + "." + field, "must be a number");
+      throw new SpecFormatException(path + "." + field, "must be a number");
     }
     return n.asDouble();
   }
 
   private static double[] vector(JsonNode n, String path) {
     if (n == null || !n.isArray() || n.isEmpty() || n.size() > 1 << 14) {
-      throw new ObjectiveFormatException(path, "must be an array of 1 to 16384 numbers, one per channel");
+      throw new SpecFormatException(path, "must be an array of 1 to 16384 numbers, one per channel");
     }
     double[] v = new double[n.size()];
     for (int i = 0; i < v.length; i++) {
       if (!n.get(i).isNumber()) {
-        throw new ObjectiveFormatException(path + "[" + i + "]", "must be a number");
+        throw new SpecFormatException(path + "[" + i + "]", "must be a number");
       }
       v[i] = n.get(i).asDouble();
     }
@@ -158,7 +158,7 @@ public final class ObjectiveJson {
 
   private static double[][] matrix(JsonNode n, String path) {
     if (n == null || !n.isArray() || n.isEmpty() || n.size() > 64) {
-      throw new ObjectiveFormatException(path, "must be an array of 1 to 64 rows (one per batch element, or one for all)");
+      throw new SpecFormatException(path, "must be an array of 1 to 64 rows (one per batch element, or one for all)");
     }
     double[][] rows = new double[n.size()][];
     for (int i = 0; i < rows.length; i++) {
