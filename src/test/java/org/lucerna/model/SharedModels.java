@@ -70,10 +70,12 @@ final class SharedModels {
   static void assertClose(float[] expected, float[] actual, double tolerance) {
     assertEquals(expected.length, actual.length, "output sizes");
     double max = 0;
+    double scale = 0;
     for (int i = 0; i < expected.length; i++) {
       max = Math.max(max, Math.abs(expected[i] - actual[i]));
+      scale = Math.max(scale, Math.abs(expected[i]));
     }
-    assertTrue(max <= tolerance, "max abs diff " + max + " > " + tolerance);
+    assertTrue(max <= tolerance, "max abs diff " + max + " > " + tolerance + " (largest output " + scale + ")");
   }
 
   /** Runs every layer of the catalog on one input and checks its depth against the declared channels. */
