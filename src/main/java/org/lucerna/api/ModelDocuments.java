@@ -7,6 +7,7 @@ import org.lucerna.model.InputSpec;
 import org.lucerna.model.LayerInfo;
 import org.lucerna.model.ModelMetadata;
 import org.lucerna.model.ModelRegistry;
+import org.lucerna.model.PreparedModel;
 
 /** The documents of the {@code /models} endpoints. */
 public final class ModelDocuments {
@@ -37,12 +38,14 @@ public final class ModelDocuments {
    * The model's input tensor: NHWC with -1 for a free dimension ({@code height}/{@code width} -1: any
    * size). Known once the version is loaded.
    */
-  public record InputDocument(String name, List<Long> shape, long height, long width, long channels,
-      boolean dynamicSize) {
-    static InputDocument of(InputSpec in) {
+  public record InputDocument(String name, String dtype, List<Long> shape, long height, long width,
+      long channels, boolean dynamicSize) {
+    static InputDocument of(PreparedModel model) {
+      InputSpec in = model.input();
+      String dtype = model.inputDataType().name().replaceFirst("^DT_", "").toLowerCase(java.util.Locale.ROOT);
       List<Long> shape = java.util.Arrays.stream(in.shape()).boxed().toList();
       boolean image = in.shape().length == 4;
-      return new InputDocument(in.node(), shape, image ? in.height() : -1, image ? in.width() : -1,
+      return new InputDocument(in.node(), dtype, shape, image ? in.height() : -1, image ? in.width() : -1,
           in.shape().length == 0 ? -1 : in.shape()[in.shape().length - 1],
           image && (in.height() < 0 || in.width() < 0));
     }

@@ -103,7 +103,7 @@ public class ModelResource {
   private ModelDocument document(ModelRepository.Location location) {
     String name = location.id().name();
     List<VersionDocument> versions = registry.versions(name).stream().map(VersionDocument::of).toList();
-    InputDocument input = registry.loaded(location.id()).map(m -> InputDocument.of(m.input())).orElse(null);
+    InputDocument input = registry.loaded(location.id()).map(InputDocument::of).orElse(null);
     ModelMetadata metadata;
     try {
       metadata = registry.loaded(location.id()).map(PreparedModel::metadata)

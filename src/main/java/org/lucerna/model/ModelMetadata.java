@@ -32,4 +32,10 @@ public record ModelMetadata(double valueMin, double valueMax, ChannelOrder chann
   public ModelMetadata(double valueMin, double valueMax, ChannelOrder channelOrder) {
     this(valueMin, valueMax, channelOrder, null, null, Map.of());
   }
+
+  /** This metadata with what a request overrides; a null argument keeps the model's value. */
+  public ModelMetadata withOverrides(Double min, Double max, ChannelOrder order) {
+    return new ModelMetadata(min == null ? valueMin : min, max == null ? valueMax : max,
+        order == null ? channelOrder : order, inputHeight, inputWidth, displayNames);
+  }
 }

@@ -71,6 +71,7 @@ class ModelResourceTest {
         .body("servedVersion", equalTo(1))
         .body("versions[0].state", equalTo("AVAILABLE"))
         .body("input.name", equalTo("serving_default_conv2d_input"))
+        .body("input.dtype", equalTo("float"))
         .body("input.shape", equalTo(java.util.List.of(-1, 32, 32, 3)))
         .body("input.channels", equalTo(3))
         .body("input.dynamicSize", equalTo(false))
