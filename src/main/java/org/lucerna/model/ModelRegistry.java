@@ -2,6 +2,8 @@ package org.lucerna.model;
 
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
@@ -34,7 +37,7 @@ public final class ModelRegistry implements AutoCloseable {
   /** A version's state; {@code reason} says why a FAILED one failed. */
   public record VersionState(ModelId id, State state, String reason) {}
 
-  private record Failure(String key, ModelException error) {}
+  private record Failure(String stamp, ModelException error) {}
 
   private final ModelRepository repository;
   private final PreparedModelCache prepared;
@@ -76,7 +79,7 @@ public final class ModelRegistry implements AutoCloseable {
     ModelRepository.Location location = repository.resolve(name, version);
     Failure failure = failures.get(location.id());
     if (failure != null && memory.getIfPresent(location.id()) == null
-        && failure.key().equals(keyOrEmpty(location))) {
+        && failure.stamp().equals(stamp(location))) {
       throw failure.error();
     }
     return join(start(location));
@@ -142,13 +145,18 @@ public final class ModelRegistry implements AutoCloseable {
   }
 
   private CompletableFuture<PreparedModel> start(ModelRepository.Location location) {
+    CompletableFuture<PreparedModel> existing = memory.getIfPresent(location.id());
+    if (existing != null && existing.isCompletedExceptionally()) {
+      // Caffeine drops a failed future once its callbacks have run; a retry must not wait for that.
+      memory.asMap().remove(location.id(), existing);
+    }
     return memory.get(location.id(), (id, executor) -> CompletableFuture.supplyAsync(() -> prepare(location), executor))
         .whenComplete((m, e) -> {
           if (e == null) {
             failures.remove(location.id());
           } else {
             ModelException error = asModelException(location.id(), e);
-            failures.put(location.id(), new Failure(keyOrEmpty(location), error));
+            failures.put(location.id(), new Failure(stamp(location), error));
             LOG.warnf("%s failed to load: %s", location.id(), error.getMessage());
           }
         });
@@ -188,11 +196,21 @@ public final class ModelRegistry implements AutoCloseable {
         + " holds a " + ModelRepository.TFJS_MODEL + ", not a saved_model.pb)");
   }
 
-  private String keyOrEmpty(ModelRepository.Location location) {
-    try {
-      return PreparedModelCache.key(location.dir(), ModelFile.read(location.dir()).loadOptions());
-    } catch (ModelException e) {
-      return "";
+  /**
+   * What a failure is remembered against: the load options and each file's name, size and time. Cheaper
+   * than the content hash, and enough to see that someone changed the model since it failed.
+   */
+  private static String stamp(ModelRepository.Location location) {
+    StringBuilder b = new StringBuilder();
+    try (Stream<Path> files = Files.walk(location.dir())) {
+      b.append(ModelFile.read(location.dir()).loadOptions());
+      for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+        b.append('\n').append(location.dir().relativize(f)).append(' ').append(Files.size(f))
+            .append(' ').append(Files.getLastModifiedTime(f).toMillis());
+      }
+      return b.toString();
+    } catch (IOException | ModelException e) {
+      return b.append("\nunreadable: ").append(e.getMessage()).toString();
     }
   }
 

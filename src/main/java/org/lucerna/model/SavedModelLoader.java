@@ -27,7 +27,8 @@ import org.tensorflow.proto.TensorShapeProto;
 /**
  * Reads a TF1 or TF2 SavedModel and turns it into a {@link PreparedModel}: pruned to what the outputs
  * need, every function call inlined, every variable frozen into a constant, the input cut to a
- * Placeholder, checked for forbidden ops, sorted, device pins removed, and its layers cataloged.
+ * Placeholder, checked for forbidden ops, sorted, device pins removed, and its layers cataloged (and
+ * their channel counts checked by one run on a blank input).
  */
 public final class SavedModelLoader {
   static final String SAVED_MODEL = "saved_model.pb";
@@ -88,7 +89,9 @@ public final class SavedModelLoader {
     ForbiddenOps.check(id, pruned);
     InputSpec input = inputSpec(pruned, inputNode, id);
     LayerCatalog layers = LayerCatalog.of(id.name(), pruned, inputNode, known);
-    return new PreparedModel(id, pruned, input, layers, metadata);
+    PreparedModel model = new PreparedModel(id, pruned, input, layers, metadata);
+    LayerCheck.check(id, pruned, input, layers, metadata, model.inputDataType());
+    return model;
   }
 
   private static MetaGraphDef findMetaGraph(Path dir, List<String> tags) {

@@ -64,6 +64,13 @@ class Cifar10CnnTest {
   }
 
   @Test
+  void preparationChecksEveryLayerOnABlankInput() {
+    PreparedModel m = model();
+    assertEquals(m.layers().all().size(),
+        LayerCheck.check(m.id(), m.graph(), m.input(), m.layers(), m.metadata(), m.inputDataType()));
+  }
+
+  @Test
   void declaredChannelsAreTheRealActivationDepths() {
     SharedModels.assertChannelsMatchActivations(model(), Shape.of(1, 32, 32, 3));
   }

@@ -51,6 +51,13 @@ class Rtvsrgan2xTest {
   }
 
   @Test
+  void preparationChecksEveryLayerOnABlankInput() {
+    PreparedModel m = model();
+    assertEquals(m.layers().all().size(),
+        LayerCheck.check(m.id(), m.graph(), m.input(), m.layers(), m.metadata(), m.inputDataType()));
+  }
+
+  @Test
   void declaredChannelsAreTheRealActivationDepths() {
     SharedModels.assertChannelsMatchActivations(model(), Shape.of(1, 12, 16, 3));
   }
