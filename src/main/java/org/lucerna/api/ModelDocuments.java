@@ -1,7 +1,9 @@
 package org.lucerna.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.lucerna.model.InputSpec;
 import org.lucerna.model.LayerInfo;
@@ -42,8 +44,8 @@ public final class ModelDocuments {
       long channels, boolean dynamicSize) {
     static InputDocument of(PreparedModel model) {
       InputSpec in = model.input();
-      String dtype = model.inputDataType().name().replaceFirst("^DT_", "").toLowerCase(java.util.Locale.ROOT);
-      List<Long> shape = java.util.Arrays.stream(in.shape()).boxed().toList();
+      String dtype = model.inputDataType().name().replaceFirst("^DT_", "").toLowerCase(Locale.ROOT);
+      List<Long> shape = Arrays.stream(in.shape()).boxed().toList();
       boolean image = in.shape().length == 4;
       return new InputDocument(in.node(), dtype, shape, image ? in.height() : -1, image ? in.width() : -1,
           in.shape().length == 0 ? -1 : in.shape()[in.shape().length - 1],
@@ -74,7 +76,7 @@ public final class ModelDocuments {
       boolean spatial, String tensor) {
     static LayerDocument of(LayerInfo l, Map<String, String> displayNames) {
       return new LayerDocument(l.name(), displayNames.get(l.name()), l.opType(),
-          java.util.Arrays.stream(l.shape()).boxed().toList(), l.channels(), l.spatial(), l.output());
+          Arrays.stream(l.shape()).boxed().toList(), l.channels(), l.spatial(), l.output());
     }
   }
 }

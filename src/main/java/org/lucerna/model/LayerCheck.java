@@ -1,6 +1,7 @@
 package org.lucerna.model;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,7 +70,7 @@ final class LayerCheck {
     } catch (RuntimeException e) {
       // TensorFlow's errors extend several Java exceptions; a size the model refuses says nothing about
       // its layers.
-      LOG.debugf("%s: layer check skipped at %s: %s", id, java.util.Arrays.toString(dims), e.getMessage());
+      LOG.debugf("%s: layer check skipped at %s: %s", id, Arrays.toString(dims), e.getMessage());
       return 0;
     }
     List<String> wrong = new ArrayList<>();
@@ -77,7 +78,7 @@ final class LayerCheck {
     for (LayerInfo layer : byOutput.values()) {
       long[] shape = real.get(k++);
       if (shape.length != layer.shape().length || shape[shape.length - 1] != layer.channels()) {
-        wrong.add(layer + " computes " + java.util.Arrays.toString(shape));
+        wrong.add(layer + " computes " + Arrays.toString(shape));
       }
     }
     if (!wrong.isEmpty()) {

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -55,7 +56,7 @@ public record ModelFile(List<Double> valueRange, String channelOrder, List<Integ
     ModelMetadata.ChannelOrder order = d.channelOrder();
     if (channelOrder != null) {
       try {
-        order = ModelMetadata.ChannelOrder.valueOf(channelOrder.toUpperCase(java.util.Locale.ROOT));
+        order = ModelMetadata.ChannelOrder.valueOf(channelOrder.toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
         throw new ModelException.Unusable(NAME + ": channelOrder must be RGB or BGR, got " + channelOrder);
       }

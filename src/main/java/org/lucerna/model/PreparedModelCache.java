@@ -91,6 +91,7 @@ public final class PreparedModelCache {
       try (InputStream in = Files.newInputStream(pb)) {
         graph = GraphDef.parseFrom(in);
       }
+      ForbiddenOps.check(id, graph); // the folder is writable by more than this service, perhaps
       InputSpec input = new InputSpec(entry.inputNode(), entry.inputShape());
       LayerCatalog layers = LayerCatalog.of(id.name(), graph, entry.inputNode(), Set.copyOf(entry.knownNames()));
       return Optional.of(new PreparedModel(id, graph, input, layers, metadata));
