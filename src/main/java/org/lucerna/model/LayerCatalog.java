@@ -16,29 +16,39 @@ import org.tensorflow.proto.GraphDef;
 import org.tensorflow.proto.NodeDef;
 
 /**
- * The layers of a frozen graph, by name. A layer is a name scope of the graph ({@code conv1/...}); its
- * activations are the scope's last float tensor of rank 4 (NHWC) or 2 (dense). Shapes come from
- * TensorFlow's own shape inference on import.
+ * The layers of a frozen graph, by the names their authors know. A node belongs to the innermost
+ * component of its name that is a known layer name (Keras names, from {@code keras_metadata.pb} and the
+ * SavedModel's function names), so that {@code StatefulPartitionedCall/.../sequential/conv2d_1/Relu} is
+ * layer {@code conv2d_1}; without known names (TF1 graphs) a layer is a node's name scope. A layer's
+ * activations are its last float tensor of rank 4 (NHWC) or 2 (dense); shapes come from TensorFlow's own
+ * shape inference. Every such tensor can also be named by its node name, whole or by a unique suffix.
  */
 public final class LayerCatalog {
-  private static final Set<String> NOT_ACTIVATIONS =
-      Set.of("Const", "Placeholder", "Identity", "Shape", "VariableV2", "VarHandleOp", "NoOp");
+  private static final Set<String> NOT_ACTIVATIONS = Set.of("Const", "Placeholder", "Identity", "IdentityN",
+      "Shape", "VariableV2", "VarHandleOp", "NoOp", "ReadVariableOp");
 
   private final String model;
   private final Map<String, LayerInfo> layers;
+  private final Map<String, LayerInfo> nodes;
+  private final Set<String> knownNames;
 
-  private LayerCatalog(String model, Map<String, LayerInfo> layers) {
+  private LayerCatalog(String model, Map<String, LayerInfo> layers, Map<String, LayerInfo> nodes,
+      Set<String> knownNames) {
     this.model = model;
     this.layers = layers;
+    this.nodes = nodes;
+    this.knownNames = knownNames;
   }
 
-  /** Catalogs {@code def}, whose nodes must be in topological order (as a frozen graph's are). */
+  /** Catalogs {@code def} (topologically ordered, as a frozen graph is) with layers named by scope. */
   public static LayerCatalog of(String model, GraphDef def, String inputNode) {
-    Map<String, Integer> position = new HashMap<>();
-    for (int i = 0; i < def.getNodeCount(); i++) {
-      position.put(def.getNode(i).getName(), i);
-    }
-    Map<String, LayerInfo> byScope = new LinkedHashMap<>();
+    return of(model, def, inputNode, Set.of());
+  }
+
+  /** Catalogs {@code def}, naming layers by {@code knownNames} where a node's name holds one. */
+  public static LayerCatalog of(String model, GraphDef def, String inputNode, Set<String> knownNames) {
+    Map<String, LayerInfo> byLayer = new LinkedHashMap<>();
+    Map<String, LayerInfo> byNode = new LinkedHashMap<>();
     try (Graph g = new Graph()) {
       g.importGraphDef(def);
       for (NodeDef node : def.getNodeList()) {
@@ -56,16 +66,39 @@ public final class LayerCatalog {
         if (shape.get(shape.numDimensions() - 1) <= 0) {
           continue;
         }
-        String scope = scopeOf(node.getName());
-        // Later nodes of a scope overwrite earlier ones: the scope's output is its last activation.
-        byScope.put(scope, new LayerInfo(scope, node.getName() + ":0", node.getOp(), shape.asArray()));
+        String output = node.getName() + ":0";
+        byNode.put(node.getName(), new LayerInfo(node.getName(), output, node.getOp(), shape.asArray()));
+        String layer = layerOf(node.getName(), knownNames);
+        if (layer != null) {
+          // Nodes come in topological order: the layer's output is its last activation.
+          byLayer.remove(layer);
+          byLayer.put(layer, new LayerInfo(layer, output, node.getOp(), shape.asArray()));
+        }
       }
     }
-    List<LayerInfo> ordered = new ArrayList<>(byScope.values());
-    ordered.sort(Comparator.comparingInt(l -> position.get(l.output().substring(0, l.output().length() - 2))));
+    Map<String, Integer> position = new HashMap<>();
+    for (int i = 0; i < def.getNodeCount(); i++) {
+      position.put(def.getNode(i).getName() + ":0", i);
+    }
+    List<LayerInfo> ordered = new ArrayList<>(byLayer.values());
+    ordered.sort(Comparator.comparingInt(l -> position.get(l.output())));
     Map<String, LayerInfo> layers = new LinkedHashMap<>();
     ordered.forEach(l -> layers.put(l.name(), l));
-    return new LayerCatalog(model, layers);
+    return new LayerCatalog(model, layers, byNode, Set.copyOf(knownNames));
+  }
+
+  /** The innermost known layer name among the node's scopes; its scope when none is known. */
+  static String layerOf(String node, Set<String> knownNames) {
+    if (knownNames.isEmpty()) {
+      return scopeOf(node);
+    }
+    String[] parts = node.split("/");
+    for (int i = parts.length - 2; i >= 0; i--) {
+      if (knownNames.contains(parts[i])) {
+        return parts[i];
+      }
+    }
+    return null; // outside every layer: reachable by its node name only
   }
 
   static String scopeOf(String node) {
@@ -73,13 +106,32 @@ public final class LayerCatalog {
     return slash < 0 ? node : node.substring(0, slash);
   }
 
+  /** The layers, in graph order. */
   public Collection<LayerInfo> all() {
     return layers.values();
   }
 
-  /** The layer of that exact name. */
+  /** The names that layers were matched against; kept with a prepared model to rebuild the catalog. */
+  public Set<String> knownNames() {
+    return knownNames;
+  }
+
+  /**
+   * The layer of that exact name, or else the tensor of the node of that name, or of the one node whose
+   * name ends with {@code "/" + name}.
+   */
   public LayerInfo get(String name) {
     LayerInfo layer = layers.get(name);
+    if (layer == null) {
+      layer = nodes.get(name);
+    }
+    if (layer == null && name != null && !name.isEmpty()) {
+      List<LayerInfo> suffixed = nodes.values().stream().filter(n -> n.name().endsWith("/" + name)).toList();
+      if (suffixed.size() == 1) {
+        LayerInfo n = suffixed.get(0);
+        layer = new LayerInfo(name, n.output(), n.opType(), n.shape());
+      }
+    }
     if (layer == null) {
       throw new UnknownLayerException(model, name, closest(name, 5));
     }
@@ -87,13 +139,19 @@ public final class LayerCatalog {
   }
 
   public boolean contains(String name) {
-    return layers.containsKey(name);
+    try {
+      get(name);
+      return true;
+    } catch (UnknownLayerException e) {
+      return false;
+    }
   }
 
-  /** The names nearest to {@code name} by edit distance, nearest first. */
+  /** The layer names nearest to {@code name} by edit distance, nearest first. */
   public List<String> closest(String name, int count) {
+    String target = name == null ? "" : name;
     return layers.keySet().stream()
-        .sorted(Comparator.comparingInt((String n) -> editDistance(name, n)).thenComparing(n -> n))
+        .sorted(Comparator.comparingInt((String n) -> editDistance(target, n)).thenComparing(n -> n))
         .limit(count)
         .toList();
   }
@@ -116,5 +174,4 @@ public final class LayerCatalog {
     }
     return prev[b.length()];
   }
-
 }

@@ -2,6 +2,7 @@ package org.lucerna.model;
 
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.io.IOException;
@@ -17,7 +18,12 @@ public class ModelBeans {
   @Produces
   @Singleton
   ModelRegistry registry(ModelsConfig config) {
-    return new ModelRegistry(new ModelRepository(config.root()));
+    return new ModelRegistry(new ModelRepository(config.root()),
+        new PreparedModelCache(config.preparedDirOrDefault()), config.cacheBytes());
+  }
+
+  void close(@Disposes ModelRegistry registry) {
+    registry.close();
   }
 
   void writeBuiltin(@Observes StartupEvent event, ModelsConfig config, ModelRegistry registry) {

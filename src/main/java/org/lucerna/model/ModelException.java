@@ -28,4 +28,18 @@ public class ModelException extends RuntimeException {
       super(message, cause);
     }
   }
+
+  /** The model's inference graph holds ops the service refuses to run ({@link ForbiddenOps}). */
+  public static final class Forbidden extends ModelException {
+    public Forbidden(String message) {
+      super(message);
+    }
+  }
+
+  /** A model name or version that no request may use (it would leave the repository). */
+  public static final class InvalidName extends ModelException {
+    public InvalidName(String message) {
+      super(message);
+    }
+  }
 }

@@ -10,12 +10,14 @@ import java.util.stream.Stream;
 
 /**
  * A folder of models in TensorFlow Serving's layout, {@code <root>/<name>/<version>/saved_model.pb};
- * a bare SavedModel folder {@code <root>/<name>/saved_model.pb} counts as version 1. Names are checked
- * before any path is built, so no request reaches outside the root.
+ * a bare SavedModel folder {@code <root>/<name>/saved_model.pb} counts as version 1. A version folder
+ * holding a TF.js layers model ({@code model.json}) instead is a version too, converted before loading.
+ * Names are checked before any path is built, so no request reaches outside the root.
  */
 public final class ModelRepository {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-  private static final String SAVED_MODEL = "saved_model.pb";
+  private static final String SAVED_MODEL = SavedModelLoader.SAVED_MODEL;
+  static final String TFJS_MODEL = "model.json";
 
   private final Path root;
 
@@ -27,37 +29,67 @@ public final class ModelRepository {
     return root;
   }
 
+  /** How a version folder holds its model. */
+  public enum Format { SAVED_MODEL, TFJS_LAYERS }
+
   /** A model's folder and the version that a request for {@code version} (empty: the highest) gets. */
-  public record Location(ModelId id, Path dir) {}
+  public record Location(ModelId id, Path dir, Format format) {}
 
   public static boolean validName(String name) {
     return name != null && NAME.matcher(name).matches() && !name.contains("..");
   }
 
   public Location resolve(String name, OptionalLong version) {
-    if (!validName(name)) {
-      throw new ModelException.NotFound("'" + name + "' is not a model name: use letters, digits, '.', '_'"
-          + " and '-', at most 64 characters");
-    }
-    Path modelDir = root.resolve(name).normalize();
-    if (!modelDir.startsWith(root) || !Files.isDirectory(modelDir)) {
-      throw new ModelException.NotFound("no model '" + name + "' in the repository; models: " + names());
-    }
+    Path modelDir = modelDir(name);
     if (Files.isRegularFile(modelDir.resolve(SAVED_MODEL))) {
       if (version.isPresent() && version.getAsLong() != 1) {
         throw new ModelException.NotFound("model '" + name + "' has only version 1");
       }
-      return new Location(new ModelId(name, 1), modelDir);
+      return new Location(new ModelId(name, 1), modelDir, Format.SAVED_MODEL);
     }
-    List<Long> versions = versions(modelDir);
+    List<Long> versions = versionsOf(modelDir);
     if (versions.isEmpty()) {
-      throw new ModelException.NotFound("model '" + name + "' has no version folder with a " + SAVED_MODEL);
+      throw new ModelException.NotFound("model '" + name + "' has no version folder with a " + SAVED_MODEL
+          + " (or a TF.js " + TFJS_MODEL + ")");
     }
     long v = version.orElse(versions.get(versions.size() - 1));
     if (!versions.contains(v)) {
       throw new ModelException.NotFound("model '" + name + "' has no version " + v + "; versions: " + versions);
     }
-    return new Location(new ModelId(name, v), modelDir.resolve(Long.toString(v)));
+    Path dir = modelDir.resolve(Long.toString(v));
+    return new Location(new ModelId(name, v), dir,
+        Files.isRegularFile(dir.resolve(SAVED_MODEL)) ? Format.SAVED_MODEL : Format.TFJS_LAYERS);
+  }
+
+  /** The versions of a model, ascending (a bare SavedModel folder: [1]). */
+  public List<Long> versions(String name) {
+    Path modelDir = modelDir(name);
+    return Files.isRegularFile(modelDir.resolve(SAVED_MODEL)) ? List.of(1L) : versionsOf(modelDir);
+  }
+
+  /** Whether {@code id}'s folder is still there: a removed version is forgotten by the registry. */
+  public boolean exists(ModelId id) {
+    try {
+      resolve(id.name(), OptionalLong.of(id.version()));
+      return true;
+    } catch (ModelException e) {
+      return false;
+    }
+  }
+
+  private Path modelDir(String name) {
+    if (!validName(name)) {
+      throw new ModelException.InvalidName("'" + name + "' is not a model name: use letters, digits, '.',"
+          + " '_' and '-', starting with a letter or digit, at most 64 characters");
+    }
+    Path modelDir = root.resolve(name).normalize();
+    if (!modelDir.startsWith(root) || !modelDir.getParent().equals(root)) {
+      throw new ModelException.InvalidName("'" + name + "' would leave the model repository");
+    }
+    if (!Files.isDirectory(modelDir)) {
+      throw new ModelException.NotFound("no model '" + name + "' in the repository; models: " + names());
+    }
+    return modelDir;
   }
 
   /** The names of the models in the repository, sorted. */
@@ -76,11 +108,11 @@ public final class ModelRepository {
     }
   }
 
-  /** The versions of a model folder that hold a SavedModel, ascending. */
-  static List<Long> versions(Path modelDir) {
+  /** The versions of a model folder that hold a SavedModel or a TF.js layers model, ascending. */
+  static List<Long> versionsOf(Path modelDir) {
     try (Stream<Path> dirs = Files.list(modelDir)) {
       return dirs.filter(p -> p.getFileName().toString().matches("\\d{1,18}"))
-          .filter(p -> Files.isRegularFile(p.resolve(SAVED_MODEL)))
+          .filter(p -> Files.isRegularFile(p.resolve(SAVED_MODEL)) || Files.isRegularFile(p.resolve(TFJS_MODEL)))
           .map(p -> Long.parseLong(p.getFileName().toString()))
           .sorted()
           .toList();

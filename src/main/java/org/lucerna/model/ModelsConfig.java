@@ -4,6 +4,8 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
 
 /** Configuration of the model repository. */
 @ConfigMapping(prefix = "lucerna.models")
@@ -21,4 +23,22 @@ public interface ModelsConfig {
   /** Whether to write the built-in tiny CNN into the repository at start-up when it is missing. */
   @WithDefault("true")
   boolean builtin();
+
+  /** Bytes of prepared models held in memory (least recently used ones leave first): 1 GiB. */
+  @WithName("cache-bytes")
+  @WithDefault("1073741824")
+  long cacheBytes();
+
+  /** Where prepared models are kept across restarts; default {@code <root>/.prepared}. */
+  @WithName("prepared-dir")
+  Optional<Path> preparedDir();
+
+  /** How often the repository is checked for removed models ({@code 30s}). */
+  @WithName("rescan-interval")
+  @WithDefault("30s")
+  Duration rescanInterval();
+
+  default Path preparedDirOrDefault() {
+    return preparedDir().orElse(root().resolve(".prepared"));
+  }
 }

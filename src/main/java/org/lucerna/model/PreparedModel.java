@@ -1,5 +1,6 @@
 package org.lucerna.model;
 
+import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.GraphDef;
 
 /**
@@ -8,6 +9,13 @@ import org.tensorflow.proto.GraphDef;
  */
 public record PreparedModel(
     ModelId id, GraphDef graph, InputSpec input, LayerCatalog layers, ModelMetadata metadata) {
+
+  /** The dtype of the input placeholder ({@code DT_FLOAT} for every image model so far). */
+  public DataType inputDataType() {
+    return graph.getNodeList().stream().filter(n -> n.getName().equals(input.node())).findFirst()
+        .map(n -> n.getAttrOrThrow("dtype").getType())
+        .orElseThrow(() -> new IllegalStateException("the graph lacks its input node " + input.node()));
+  }
 
   /** Bytes of the frozen graph: what a prepared model costs in memory. */
   public long sizeBytes() {

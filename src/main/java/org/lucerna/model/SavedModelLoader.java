@@ -3,17 +3,18 @@ package org.lucerna.model;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.tensorflow.Result;
+import org.tensorflow.Graph;
+import org.tensorflow.GraphOperation;
 import org.tensorflow.SavedModelBundle;
-import org.tensorflow.Session;
-import org.tensorflow.Tensor;
-import org.tensorflow.ndarray.buffer.ByteDataBuffer;
+import org.tensorflow.ndarray.Shape;
 import org.tensorflow.proto.AttrValue;
 import org.tensorflow.proto.GraphDef;
 import org.tensorflow.proto.MetaGraphDef;
@@ -21,61 +22,84 @@ import org.tensorflow.proto.NodeDef;
 import org.tensorflow.proto.SavedModel;
 import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.proto.TensorInfo;
-import org.tensorflow.proto.TensorProto;
 import org.tensorflow.proto.TensorShapeProto;
 
 /**
- * Reads a SavedModel and turns it into a {@link PreparedModel}: variables frozen into constants, the
- * graph pruned to what the model's outputs need and sorted, device pins removed.
+ * Reads a TF1 or TF2 SavedModel and turns it into a {@link PreparedModel}: pruned to what the outputs
+ * need, every function call inlined, every variable frozen into a constant, the input cut to a
+ * Placeholder, checked for forbidden ops, sorted, device pins removed, and its layers cataloged (and
+ * their channel counts checked by one run on a blank input).
  */
 public final class SavedModelLoader {
-  private static final Set<String> TF1_VARIABLES = Set.of("VariableV2", "Variable");
+  static final String SAVED_MODEL = "saved_model.pb";
+  private static final Set<String> VARIABLE_OPS =
+      Set.of("VariableV2", "Variable", "VarHandleOp", "ReadVariableOp", "AssignVariableOp");
 
   private SavedModelLoader() {}
 
   public static PreparedModel load(Path dir, ModelId id, LoadOptions options, ModelMetadata metadata) {
     MetaGraphDef meta = findMetaGraph(dir, options.tags());
-    try (SavedModelBundle bundle =
-        SavedModelBundle.loader(dir.toString()).withTags(options.tags().toArray(String[]::new)).load()) {
-      GraphDef raw = bundle.graph().toGraphDef();
-      SignatureDef signature = meta.getSignatureDefMap().get(options.signature());
-      String inputNode;
-      List<String> outputs = new ArrayList<>();
-      if (options.inputNode() != null) {
-        inputNode = options.inputNode();
-        if (signature != null) {
-          signature.getOutputsMap().values().forEach(t -> outputs.add(t.getName()));
-        } else {
-          outputs.addAll(consumersOf(raw, inputNode));
-        }
-      } else if (signature != null) {
-        if (signature.getInputsCount() != 1) {
-          throw new ModelException.Unusable("signature '" + options.signature() + "' of " + id
-              + " has " + signature.getInputsCount() + " inputs " + signature.getInputsMap().keySet()
-              + "; name the image input node with 'inputNode'");
-        }
-        TensorInfo in = signature.getInputsMap().values().iterator().next();
-        inputNode = GraphSurgery.nodeOf(in.getName());
+    GraphDef raw = meta.getGraphDef();
+    SignatureDef signature = meta.getSignatureDefMap().get(options.signature());
+    String inputNode;
+    List<String> outputs = new ArrayList<>();
+    if (options.inputNode() != null) {
+      inputNode = GraphSurgery.nodeOf(options.inputNode());
+      if (raw.getNodeList().stream().noneMatch(n -> n.getName().equals(inputNode))) {
+        throw new ModelException.Unusable(id + " has no node '" + inputNode + "' to use as 'inputNode'"
+            + " (placeholders: " + placeholders(raw) + ")");
+      }
+      if (signature != null) {
         signature.getOutputsMap().values().forEach(t -> outputs.add(t.getName()));
       } else {
-        throw new ModelException.Unusable(id + " has no signature '" + options.signature() + "'"
-            + " (signatures: " + meta.getSignatureDefMap().keySet() + "); name the image input node"
-            + " with 'inputNode' (placeholders: " + placeholders(raw) + ")");
+        outputs.addAll(inferenceOutputs(raw, inputNode));
       }
-      GraphDef frozen = freeze(raw, bundle.session());
-      GraphDef pruned = GraphSurgery.unplace(GraphSurgery.pruneAndSort(frozen, outputs));
-      InputSpec input = inputSpec(pruned, inputNode, id);
-      LayerCatalog layers = LayerCatalog.of(id.name(), pruned, inputNode);
-      return new PreparedModel(id, pruned, input, layers, metadata);
+    } else if (signature != null) {
+      if (signature.getInputsCount() != 1) {
+        throw new ModelException.Unusable("signature '" + options.signature() + "' of " + id
+            + " has " + signature.getInputsCount() + " inputs " + signature.getInputsMap().keySet()
+            + "; name the image input node with 'inputNode' in " + ModelFile.NAME);
+      }
+      TensorInfo in = signature.getInputsMap().values().iterator().next();
+      inputNode = GraphSurgery.nodeOf(in.getName());
+      signature.getOutputsMap().values().forEach(t -> outputs.add(t.getName()));
+    } else {
+      throw new ModelException.Unusable(id + " has no signature '" + options.signature() + "'"
+          + " (signatures: " + meta.getSignatureDefMap().keySet() + "); name another with 'signature', or"
+          + " name the image input node with 'inputNode' in " + ModelFile.NAME + " (placeholders: "
+          + placeholders(raw) + ")");
     }
+    Set<String> known = new LinkedHashSet<>();
+    KerasMetadata.read(dir).forEach(l -> known.add(l.name()));
+    GraphDef frozen;
+    try (SavedModelBundle bundle =
+        SavedModelBundle.loader(dir.toString()).withTags(options.tags().toArray(String[]::new)).load()) {
+      FunctionInliner.Inlined inlined = FunctionInliner.inline(GraphSurgery.pruneAndSort(raw, outputs));
+      known.addAll(inlined.layerNames());
+      frozen = VariableFreezer.freeze(inlined.graph(), bundle.graph(), bundle.session());
+    } catch (org.tensorflow.exceptions.TensorFlowException e) {
+      throw new ModelException.Unusable("TensorFlow cannot load " + id + ": " + e.getMessage(), e);
+    }
+    GraphDef pruned = GraphSurgery.unplace(GraphSurgery.pruneAndSort(cutAt(frozen, inputNode, id), outputs));
+    List<String> unfrozen = pruned.getNodeList().stream().filter(n -> VARIABLE_OPS.contains(n.getOp()))
+        .map(n -> n.getOp() + " " + n.getName()).limit(5).toList();
+    if (!unfrozen.isEmpty()) {
+      throw new ModelException.Unusable(id + " keeps variables that could not be frozen: " + unfrozen);
+    }
+    ForbiddenOps.check(id, pruned);
+    InputSpec input = inputSpec(pruned, inputNode, id);
+    LayerCatalog layers = LayerCatalog.of(id.name(), pruned, inputNode, known);
+    PreparedModel model = new PreparedModel(id, pruned, input, layers, metadata);
+    LayerCheck.check(id, pruned, input, layers, metadata, model.inputDataType());
+    return model;
   }
 
   private static MetaGraphDef findMetaGraph(Path dir, List<String> tags) {
     SavedModel saved;
     try {
-      saved = SavedModel.parseFrom(Files.readAllBytes(dir.resolve("saved_model.pb")));
+      saved = SavedModel.parseFrom(Files.readAllBytes(dir.resolve(SAVED_MODEL)));
     } catch (IOException e) {
-      throw new ModelException.Unusable("cannot read " + dir.resolve("saved_model.pb") + ": " + e.getMessage(), e);
+      throw new ModelException.Unusable("cannot read " + dir.resolve(SAVED_MODEL) + ": " + e.getMessage(), e);
     }
     List<List<String>> available = new ArrayList<>();
     for (MetaGraphDef m : saved.getMetaGraphsList()) {
@@ -85,73 +109,111 @@ public final class SavedModelLoader {
       }
       available.add(t);
     }
-    throw new ModelException.Unusable("no MetaGraph with tags " + tags + "; name one of the tag sets "
-        + available + " with 'tags'");
+    throw new ModelException.Unusable("the SavedModel has no MetaGraph with tags " + tags + "; name one of"
+        + " the tag sets " + available + " with 'tags' in " + ModelFile.NAME);
   }
 
-  /** Replaces every TF1 variable by a constant holding its current value. */
-  static GraphDef freeze(GraphDef def, Session session) {
-    List<String> variables = new ArrayList<>();
-    def.getNodeList().stream().filter(n -> TF1_VARIABLES.contains(n.getOp())).forEach(n -> variables.add(n.getName()));
-    if (variables.isEmpty()) {
+  /**
+   * Makes {@code inputNode} a Placeholder of its own dtype and inferred shape, so that a model whose
+   * users feed an inner node (TF1's {@code input = Reshape(Placeholder)}) is cut there.
+   */
+  private static GraphDef cutAt(GraphDef def, String inputNode, ModelId id) {
+    NodeDef node = def.getNodeList().stream().filter(n -> n.getName().equals(inputNode)).findFirst()
+        .orElseThrow(() -> new ModelException.Unusable("input node '" + inputNode + "' of " + id
+            + " does not reach the model's outputs"));
+    if (node.getOp().equals("Placeholder")) {
       return def;
     }
-    Map<String, TensorProto> values = new HashMap<>();
-    for (String v : variables) {
-      try (Result r = session.runner().fetch(v).run()) {
-        values.put(v, toProto(r.get(0)));
+    AttrValue dtype;
+    TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+    try (Graph g = new Graph()) {
+      g.importGraphDef(def);
+      GraphOperation op = g.operation(inputNode);
+      dtype = AttrValue.newBuilder().setType(op.output(0).dataType()).build();
+      Shape s = op.output(0).shape();
+      if (s.isUnknown()) {
+        shape.setUnknownRank(true);
+      } else {
+        for (long d : s.asArray()) {
+          shape.addDim(TensorShapeProto.Dim.newBuilder().setSize(d));
+        }
       }
     }
     GraphDef.Builder b = def.toBuilder();
     for (NodeDef.Builder n : b.getNodeBuilderList()) {
-      TensorProto value = values.get(n.getName());
-      if (value != null) {
-        n.setOp("Const").clearInput().clearAttr()
-            .putAttr("dtype", AttrValue.newBuilder().setType(value.getDtype()).build())
-            .putAttr("value", AttrValue.newBuilder().setTensor(value).build());
+      if (n.getName().equals(inputNode)) {
+        n.setOp("Placeholder").clearInput().clearAttr().putAttr("dtype", dtype)
+            .putAttr("shape", AttrValue.newBuilder().setShape(shape).build());
       }
     }
     return b.build();
   }
 
-  static TensorProto toProto(Tensor t) {
-    TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
-    for (long d : t.shape().asArray()) {
-      shape.addDim(TensorShapeProto.Dim.newBuilder().setSize(d));
-    }
-    ByteDataBuffer data = t.asRawTensor().data();
-    byte[] bytes = new byte[(int) data.size()];
-    data.read(bytes);
-    return TensorProto.newBuilder()
-        .setDtype(t.dataType())
-        .setTensorShape(shape)
-        .setTensorContent(com.google.protobuf.ByteString.copyFrom(bytes))
-        .build();
-  }
-
-  private static List<String> consumersOf(GraphDef def, String node) {
-    // Without a signature, keep everything downstream of the input: the model's outputs are its sinks.
+  /**
+   * For a model without a signature: the sinks of what the input feeds, leaving out what needs another
+   * placeholder (labels), what changes state (training updates) and the {@code gradients/} scope.
+   */
+  static List<String> inferenceOutputs(GraphDef def, String input) {
+    Map<String, NodeDef> byName = new HashMap<>();
     Map<String, List<String>> consumers = new HashMap<>();
     for (NodeDef n : def.getNodeList()) {
+      byName.put(n.getName(), n);
       for (String in : n.getInputList()) {
         if (!in.startsWith("^")) {
           consumers.computeIfAbsent(GraphSurgery.nodeOf(in), k -> new ArrayList<>()).add(n.getName());
         }
       }
     }
-    if (def.getNodeList().stream().noneMatch(n -> n.getName().equals(node))) {
-      throw new ModelException.Unusable("the graph has no node '" + node + "' (placeholders: "
-          + placeholders(def) + ")");
-    }
-    Set<String> seen = new LinkedHashSet<>();
-    List<String> todo = new ArrayList<>(List.of(node));
+    Set<String> downstream = new LinkedHashSet<>();
+    Deque<String> todo = new ArrayDeque<>(List.of(input));
     while (!todo.isEmpty()) {
-      String n = todo.remove(todo.size() - 1);
-      if (seen.add(n)) {
+      String n = todo.pop();
+      if (downstream.add(n)) {
         todo.addAll(consumers.getOrDefault(n, List.of()));
       }
     }
-    return new ArrayList<>(seen);
+    Map<String, Boolean> clean = new HashMap<>();
+    Set<String> kept = new LinkedHashSet<>();
+    for (String n : downstream) {
+      if (isInference(n, input, byName, clean)) {
+        kept.add(n);
+      }
+    }
+    List<String> sinks = kept.stream()
+        .filter(n -> consumers.getOrDefault(n, List.of()).stream().noneMatch(kept::contains))
+        .filter(n -> !n.equals(input))
+        .toList();
+    if (sinks.isEmpty()) {
+      throw new ModelException.Unusable("nothing that the model computes depends on input node '" + input + "' alone");
+    }
+    return sinks;
+  }
+
+  private static boolean isInference(String name, String input, Map<String, NodeDef> byName, Map<String, Boolean> memo) {
+    if (name.equals(input)) {
+      return true;
+    }
+    Boolean known = memo.get(name);
+    if (known != null) {
+      return known;
+    }
+    memo.put(name, false); // a cycle (TF1 control flow) is not inference
+    NodeDef n = byName.get(name);
+    boolean ok = n != null
+        && !n.getOp().equals("Placeholder")
+        && !n.getOp().startsWith("Assign") && !n.getOp().startsWith("Apply")
+        && !n.getOp().startsWith("ResourceApply") && !ForbiddenOps.forbidden(n.getOp())
+        && !name.startsWith("gradients/");
+    if (ok) {
+      for (String in : n.getInputList()) {
+        if (!isInference(GraphSurgery.nodeOf(in), input, byName, memo)) {
+          ok = false;
+          break;
+        }
+      }
+    }
+    memo.put(name, ok);
+    return ok;
   }
 
   private static List<String> placeholders(GraphDef def) {
@@ -161,10 +223,6 @@ public final class SavedModelLoader {
   private static InputSpec inputSpec(GraphDef def, String inputNode, ModelId id) {
     NodeDef node = def.getNodeList().stream().filter(n -> n.getName().equals(inputNode)).findFirst()
         .orElseThrow(() -> new ModelException.Unusable(id + " has no input node '" + inputNode + "'"));
-    if (!node.getOp().equals("Placeholder")) {
-      throw new ModelException.Unusable("input node '" + inputNode + "' of " + id + " is a " + node.getOp()
-          + ", not a Placeholder");
-    }
     TensorShapeProto shape = node.getAttrOrThrow("shape").getShape();
     long[] dims = shape.getUnknownRank() ? new long[0] : shape.getDimList().stream().mapToLong(TensorShapeProto.Dim::getSize).toArray();
     return new InputSpec(inputNode, dims);

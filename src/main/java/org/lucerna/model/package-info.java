@@ -1,6 +1,8 @@
 /**
  * Where models come from and what the optimizer is told about them: the model repository on disk,
- * SavedModel loading and freezing into one flat inference graph, the catalog of layers an objective can
- * name, and the cache of prepared models. Nothing here knows about HTTP or jobs.
+ * TF1 and TF2 SavedModel loading (function inlining, variable freezing, pruning, the forbidden-op
+ * check) into one flat inference graph, the catalog of layers an objective can name (by Keras names),
+ * the metadata file beside a model, and the caches of prepared models in memory and on disk.
+ * Nothing here knows about HTTP or jobs.
  */
 package org.lucerna.model;
