@@ -77,8 +77,9 @@ class Cifar10CnnTest {
 
   @Test
   void aRenderOnConv2d1RaisesItsObjective() {
-    try (Plan plan = Plan.build(model(), new PlanSpec(32, 32, 1, "conv2d_1"), ExecutionOptions.CPU_DEFAULT)) {
-      int channel = SharedModels.liveChannel(model(), "conv2d_1", Shape.of(1, 32, 32, 3));
+    int channel = SharedModels.liveChannel(model(), "conv2d_1", Shape.of(1, 32, 32, 3));
+    PlanSpec spec = PlanSpec.of(32, 32, 1, Objectives.channel("conv2d_1", channel));
+    try (Plan plan = Plan.build(model(), spec, ExecutionOptions.CPU_DEFAULT)) {
       RenderResult r = plan.render(Objectives.channel("conv2d_1", channel), new RenderSettings(30, 1),
           RenderListener.NONE);
       assertTrue(r.lastObjective() > r.firstObjective() * 1.5 + 0.05,

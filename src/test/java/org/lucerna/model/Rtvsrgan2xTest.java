@@ -66,7 +66,7 @@ class Rtvsrgan2xTest {
   void rendersAtTwoDifferentSizes() {
     int channel = SharedModels.liveChannel(model(), "conv_3", Shape.of(1, 16, 16, 3));
     for (int[] size : new int[][] {{16, 16}, {24, 40}}) {
-      try (Plan plan = Plan.build(model(), new PlanSpec(size[0], size[1], 1, "conv_3"), ExecutionOptions.CPU_DEFAULT)) {
+      try (Plan plan = Plan.build(model(), PlanSpec.of(size[0], size[1], 1, Objectives.channel("conv_3", channel)), ExecutionOptions.CPU_DEFAULT)) {
         RenderResult r = plan.render(Objectives.channel("conv_3", channel), new RenderSettings(20, 1),
             RenderListener.NONE);
         assertEquals(size[0], r.image().height());

@@ -1,0 +1,126 @@
+package org.lucerna.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.lucerna.optvis.Objectives;
+import org.lucerna.optvis.param.ParamSpec;
+import org.lucerna.optvis.transform.FitMode;
+import org.lucerna.optvis.transform.Transforms;
+
+/** What every {@link JobStore} must do; each implementation's test extends this. */
+abstract class JobStoreContract {
+
+  protected abstract JobStore store();
+
+  static JobSpec spec(String model, long seed) {
+    return new JobSpec(model, 1, Objectives.channel("conv2", 3).plus(Objectives.diversity("conv3").times(-2)),
+        64, 2, 50, seed, 0.05, List.of(10, 20), ParamSpec.DEFAULT, Transforms.standard(), FitMode.RESIZE, false);
+  }
+
+  static Job job(int n, String model) {
+    Instant at = Instant.parse("2026-11-29T12:00:00Z").plusSeconds(n);
+    return Job.queued(JobIds.next(at), spec(model, n), new Job.Submission("fp" + n, n % 2 == 0 ? "key" + n : null, null), at);
+  }
+
+  @Test
+  void aJobReadsBackAsItWasInsertedAtVersionZero() {
+    Job job = job(1, "a");
+    store().insert(job);
+    Job read = store().find(job.id()).orElseThrow();
+    assertEquals(job, read);
+    assertEquals(0, read.version());
+    assertThrows(IllegalArgumentException.class, () -> store().insert(job));
+  }
+
+  @Test
+  void aSaveBumpsTheVersionAndAStaleSaveFails() {
+    Job job = job(2, "a");
+    store().insert(job);
+    Job running = store().save(job.moveTo(JobStatus.RUNNING, Instant.now(), null));
+    assertEquals(1, running.version());
+    assertEquals(JobStatus.RUNNING, store().find(job.id()).orElseThrow().status());
+    assertThrows(StaleJobException.class, () -> store().save(job.withCancelRequested()));
+    assertThrows(JobNotFoundException.class, () -> store().save(job(99, "a")));
+  }
+
+  @Test
+  void ofTwoWritersOnOneVersionExactlyOneWins() throws Exception {
+    Job job = job(3, "a");
+    store().insert(job);
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    CountDownLatch go = new CountDownLatch(1);
+    AtomicInteger won = new AtomicInteger();
+    for (int i = 0; i < 8; i++) {
+      pool.submit(() -> {
+        go.await();
+        try {
+          store().save(job.moveTo(JobStatus.RUNNING, Instant.now(), null));
+          won.incrementAndGet();
+        } catch (StaleJobException e) {
+          // lost the race, as all but one must
+        }
+        return null;
+      });
+    }
+    go.countDown();
+    pool.shutdown();
+    assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
+    assertEquals(1, won.get());
+  }
+
+  @Test
+  void updateRetriesUntilItsChangeLands() throws Exception {
+    Job job = job(4, "a");
+    store().insert(job);
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    for (int i = 0; i < 40; i++) {
+      pool.submit(() -> store().update(job.id(), j -> j.withProgress(
+          new Progress(j.progress().step() + 1, 50, null, null, List.of()))));
+    }
+    pool.shutdown();
+    assertTrue(pool.awaitTermination(20, TimeUnit.SECONDS));
+    Job done = store().find(job.id()).orElseThrow();
+    assertEquals(40, done.progress().step());
+    assertEquals(40, done.version());
+  }
+
+  @Test
+  void listingFiltersAndPagesInIdOrder() {
+    for (int n = 10; n < 16; n++) {
+      store().insert(job(n, n < 13 ? "a" : "b"));
+    }
+    List<Job> all = store().list(JobQuery.all(100));
+    assertEquals(6, all.size());
+    for (int i = 1; i < all.size(); i++) {
+      assertTrue(all.get(i - 1).id().compareTo(all.get(i).id()) < 0);
+    }
+    assertEquals(3, store().list(new JobQuery(Set.of(), "b", null, null, null, 100)).size());
+    assertEquals(List.of(all.get(2), all.get(3)), store().list(new JobQuery(Set.of(), null, null, null, all.get(1).id(), 2)));
+    assertEquals(all.get(1).id(), store().list(new JobQuery(Set.of(), null, "fp11", null, null, 5)).get(0).id());
+    assertEquals(all.get(2).id(), store().list(new JobQuery(Set.of(), null, null, "key12", null, 5)).get(0).id());
+    store().save(all.get(0).moveTo(JobStatus.CANCELLED, Instant.now(), null));
+    assertEquals(List.of(all.get(0).id()), store().list(new JobQuery(Set.of(JobStatus.CANCELLED), null, null, null, null, 9))
+        .stream().map(Job::id).toList());
+  }
+
+  @Test
+  void aDeletedJobIsGone() {
+    Job job = job(5, "a");
+    store().insert(job);
+    assertTrue(store().delete(job.id()));
+    assertTrue(store().find(job.id()).isEmpty());
+    assertFalse(store().delete(job.id()));
+  }
+}

@@ -1,0 +1,133 @@
+package org.lucerna.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.lucerna.optvis.Objectives;
+import org.lucerna.optvis.param.ParamSpec;
+import org.lucerna.optvis.transform.FitMode;
+import org.lucerna.optvis.transform.Transforms;
+import org.lucerna.testing.TestModels;
+
+/**
+ * A service stopped and started again on the same data folder: finished jobs keep their images, and
+ * jobs that were queued or running at the stop complete after the start. Real renders, real files.
+ */
+class RestartTest {
+  @TempDir
+  Path data;
+
+  /** One run of the job side of the service over {@link #data}. */
+  private final class Instance {
+    final JobStore jobs = new FileJobStore(data.resolve("jobs"));
+    final ImageStore images = new FileImageStore(data.resolve("images"));
+    final JobQueue queue = new JobQueue(CONFIG);
+    final JobService service = new JobService(jobs, images, TestModels.registry(), queue, Clock.systemUTC());
+    final WorkerPool pool = new WorkerPool(jobs, images, TestModels.registry(), queue, service, Clock.systemUTC(), CONFIG);
+
+    Job await(String id, JobStatus status) throws InterruptedException {
+      long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+      while (System.nanoTime() < deadline) {
+        Job job = jobs.find(id).orElseThrow();
+        if (job.status() == status) {
+          return job;
+        }
+        Thread.sleep(20);
+      }
+      throw new AssertionError("job " + id + " did not reach " + status + ": " + jobs.find(id));
+    }
+  }
+
+  private static JobSpec spec(int size, int steps, long seed) {
+    return new JobSpec("tiny_cnn", 0, Objectives.channel("conv2", 4), size, 1, steps, seed, 0.05, List.of(),
+        ParamSpec.DEFAULT, Transforms.standard(), FitMode.RESIZE, false);
+  }
+
+  @Test
+  void finishedJobsKeepTheirImagesAndUnfinishedOnesCompleteAfterTheStart() throws Exception {
+    Instance first = new Instance();
+    first.pool.start(null);
+    String done = first.service.submit(spec(32, 5, 1), null).job().id();
+    first.await(done, JobStatus.SUCCEEDED);
+    byte[] png = first.images.get(done, ImageNames.finalImage(0)).orElseThrow();
+    String running = first.service.submit(spec(48, 3000, 2), null).job().id();
+    String queued = first.service.submit(spec(32, 5, 3), null).job().id();
+    first.await(running, JobStatus.RUNNING);
+    first.pool.stop(null);
+    assertEquals(JobStatus.QUEUED, first.jobs.find(running).orElseThrow().status());
+    assertEquals(JobStatus.QUEUED, first.jobs.find(queued).orElseThrow().status());
+
+    Instance second = new Instance();
+    assertEquals(JobStatus.SUCCEEDED, second.jobs.find(done).orElseThrow().status());
+    assertTrue(java.util.Arrays.equals(png, second.images.get(done, ImageNames.finalImage(0)).orElseThrow()));
+    second.pool.start(null);
+    second.await(queued, JobStatus.SUCCEEDED);
+    Job finished = second.await(running, JobStatus.SUCCEEDED);
+    assertEquals(3000, finished.progress().step());
+    assertTrue(second.images.get(queued, ImageNames.finalImage(0)).isPresent());
+    second.pool.stop(null);
+  }
+
+  static final JobsConfig CONFIG = new JobsConfig() {
+    @Override
+    public Workers workers() {
+      return new Workers() {
+        @Override
+        public List<String> devices() {
+          return List.of("cpu");
+        }
+
+        @Override
+        public int perDevice() {
+          return 1;
+        }
+
+        @Override
+        public int intraOpThreads() {
+          return 0;
+        }
+
+        @Override
+        public int interOpThreads() {
+          return 0;
+        }
+
+        @Override
+        public int planCacheSize() {
+          return 2;
+        }
+      };
+    }
+
+    @Override
+    public Queue queue() {
+      return () -> 16;
+    }
+
+    @Override
+    public Jobs jobs() {
+      return () -> Duration.ofMinutes(10);
+    }
+
+    @Override
+    public Data data() {
+      return new Data() {
+        @Override
+        public Path dir() {
+          return Path.of("unused");
+        }
+
+        @Override
+        public String store() {
+          return "file";
+        }
+      };
+    }
+  };
+}
