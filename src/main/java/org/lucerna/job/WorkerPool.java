@@ -184,4 +184,16 @@ public class WorkerPool {
       return !running;
     }
   }
+
+  // For the health probes (org.lucerna.api.health).
+
+  /** Worker threads still running; fewer than {@link #size()} while not draining means some died. */
+  public synchronized int aliveWorkers() {
+    return (int) threads.stream().filter(Thread::isAlive).count();
+  }
+
+  /** Whether the pool takes no jobs: before start-up and once shutdown has begun. */
+  public boolean draining() {
+    return !running;
+  }
 }
