@@ -25,6 +25,9 @@ import org.lucerna.job.QueueFullException;
 
 /** Every error the API can answer, as a problem document. */
 public class ProblemMappers {
+  @jakarta.inject.Inject
+  org.lucerna.job.JobMetrics metrics;
+
   private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
   /** Seconds a refused submission should wait: about one small render. */
   static final String QUEUE_RETRY_AFTER_SECONDS = "5";
@@ -41,6 +44,7 @@ public class ProblemMappers {
 
   @ServerExceptionMapper
   public Response invalidJob(InvalidJobException e) {
+    metrics.rejected(org.lucerna.job.JobMetrics.VALIDATION);
     return respond(Problem.invalid(422, e.getMessage(), List.of(new Problem.FieldError(e.field(), e.getMessage()))), null);
   }
 
@@ -63,6 +67,7 @@ public class ProblemMappers {
 
   @ServerExceptionMapper
   public Response violations(ConstraintViolationException e) {
+    metrics.rejected(org.lucerna.job.JobMetrics.VALIDATION);
     List<Problem.FieldError> errors = new ArrayList<>();
     for (ConstraintViolation<?> v : e.getConstraintViolations()) {
       errors.add(new Problem.FieldError(fieldOf(v.getPropertyPath()), v.getMessage()));

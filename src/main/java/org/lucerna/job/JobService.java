@@ -23,9 +23,12 @@ public class JobService {
   private final ModelRegistry models;
   private final JobQueue queue;
   private final Clock clock;
+  private final JobMetrics metrics;
   private volatile boolean draining;
 
-  public JobService(JobStore jobs, ImageStore images, ModelRegistry models, JobQueue queue, Clock clock) {
+  public JobService(JobStore jobs, ImageStore images, ModelRegistry models, JobQueue queue, Clock clock,
+      JobMetrics metrics) {
+    this.metrics = metrics;
     this.jobs = jobs;
     this.images = images;
     this.models = models;
@@ -47,6 +50,7 @@ public class JobService {
    */
   public Submitted submit(JobSpec spec, String idempotencyKey) {
     if (draining) {
+      metrics.rejected(JobMetrics.QUEUE_FULL);
       throw new QueueFullException(queue.capacity(), "the service is shutting down; retry on another instance");
     }
     for (int step : spec.snapshots()) {
@@ -88,8 +92,10 @@ public class JobService {
       queue.offer(job.id());
     } catch (QueueFullException e) {
       jobs.delete(job.id()); // refused, not accepted: nothing of it remains
+      metrics.rejected(JobMetrics.QUEUE_FULL);
       throw e;
     }
+    metrics.submitted();
     return new Submitted(job, true);
   }
 

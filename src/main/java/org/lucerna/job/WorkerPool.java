@@ -5,6 +5,7 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -44,11 +45,13 @@ public class WorkerPool {
   private final JobService service;
   private final Clock clock;
   private final JobsConfig config;
+  private final JobMetrics metrics;
   private final List<Thread> threads = new ArrayList<>();
   private volatile boolean running;
 
   public WorkerPool(JobStore jobs, ImageStore images, ModelRegistry models, JobQueue queue, JobService service,
-      Clock clock, JobsConfig config) {
+      Clock clock, JobsConfig config, JobMetrics metrics) {
+    this.metrics = metrics;
     this.jobs = jobs;
     this.images = images;
     this.models = models;
@@ -140,6 +143,18 @@ public class WorkerPool {
     } catch (JobNotFoundException | IllegalTransitionException e) {
       return; // deleted or cancelled while it waited
     }
+    metrics.started(Duration.between(job.times().created(), job.times().started()));
+    long t0 = System.nanoTime();
+    try {
+      render(job, plans);
+    } finally {
+      Job after = jobs.find(id).orElse(job);
+      metrics.finished(after.status(), Duration.ofNanos(System.nanoTime() - t0), after.progress().step());
+    }
+  }
+
+  private void render(Job job, PlanCache plans) {
+    String id = job.id();
     JobSpec spec = job.spec();
     PreparedModel model = models.get(spec.model(), OptionalLong.of(spec.version()));
     PlanSpec planSpec = spec.planSpec();
@@ -231,5 +246,17 @@ public class WorkerPool {
     public boolean stopRequested() {
       return !running || overTime() || jobs.find(id).map(Job::cancelRequested).orElse(true);
     }
+  }
+
+  // For the health probes (org.lucerna.api.health).
+
+  /** Worker threads still running; fewer than {@link #size()} while not draining means some died. */
+  public synchronized int aliveWorkers() {
+    return (int) threads.stream().filter(Thread::isAlive).count();
+  }
+
+  /** Whether the pool takes no jobs: before start-up and once shutdown has begun. */
+  public boolean draining() {
+    return !running;
   }
 }

@@ -3,6 +3,7 @@ package org.lucerna.job;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,8 +29,10 @@ class RestartTest {
     final JobStore jobs = new FileJobStore(data.resolve("jobs"));
     final ImageStore images = new FileImageStore(data.resolve("images"));
     final JobQueue queue = new JobQueue(CONFIG);
-    final JobService service = new JobService(jobs, images, TestModels.registry(), queue, Clock.systemUTC());
-    final WorkerPool pool = new WorkerPool(jobs, images, TestModels.registry(), queue, service, Clock.systemUTC(), CONFIG);
+    final JobMetrics metrics = new JobMetrics(new SimpleMeterRegistry(), queue);
+    final JobService service = new JobService(jobs, images, TestModels.registry(), queue, Clock.systemUTC(), metrics);
+    final WorkerPool pool = new WorkerPool(jobs, images, TestModels.registry(), queue, service, Clock.systemUTC(),
+        CONFIG, metrics);
 
     Job await(String id, JobStatus status) throws InterruptedException {
       long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
