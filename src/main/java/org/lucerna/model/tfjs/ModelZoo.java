@@ -45,7 +45,8 @@ public final class ModelZoo {
     Path tarball = null;
     for (String a : args) {
       if (a.startsWith("--package=")) {
-        tarball = Path.of(a.substring("--package=".length()));
+        String file = a.substring("--package=".length()).strip();
+        tarball = file.isEmpty() ? null : Path.of(file);
       } else {
         root = Path.of(a);
       }
@@ -107,7 +108,7 @@ public final class ModelZoo {
   /** Runs {@code npm pack} in {@code dir}, with npm's cache kept under the temporary directory. */
   static Path npmPack(Path dir) throws IOException, PackageUnavailableException {
     Path cache = Path.of(System.getProperty("java.io.tmpdir"), "lucerna-npm-cache");
-    List<String> command = List.of("npm", "pack", NsfwjsPackage.SPEC, "--silent", "--cache", cache.toString(),
+    List<String> command = List.of("npm", "pack", NsfwjsPackage.SPEC, "--loglevel=error", "--cache", cache.toString(),
         "--fetch-retries", "1", "--fetch-timeout", "60000");
     Process p;
     try {
@@ -125,9 +126,11 @@ public final class ModelZoo {
       }
       String text = new String(output, StandardCharsets.UTF_8).strip();
       if (p.exitValue() != 0) {
-        String last = text.lines().reduce((a, b) -> b).orElse("");
+        // npm's first error line says what went wrong (ENOTFOUND, E404 ...); its last one names a log file.
+        String first = text.lines().filter(l -> l.startsWith("npm error") || l.startsWith("npm ERR!"))
+            .findFirst().orElse(text.lines().reduce((a, b) -> b).orElse(""));
         throw new PackageUnavailableException("'npm pack " + NsfwjsPackage.SPEC + "' failed (exit "
-            + p.exitValue() + (last.isEmpty() ? "" : ": " + last) + ")");
+            + p.exitValue() + (first.isEmpty() ? "" : ": " + first) + ")");
       }
     } catch (InterruptedException e) {
       p.destroyForcibly();

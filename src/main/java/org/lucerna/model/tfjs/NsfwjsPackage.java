@@ -53,15 +53,15 @@ public final class NsfwjsPackage {
    */
   public static void unwrap(Path wrappedDir, Path out) throws IOException {
     String js = Files.readString(wrappedDir.resolve("model.min.js"), StandardCharsets.UTF_8);
-    int start = js.indexOf("{modelTopology:");
-    if (start < 0) {
-      start = js.indexOf("{\"modelTopology\":");
+    JsonNode model = null;
+    for (int at = js.indexOf(".exports={"); at >= 0 && model == null; at = js.indexOf(".exports={", at + 1)) {
+      JsonNode candidate = JSON.readTree(JsLiteral.toJson(js, at + ".exports=".length()));
+      model = candidate.has("modelTopology") ? candidate : null;
     }
-    if (start < 0) {
+    if (model == null) {
       throw new MalformedModelException(wrappedDir.resolve("model.min.js") + " exports no object with a"
           + " modelTopology; is this nsfwjs " + SPEC.substring(SPEC.indexOf('@') + 1) + "?");
     }
-    JsonNode model = JSON.readTree(JsLiteral.toJson(js, start));
     Files.createDirectories(out);
     for (JsonNode group : model.path("weightsManifest")) {
       for (JsonNode path : group.path("paths")) {
