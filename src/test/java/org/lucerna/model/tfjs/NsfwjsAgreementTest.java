@@ -11,9 +11,18 @@ import java.util.List;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.lucerna.model.LayerInfo;
 import org.lucerna.model.PreparedModel;
+import org.lucerna.optvis.ExecutionOptions;
+import org.lucerna.optvis.Objectives;
+import org.lucerna.optvis.Plan;
+import org.lucerna.optvis.PlanSpec;
+import org.lucerna.optvis.RenderListener;
+import org.lucerna.optvis.RenderResult;
+import org.lucerna.optvis.RenderSettings;
 import org.lucerna.testing.TestModels;
 
 /**
@@ -106,5 +115,34 @@ class NsfwjsAgreementTest {
     }
     System.out.printf("%s: %d images, max |p - p_nsfwjs| = %.2e (forward %.2f s)%n", name, images.size(), maxDiff, seconds);
     assertTrue(maxDiff <= TOLERANCE, name + ": max abs difference " + maxDiff + " to nsfwjs' probabilities");
+  }
+
+  @Test
+  void inceptionHasLucidsLayerNamesAndShapes() {
+    PreparedModel model = TestModels.registry().get("inception_v3", OptionalLong.empty());
+    long[][] expected = {{35, 256}, {35, 288}, {35, 288}, {17, 768}, {17, 768}, {17, 768}, {17, 768}, {17, 768},
+        {8, 1280}, {8, 2048}, {8, 2048}};
+    for (int i = 0; i < expected.length; i++) {
+      LayerInfo layer = model.layers().get("mixed" + i);
+      assertEquals("ConcatV2", layer.opType(), layer.toString());
+      assertEquals(List.of(-1L, expected[i][0], expected[i][0], expected[i][1]),
+          java.util.Arrays.stream(layer.shape()).boxed().toList(), layer.toString());
+    }
+    assertEquals("Conv2D", model.layers().get("conv2d_1").opType());
+    assertEquals("Relu", model.layers().get("activation_1").opType());
+  }
+
+  @Test
+  void theOptimizerRaisesAChannelOfMixed4() {
+    PreparedModel model = TestModels.registry().get("inception_v3", OptionalLong.empty());
+    try (Plan plan = Plan.build(model, new PlanSpec(299, 299, 1, "mixed4"), ExecutionOptions.CPU_DEFAULT)) {
+      plan.render(Objectives.channel("mixed4", 97), new RenderSettings(2, 1), RenderListener.NONE); // warm-up
+      long start = System.nanoTime();
+      RenderResult r = plan.render(Objectives.channel("mixed4", 97), new RenderSettings(12, 1), RenderListener.NONE);
+      System.out.printf("mixed4:97 at 299 px: %.3f s per step, objective %.3f -> %.3f%n",
+          (System.nanoTime() - start) / 1e9 / 12, r.firstObjective(), r.lastObjective());
+      assertTrue(r.lastObjective() > r.firstObjective() * 1.5 + 0.1,
+          "first " + r.firstObjective() + ", last " + r.lastObjective());
+    }
   }
 }
