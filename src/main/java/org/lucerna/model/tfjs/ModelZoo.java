@@ -105,16 +105,21 @@ public final class ModelZoo {
     }
   }
 
-  /** Runs {@code npm pack} in {@code dir}, with npm's cache kept under the temporary directory. */
+  /**
+   * Runs {@code npm pack} in {@code dir}, with npm's cache kept under the temporary directory; the
+   * system property {@code lucerna.zoo.npm} names another npm executable.
+   */
   static Path npmPack(Path dir) throws IOException, PackageUnavailableException {
     Path cache = Path.of(System.getProperty("java.io.tmpdir"), "lucerna-npm-cache");
-    List<String> command = List.of("npm", "pack", NsfwjsPackage.SPEC, "--loglevel=error", "--cache", cache.toString(),
+    String npm = System.getProperty("lucerna.zoo.npm", "npm");
+    List<String> command = List.of(npm, "pack", NsfwjsPackage.SPEC, "--loglevel=error", "--cache", cache.toString(),
         "--fetch-retries", "1", "--fetch-timeout", "60000");
     Process p;
     try {
       p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
     } catch (IOException e) {
-      throw new PackageUnavailableException("npm is not installed or not on the PATH (" + e.getMessage() + ")");
+      throw new PackageUnavailableException("npm ('" + npm + "') is not installed or not on the PATH ("
+          + e.getMessage() + ")");
     }
     try {
       p.getOutputStream().close();
