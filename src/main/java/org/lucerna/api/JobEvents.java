@@ -29,6 +29,7 @@ import org.lucerna.job.JobStatus;
  */
 @ApplicationScoped
 public class JobEvents {
+  private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(JobEvents.class);
   static final long POLL_MS = 200;
   static final long KEEP_ALIVE_MS = 15_000;
 
@@ -112,12 +113,18 @@ public class JobEvents {
             sink.close();
             return false;
           }
+        } else if (job.status().isFinal()) {
+          // Resumed at the final version: the client may have missed "done", which shares its id.
+          send("done", job.version(), JobDocument.of(job, OptionalLong.empty()));
+          sink.close();
+          return false;
         } else if (System.currentTimeMillis() - lastSent > KEEP_ALIVE_MS) {
           sink.send(sse.newEventBuilder().comment("keep-alive").build());
           lastSent = System.currentTimeMillis();
         }
         return true;
       } catch (RuntimeException e) {
+        LOG.warnf(e, "event stream of job %s ended by an error", id);
         sink.close();
         return false;
       }

@@ -17,7 +17,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.lucerna.job.InvalidJobException;
 import org.lucerna.job.JobService;
 import org.lucerna.job.JobSpec;
-import org.lucerna.model.ModelsConfig;
+import org.lucerna.model.DefaultModel;
 import org.lucerna.optvis.SpecFormatException;
 import org.lucerna.optvis.ObjectiveJson;
 import org.lucerna.optvis.RenderJson;
@@ -30,9 +30,9 @@ import org.lucerna.optvis.transform.FitMode;
 @Path("/visualize")
 public class VisualizeResource {
   private final JobService jobs;
-  private final ModelsConfig models;
+  private final DefaultModel models;
 
-  public VisualizeResource(JobService jobs, ModelsConfig models) {
+  public VisualizeResource(JobService jobs, DefaultModel models) {
     this.jobs = jobs;
     this.models = models;
   }
@@ -62,7 +62,7 @@ public class VisualizeResource {
   private JobSpec normalize(VisualizeRequest r) {
     VisualizeRequest.Optimizer o = r.optimizer();
     return new JobSpec(
-        r.model() == null ? models.defaultModel() : r.model(),
+        r.model() == null ? models.name() : r.model(),
         r.version() == null ? 0 : r.version(),
         read(() -> ObjectiveJson.parse(r.objective())),
         r.size() == null ? Limits.DEFAULT_SIZE : r.size(),

@@ -11,6 +11,7 @@ import org.lucerna.model.ModelRegistry;
 import org.lucerna.model.PreparedModel;
 import org.lucerna.model.UnknownLayerException;
 import org.lucerna.optvis.ObjectiveCheck;
+import org.lucerna.optvis.transform.Transforms;
 
 /**
  * The rules of jobs: what may be submitted, what a retry or a repeat gets, what cancel and delete do.
@@ -58,6 +59,11 @@ public class JobService {
         throw new InvalidJobException("snapshots", "each snapshot step must be at most steps (" + spec.steps()
             + "); got " + step);
       }
+    }
+    try {
+      Transforms.checkFits(spec.transforms(), spec.size());
+    } catch (IllegalArgumentException e) {
+      throw new InvalidJobException("transforms", e.getMessage());
     }
     PreparedModel model;
     try {

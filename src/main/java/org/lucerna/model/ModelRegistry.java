@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.lucerna.model.tfjs.TfjsImporter;
 import org.jboss.logging.Logger;
 
 /**
@@ -188,12 +189,12 @@ public final class ModelRegistry implements AutoCloseable {
   }
 
   /**
-   * The SavedModel folder that a TF.js layers model ({@code model.json}) converts to. The hook for the
-   * TF.js importer: it replaces this body, and everything after (cache, freeze, catalog) stays the same.
+   * The SavedModel folder that a TF.js layers model ({@code model.json}) converts to: the importer writes
+   * it beside the model once, and everything after (cache, freeze, catalog) is as for any SavedModel.
    */
   static Path convertTfjsLayersModel(Path versionDir) {
-    throw new ModelException.Unusable("TF.js layers model import is not wired (" + versionDir.getFileName()
-        + " holds a " + ModelRepository.TFJS_MODEL + ", not a saved_model.pb)");
+    TfjsImporter.ensureImported(versionDir);
+    return versionDir;
   }
 
   /**

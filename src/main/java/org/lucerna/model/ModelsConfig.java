@@ -15,9 +15,12 @@ public interface ModelsConfig {
   @WithDefault("models")
   Path root();
 
-  /** The model of a request that names none. */
+  /**
+   * The model of a request that names none; the built-in tiny CNN stands in while it is missing (see
+   * {@link DefaultModel}).
+   */
   @WithName("default")
-  @WithDefault(TinyCnn.NAME)
+  @WithDefault("inception_v3")
   String defaultModel();
 
   /** Whether to write the built-in tiny CNN into the repository at start-up when it is missing. */

@@ -9,7 +9,10 @@ import static org.hamcrest.Matchers.lessThan;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -19,6 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * correctly afterwards.
  */
 @QuarkusTest
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BadInputCorpusTest {
   private static final String OK = "\"objective\": \"conv1:0\", \"size\": 16, \"steps\": 1";
 
@@ -92,6 +96,7 @@ class BadInputCorpusTest {
   }
 
   @ParameterizedTest
+  @Order(1)
   @MethodSource("corpus")
   void isRefusedWithAProblemDocument(String method, String path, String body) {
     var request = given().urlEncodingEnabled(false);
@@ -104,8 +109,9 @@ class BadInputCorpusTest {
         .body("status", equalTo(r.statusCode()));
   }
 
-  @AfterAll
-  static void theServiceStillAnswersCorrectly() throws Exception {
+  @Test
+  @Order(2)
+  void afterwardsTheServiceStillAnswersCorrectly() throws Exception {
     String id = VisualizeResourceTest.submit("{" + OK + ", \"seed\": 1234}");
     VisualizeResourceTest.awaitFinished(id).then().body("status", equalTo("SUCCEEDED"));
   }

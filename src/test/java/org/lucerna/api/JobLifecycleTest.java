@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 class JobLifecycleTest {
-  private static final String LONG = "{\"objective\": \"conv1:0\", \"size\": 64, \"steps\": 100000, \"seed\": %d}";
+  private static final String LONG = "{\"objective\": \"conv1:0\", \"size\": 96, \"steps\": 10000, \"seed\": %d}";
 
   @ConfigProperty(name = "quarkus.http.test-port")
   int port;

@@ -60,14 +60,14 @@ class ModelRepositoryTest {
   }
 
   @Test
-  void aTfjsLayersFolderIsAVersionWhoseImportIsNotWiredYet(@TempDir Path root) throws Exception {
+  void aTfjsLayersFolderIsAVersionAndABrokenOneIsRefusedWithTheReason(@TempDir Path root) throws Exception {
     Files.createDirectories(root.resolve("web").resolve("3"));
     Files.writeString(root.resolve("web").resolve("3").resolve("model.json"), "{}");
     ModelRepository repo = new ModelRepository(root);
     assertEquals(ModelRepository.Format.TFJS_LAYERS, repo.resolve("web", OptionalLong.empty()).format());
     try (ModelRegistry registry = new ModelRegistry(repo)) {
-      ModelException e = assertThrows(ModelException.Unusable.class, () -> registry.get("web", OptionalLong.empty()));
-      assertTrue(e.getMessage().contains("TF.js layers model import is not wired"), e.getMessage());
+      ModelException e = assertThrows(ModelException.class, () -> registry.get("web", OptionalLong.empty()));
+      assertTrue(e.getMessage().contains("model.json"), e.getMessage());
     }
   }
 }

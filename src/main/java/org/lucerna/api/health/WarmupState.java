@@ -11,7 +11,7 @@ import org.jboss.logging.Logger;
 import org.lucerna.job.JobMetrics;
 import org.lucerna.job.JobsConfig;
 import org.lucerna.model.ModelRegistry;
-import org.lucerna.model.ModelsConfig;
+import org.lucerna.model.DefaultModel;
 import org.lucerna.optvis.Device;
 import org.lucerna.optvis.ExecutionOptions;
 
@@ -33,15 +33,15 @@ public class WarmupState {
   }
 
   private final ModelRegistry models;
-  private final ModelsConfig modelsConfig;
+  private final DefaultModel defaultModel;
   private final JobsConfig jobsConfig;
   private final JobMetrics metrics;
   private volatile Status status = new Status(null, null, 0);
   private volatile Thread thread;
 
-  public WarmupState(ModelRegistry models, ModelsConfig modelsConfig, JobsConfig jobsConfig, JobMetrics metrics) {
+  public WarmupState(ModelRegistry models, DefaultModel defaultModel, JobsConfig jobsConfig, JobMetrics metrics) {
     this.models = models;
-    this.modelsConfig = modelsConfig;
+    this.defaultModel = defaultModel;
     this.jobsConfig = jobsConfig;
     this.metrics = metrics;
   }
@@ -51,7 +51,7 @@ public class WarmupState {
   }
 
   public String model() {
-    return modelsConfig.defaultModel();
+    return defaultModel.name();
   }
 
   // Later than the default observer priority: after ModelBeans has written the built-in model.

@@ -55,4 +55,25 @@ public final class Transforms {
   public static TransformSpec.RandomRotate rotate(double... degrees) {
     return new TransformSpec.RandomRotate(Arrays.stream(degrees).boxed().toList());
   }
+
+  /**
+   * Checks that {@code specs} can run on an image of {@code size} pixels a side whatever the random
+   * draws, so that a request is refused before it is queued rather than failing in its worker.
+   */
+  public static void checkFits(List<TransformSpec> specs, int size) {
+    double smallest = size;
+    for (TransformSpec spec : specs) {
+      if (spec instanceof TransformSpec.Pad p) {
+        smallest += 2.0 * p.width();
+      } else if (spec instanceof TransformSpec.Jitter j) {
+        if (smallest <= j.pixels()) {
+          throw new IllegalArgumentException("jitter " + j.pixels() + " needs an image larger than " + j.pixels()
+              + " pixels at that point, but it can be " + (int) smallest + "; lower the jitter or render a larger image");
+        }
+        smallest -= j.pixels();
+      } else if (spec instanceof TransformSpec.RandomScale r) {
+        smallest = Math.max(1, Math.round(smallest * r.factors().stream().mapToDouble(Double::doubleValue).min().orElse(1)));
+      }
+    }
+  }
 }

@@ -17,6 +17,7 @@ import org.lucerna.job.JobQueue;
 import org.lucerna.job.JobService;
 import org.lucerna.job.JobsConfig;
 import org.lucerna.job.WorkerPool;
+import org.lucerna.model.DefaultModel;
 import org.lucerna.model.ModelsConfig;
 import org.lucerna.model.TinyCnn;
 import org.lucerna.testing.TestModels;
@@ -43,7 +44,7 @@ class HealthChecksTest {
 
   @Test
   void aMissingDefaultModelKeepsTheServiceUnstartedAndSaysWhy() throws InterruptedException {
-    WarmupState warmup = new WarmupState(TestModels.registry(), modelsConfig("no_such_model"), jobsConfig(),
+    WarmupState warmup = new WarmupState(TestModels.registry(), new DefaultModel(modelsConfig("no_such_model"), TestModels.registry()), jobsConfig(),
         new JobMetrics(new SimpleMeterRegistry(), new JobQueue(jobsConfig())));
     StartedCheck check = new StartedCheck(warmup);
     warmup.start(null);

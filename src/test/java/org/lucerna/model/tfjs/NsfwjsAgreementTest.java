@@ -135,7 +135,7 @@ class NsfwjsAgreementTest {
   @Test
   void theOptimizerRaisesAChannelOfMixed4() {
     PreparedModel model = TestModels.registry().get("inception_v3", OptionalLong.empty());
-    try (Plan plan = Plan.build(model, new PlanSpec(299, 299, 1, "mixed4"), ExecutionOptions.CPU_DEFAULT)) {
+    try (Plan plan = Plan.build(model, PlanSpec.of(299, 299, 1, Objectives.channel("mixed4", 97)), ExecutionOptions.CPU_DEFAULT)) {
       plan.render(Objectives.channel("mixed4", 97), new RenderSettings(2, 1), RenderListener.NONE); // warm-up
       long start = System.nanoTime();
       RenderResult r = plan.render(Objectives.channel("mixed4", 97), new RenderSettings(12, 1), RenderListener.NONE);

@@ -261,6 +261,20 @@ class TfjsImporterTest {
         .map(v -> Math.max(v, 0)).v(), ImportedModels.run(m, "conv", x, 1, 5, 5, 3));
   }
 
+  /** Placed as it is, with no import call: the repository imports it when the model is first loaded. */
+  @Test
+  void aModelJsonFolderInTheRepositoryIsImportedWhenTheRegistryLoadsIt() throws Exception {
+    TfjsFixture f = TfjsFixture.functional(15, 6, 6, 3);
+    f.layer("Conv2D", "conv", conv(4, 3, 3, 1, "same").with("use_bias", false).with("activation", "relu").node(), "input_1");
+    f.outputs("conv");
+    f.weight("conv/kernel", 3, 3, 3, 4);
+    Path version = f.write(tmp.resolve("placed/web/1"), null);
+    assertFalse(Files.exists(version.resolve("saved_model.pb")));
+    PreparedModel m = new ModelRegistry(new ModelRepository(tmp.resolve("placed"))).get("web", OptionalLong.empty());
+    assertEquals(4, m.layers().get("conv").channels());
+    assertTrue(Files.exists(version.resolve("saved_model.pb")));
+  }
+
   @Test
   void aMissingWeightIsReportedWithTheLayer() throws Exception {
     TfjsFixture f = TfjsFixture.functional(15, 4, 4, 2);
