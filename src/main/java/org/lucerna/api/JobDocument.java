@@ -12,6 +12,7 @@ import org.lucerna.job.Job;
 import org.lucerna.job.JobSpec;
 import org.lucerna.job.JobStatus;
 import org.lucerna.job.Progress;
+import org.lucerna.model.MetadataOverride;
 import org.lucerna.optvis.ObjectiveJson;
 import org.lucerna.optvis.RenderJson;
 
@@ -35,7 +36,22 @@ public record JobDocument(
   public record RequestView(
       String model, long version, ObjectNode objective, String objectiveDescription, int size, int batch,
       int steps, long seed, List<Integer> snapshots, Optimizer optimizer, ObjectNode param, JsonNode transforms,
-      String fit, boolean normalizeGradient) {}
+      String fit, boolean normalizeGradient, Map<String, Object> input) {}
+
+  /** An input override in the request's own form. */
+  private static Map<String, Object> input(MetadataOverride o) {
+    if (o == null) {
+      return null;
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    if (o.valueMin() != null) {
+      m.put("valueRange", List.of(o.valueMin(), o.valueMax()));
+    }
+    if (o.channelOrder() != null) {
+      m.put("channelOrder", o.channelOrder());
+    }
+    return m;
+  }
 
   public record Optimizer(String type, double learningRate) {}
 
@@ -55,7 +71,7 @@ public record JobDocument(
         new RequestView(s.model(), s.version(), ObjectiveJson.write(s.objective()), s.objective().describe(),
             s.size(), s.batch(), s.steps(), s.seed(), s.snapshots(), new Optimizer("adam", s.learningRate()),
             RenderJson.write(s.param()), RenderJson.write(s.transforms()),
-            s.fit().name().toLowerCase(java.util.Locale.ROOT), s.normalizeGradient()),
+            s.fit().name().toLowerCase(java.util.Locale.ROOT), s.normalizeGradient(), input(s.input())),
         job.progress(),
         queuePosition.isPresent() ? queuePosition.getAsLong() : null,
         job.cancelRequested() ? Boolean.TRUE : null,

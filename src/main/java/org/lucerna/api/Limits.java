@@ -1,12 +1,12 @@
 package org.lucerna.api;
 
-/** Bounds on a request, sized for one render on a GPU pod: what a user may ask before being refused. */
+/**
+ * The fixed bounds and defaults of a request; the bounds that a deployment may change are in
+ * {@link LimitsConfig}.
+ */
 final class Limits {
+  /** Below this, the standard transforms leave nothing to render. */
   static final int MIN_SIZE = 8;
-  static final int MAX_SIZE = 1024;
-  static final int MAX_STEPS = 10_000;
-  static final int MAX_SNAPSHOTS = 64;
-  static final int MAX_BATCH = 16;
 
   static final int DEFAULT_SIZE = 128;
   static final int DEFAULT_STEPS = 512;

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
-import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -21,24 +20,25 @@ public record VisualizeRequest(
     @Min(value = 1, message = "must be at least {value}") Long version,
     JsonNode objective,
     @Min(value = Limits.MIN_SIZE, message = "must be at least {value} pixels")
-        @Max(value = Limits.MAX_SIZE, message = "must be at most {value} pixels")
+        @WithinLimit("size")
         Integer size,
     @Min(value = 1, message = "must be at least {value}")
-        @Max(value = Limits.MAX_STEPS, message = "must be at most {value}")
+        @WithinLimit("steps")
         Integer steps,
     @Min(value = 1, message = "must be at least {value}")
-        @Max(value = Limits.MAX_BATCH, message = "must be at most {value}")
+        @WithinLimit("batch")
         Integer batch,
     Long seed,
-    @Size(max = Limits.MAX_SNAPSHOTS, message = "must have at most {max} entries")
+    @WithinLimit("snapshots")
         List<@NotNull(message = "must be a step number")
             @Min(value = 1, message = "must be at least {value}")
-            @Max(value = Limits.MAX_STEPS, message = "must be at most {value}") Integer> snapshots,
+            @WithinLimit("steps") Integer> snapshots,
     @Valid Optimizer optimizer,
     JsonNode param,
     JsonNode transforms,
     @Pattern(regexp = "resize|crop_or_pad", message = "must be \"resize\" or \"crop_or_pad\"") String fit,
-    Boolean normalizeGradient) {
+    Boolean normalizeGradient,
+    JsonNode input) {
 
   /** The optimizer and its settings. */
   public record Optimizer(

@@ -1,6 +1,7 @@
 package org.lucerna.job;
 
 import java.util.List;
+import org.lucerna.model.MetadataOverride;
 import org.lucerna.optvis.Objective;
 import org.lucerna.optvis.PlanSpec;
 import org.lucerna.optvis.param.ParamSpec;
@@ -10,6 +11,8 @@ import org.lucerna.optvis.transform.TransformSpec;
 /**
  * A render request in its normalized form: every default filled in, as the job document shows it. It
  * is a value that can be stored and sent to another instance; nothing in it refers to this process.
+ *
+ * @param input the request's override of the model's value range or channel order, or null
  */
 public record JobSpec(
     String model,
@@ -24,7 +27,8 @@ public record JobSpec(
     ParamSpec param,
     List<TransformSpec> transforms,
     FitMode fit,
-    boolean normalizeGradient) {
+    boolean normalizeGradient,
+    MetadataOverride input) {
 
   public JobSpec {
     snapshots = List.copyOf(snapshots);
@@ -40,6 +44,6 @@ public record JobSpec(
   /** This spec on model version {@code v}. */
   public JobSpec withVersion(long v) {
     return new JobSpec(model, v, objective, size, batch, steps, seed, learningRate, snapshots, param, transforms, fit,
-        normalizeGradient);
+        normalizeGradient, input);
   }
 }

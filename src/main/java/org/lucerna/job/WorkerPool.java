@@ -156,7 +156,8 @@ public class WorkerPool {
   private void render(Job job, PlanCache plans) {
     String id = job.id();
     JobSpec spec = job.spec();
-    PreparedModel model = models.get(spec.model(), OptionalLong.of(spec.version()));
+    PreparedModel loaded = models.get(spec.model(), OptionalLong.of(spec.version()));
+    PreparedModel model = spec.input() == null ? loaded : loaded.withMetadata(spec.input().apply(loaded.metadata()));
     PlanSpec planSpec = spec.planSpec();
     RenderSettings settings = new RenderSettings(spec.steps(), spec.seed(), spec.learningRate(), spec.snapshots());
     Plan plan = plans.get(model, planSpec);

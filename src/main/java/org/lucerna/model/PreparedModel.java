@@ -21,4 +21,9 @@ public record PreparedModel(
   public long sizeBytes() {
     return graph.getSerializedSize();
   }
+
+  /** This model read with other metadata (a request's override); the graph is shared, not copied. */
+  public PreparedModel withMetadata(ModelMetadata other) {
+    return new PreparedModel(id, graph, input, layers, other);
+  }
 }

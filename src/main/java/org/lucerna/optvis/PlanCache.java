@@ -4,6 +4,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.lucerna.model.ModelId;
+import org.lucerna.model.ModelMetadata;
 import org.lucerna.model.PreparedModel;
 
 /**
@@ -15,7 +16,8 @@ import org.lucerna.model.PreparedModel;
  * be in use by that thread right up to the eviction), and Caffeine runs removal listeners on an executor.
  */
 public final class PlanCache implements AutoCloseable {
-  private record Key(ModelId model, PlanSpec spec) {}
+  /** The metadata is part of the key: a request may override the value range or channel order. */
+  private record Key(ModelId model, ModelMetadata metadata, PlanSpec spec) {}
 
   private final int capacity;
   private final ExecutionOptions execution;
@@ -32,7 +34,7 @@ public final class PlanCache implements AutoCloseable {
 
   /** The plan for {@code spec} on {@code model}, built if this cache does not hold it. */
   public Plan get(PreparedModel model, PlanSpec spec) {
-    Key key = new Key(model.id(), spec);
+    Key key = new Key(model.id(), model.metadata(), spec);
     Plan plan = plans.get(key);
     if (plan != null) {
       return plan;
@@ -50,7 +52,7 @@ public final class PlanCache implements AutoCloseable {
 
   /** Closes and forgets a plan that failed mid-render, whose state is no longer trusted. */
   public void discard(PreparedModel model, PlanSpec spec) {
-    Plan plan = plans.remove(new Key(model.id(), spec));
+    Plan plan = plans.remove(new Key(model.id(), model.metadata(), spec));
     if (plan != null) {
       plan.close();
     }

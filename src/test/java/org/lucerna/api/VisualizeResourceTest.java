@@ -99,6 +99,19 @@ class VisualizeResourceTest {
   }
 
   @Test
+  void aRequestCanOverrideTheModelsValueRangeAndChannelOrder() throws Exception {
+    String id = submit("{\"objective\": \"conv2:1\", \"size\": 16, \"steps\": 3, \"seed\": 31,"
+        + " \"input\": {\"valueRange\": [-1, 1], \"channelOrder\": \"BGR\"}}");
+    awaitFinished(id).then().body("status", equalTo("SUCCEEDED"))
+        .body("request.input.valueRange", org.hamcrest.Matchers.contains(-1.0f, 1.0f))
+        .body("request.input.channelOrder", equalTo("BGR"));
+    String plain = submit("{\"objective\": \"conv2:1\", \"size\": 16, \"steps\": 3, \"seed\": 31}");
+    awaitFinished(plain);
+    assertTrue(!java.util.Arrays.equals(image(id), image(plain)), "the model saw other pixel values");
+    rejected("{\"objective\": \"conv2:1\", \"input\": {\"valueRange\": [1, -1]}}", 422, "input.valueRange", "smaller");
+  }
+
+  @Test
   void aBadTermIsRefusedWithItsPath() {
     rejected("{\"objective\": {\"terms\": [{\"kind\": \"channel\", \"layer\": \"conv2\", \"channel\": 1},"
         + " {\"kind\": \"neuron\", \"layer\": \"conv2\", \"chanel\": 1}]}}", 422, "objective.terms[1].chanel",

@@ -49,7 +49,7 @@ class RestartTest {
 
   private static JobSpec spec(int size, int steps, long seed) {
     return new JobSpec("tiny_cnn", 0, Objectives.channel("conv2", 4), size, 1, steps, seed, 0.05, List.of(),
-        ParamSpec.DEFAULT, Transforms.standard(), FitMode.RESIZE, false);
+        ParamSpec.DEFAULT, Transforms.standard(), FitMode.RESIZE, false, null);
   }
 
   @Test
