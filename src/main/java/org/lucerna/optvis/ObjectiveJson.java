@@ -91,26 +91,26 @@ public final class ObjectiveJson {
             + new java.util.TreeSet<>(fields) + " and weight, batch");
       }
     }
-    double weight = t.has("weight") ? number(t, "weight", path) : 1;
-    Integer batch = t.has("batch") ? Integer.valueOf(whole(t, "batch", path)) : null;
+    double weight = JsonFields.number(t, "weight", path, 1);
+    Integer batch = t.has("batch") ? Integer.valueOf(JsonFields.whole(t, "batch", path)) : null;
     try {
       Term term = switch (kind) {
-        case "channel" -> new Term.Channel(layer(t, path), whole(t, "channel", path));
-        case "neuron" -> new Term.Neuron(layer(t, path), whole(t, "channel", path),
-            t.has("x") ? Integer.valueOf(whole(t, "x", path)) : null,
-            t.has("y") ? Integer.valueOf(whole(t, "y", path)) : null);
+        case "channel" -> new Term.Channel(layer(t, path), JsonFields.whole(t, "channel", path));
+        case "neuron" -> new Term.Neuron(layer(t, path), JsonFields.whole(t, "channel", path),
+            t.has("x") ? Integer.valueOf(JsonFields.whole(t, "x", path)) : null,
+            t.has("y") ? Integer.valueOf(JsonFields.whole(t, "y", path)) : null);
         case "direction" -> new Term.Direction(layer(t, path), vector(t.get("vector"), path + ".vector"),
-            t.has("cossimPower") ? number(t, "cossimPower", path) : 0);
+            JsonFields.number(t, "cossimPower", path, 0));
         case "weighted_channels" -> new Term.WeightedChannels(layer(t, path), matrix(t.get("weights"), path + ".weights"));
         case "deepdream" -> new Term.DeepDream(layer(t, path));
-        case "class_logit" -> new Term.ClassLogit(layer(t, path), whole(t, "index", path));
+        case "class_logit" -> new Term.ClassLogit(layer(t, path), JsonFields.whole(t, "index", path));
         case "diversity" -> new Term.Diversity(layer(t, path));
-        case "alignment" -> new Term.Alignment(layer(t, path), t.has("decay") ? number(t, "decay", path) : 2);
-        case "l1" -> new Term.L1(t.has("constant") ? number(t, "constant", path) : 0);
-        case "l2" -> new Term.L2(t.has("constant") ? number(t, "constant", path) : 0);
+        case "alignment" -> new Term.Alignment(layer(t, path), JsonFields.number(t, "decay", path, 2));
+        case "l1" -> new Term.L1(JsonFields.number(t, "constant", path, 0));
+        case "l2" -> new Term.L2(JsonFields.number(t, "constant", path, 0));
         case "total_variation" -> new Term.TotalVariation();
         case "blur" -> new Term.Blur();
-        default -> new Term.Constant(number(t, "value", path));
+        default -> new Term.Constant(JsonFields.number(t, "value", path));
       };
       return new Objective.Weighted(weight, batch, term);
     } catch (IllegalArgumentException e) {
@@ -124,22 +124,6 @@ public final class ObjectiveJson {
       throw new SpecFormatException(path + ".layer", "is required: the name of a layer of the model");
     }
     return l.asText();
-  }
-
-  private static int whole(JsonNode t, String field, String path) {
-    JsonNode n = t.get(field);
-    if (n == null || !n.canConvertToInt() || !n.isIntegralNumber()) {
-      throw new SpecFormatException(path + "." + field, "must be a whole number");
-    }
-    return n.asInt();
-  }
-
-  private static double number(JsonNode t, String field, String path) {
-    JsonNode n = t.get(field);
-    if (n == null || !n.isNumber() || !Double.isFinite(n.asDouble())) {
-      throw new SpecFormatException(path + "." + field, "must be a number");
-    }
-    return n.asDouble();
   }
 
   private static double[] vector(JsonNode n, String path) {

@@ -49,9 +49,9 @@ public final class RenderJson {
     unknown(node, PARAM_FIELDS, "param");
     ParamSpec.Kind kind = choice(node, "type", "param", ParamSpec.Kind.class, ParamSpec.DEFAULT.kind());
     ParamSpec.Squash squash = choice(node, "squash", "param", ParamSpec.Squash.class, ParamSpec.DEFAULT.squash());
-    double decay = number(node, "decay", "param", kind == ParamSpec.Kind.PIXEL ? 0 : ParamSpec.DEFAULT.decay());
+    double decay = JsonFields.number(node, "decay", "param", kind == ParamSpec.Kind.PIXEL ? 0 : ParamSpec.DEFAULT.decay());
     boolean decorrelate = node.has("decorrelate") ? bool(node, "decorrelate", "param") : ParamSpec.DEFAULT.decorrelate();
-    double gain = number(node, "gain", "param", ParamSpec.DEFAULT.gain());
+    double gain = JsonFields.number(node, "gain", "param", ParamSpec.DEFAULT.gain());
     try {
       return new ParamSpec(kind, decay, decorrelate, squash, gain);
     } catch (IllegalArgumentException e) {
@@ -100,9 +100,9 @@ public final class RenderJson {
     unknown(t, fields, path);
     try {
       return switch (type) {
-        case "pad" -> new TransformSpec.Pad(whole(t, "width", path),
-            choice(t, "mode", path, PadMode.class, PadMode.CONSTANT), number(t, "value", path, 0.5));
-        case "jitter" -> new TransformSpec.Jitter(whole(t, "pixels", path));
+        case "pad" -> new TransformSpec.Pad(JsonFields.whole(t, "width", path),
+            choice(t, "mode", path, PadMode.class, PadMode.CONSTANT), JsonFields.number(t, "value", path, 0.5));
+        case "jitter" -> new TransformSpec.Jitter(JsonFields.whole(t, "pixels", path));
         case "scale" -> new TransformSpec.RandomScale(numbers(t, "factors", path));
         default -> new TransformSpec.RandomRotate(numbers(t, "degrees", path));
       };
@@ -163,25 +163,6 @@ public final class RenderJson {
       names.add(e.name().toLowerCase(Locale.ROOT));
     }
     throw new SpecFormatException(path + "." + field, "must be one of " + names);
-  }
-
-  private static double number(JsonNode node, String field, String path, double fallback) {
-    JsonNode n = node.get(field);
-    if (n == null) {
-      return fallback;
-    }
-    if (!n.isNumber() || !Double.isFinite(n.asDouble())) {
-      throw new SpecFormatException(path + "." + field, "must be a number");
-    }
-    return n.asDouble();
-  }
-
-  private static int whole(JsonNode node, String field, String path) {
-    JsonNode n = node.get(field);
-    if (n == null || !n.isIntegralNumber() || !n.canConvertToInt()) {
-      throw new SpecFormatException(path + "." + field, "must be a whole number");
-    }
-    return n.asInt();
   }
 
   private static boolean bool(JsonNode node, String field, String path) {
