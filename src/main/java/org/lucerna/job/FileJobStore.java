@@ -4,18 +4,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.stream.Stream;
 
 /**
  * Jobs as JSON files in a folder, one per job, written atomically; read once at start and then served
  * from memory. The embedded default: a restart finds every job as it was last saved.
  */
-public final class FileJobStore implements JobStore {
+public final class FileJobStore extends IndexedJobStore {
   private final Path dir;
-  private final ConcurrentSkipListMap<String, Job> jobs = new ConcurrentSkipListMap<>();
 
   public FileJobStore(Path dir) {
     this.dir = dir;
@@ -23,8 +19,7 @@ public final class FileJobStore implements JobStore {
       Files.createDirectories(dir);
       try (Stream<Path> files = Files.list(dir)) {
         for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".json")).toList()) {
-          Job job = JobJson.read(Files.readAllBytes(f));
-          jobs.put(job.id(), job);
+          load(JobJson.read(Files.readAllBytes(f)));
         }
       }
     } catch (IOException e) {
@@ -33,55 +28,17 @@ public final class FileJobStore implements JobStore {
   }
 
   @Override
-  public void insert(Job job) {
-    Job stored = job.withVersion(0);
-    jobs.compute(job.id(), (id, current) -> {
-      if (current != null) {
-        throw new IllegalArgumentException("job " + id + " exists");
-      }
-      write(stored);
-      return stored;
-    });
+  protected void stored(Job job) {
+    AtomicFiles.write(file(job.id()), JobJson.write(job));
   }
 
   @Override
-  public Optional<Job> find(String id) {
-    return Optional.ofNullable(jobs.get(id));
-  }
-
-  @Override
-  public Job save(Job job) {
-    Job saved = job.withVersion(job.version() + 1);
-    return jobs.compute(job.id(), (id, current) -> {
-      if (current == null) {
-        throw new JobNotFoundException(id);
-      }
-      if (current.version() != job.version()) {
-        throw new StaleJobException(id, job.version(), current.version());
-      }
-      write(saved);
-      return saved;
-    });
-  }
-
-  @Override
-  public List<Job> list(JobQuery query) {
-    return jobs.values().stream().filter(query::matches).limit(query.limit()).toList();
-  }
-
-  @Override
-  public boolean delete(String id) {
-    boolean[] removed = {false};
-    jobs.computeIfPresent(id, (k, current) -> {
-      try {
-        Files.deleteIfExists(file(k));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      removed[0] = true;
-      return null;
-    });
-    return removed[0];
+  protected void removed(String id) {
+    try {
+      Files.deleteIfExists(file(id));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private Path file(String id) {
@@ -89,9 +46,5 @@ public final class FileJobStore implements JobStore {
       throw new IllegalArgumentException("not a job id: " + id);
     }
     return dir.resolve(id + ".json");
-  }
-
-  private void write(Job job) {
-    AtomicFiles.write(file(job.id()), JobJson.write(job));
   }
 }
