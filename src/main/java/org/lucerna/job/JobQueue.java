@@ -1,7 +1,6 @@
 package org.lucerna.job;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -44,10 +43,5 @@ public class JobQueue {
 
   public int capacity() {
     return capacity;
-  }
-
-  /** The ids waiting, first out first. */
-  List<String> waiting() {
-    return List.copyOf(ids);
   }
 }

@@ -125,9 +125,6 @@ public class WorkerPool {
           MDC.put("job", id);
           try {
             run(id, plans);
-          } catch (Throwable t) { // the worker outlives anything a job does, out-of-memory included
-            LOG.errorf(t, "job %s failed", id);
-            fail(id, t);
           } finally {
             MDC.remove("job");
           }
@@ -147,7 +144,11 @@ public class WorkerPool {
     long t0 = System.nanoTime();
     try {
       render(job, plans);
+    } catch (Throwable t) { // the worker outlives anything a job does, out-of-memory included
+      LOG.errorf(t, "job %s failed", id);
+      fail(id, t);
     } finally {
+      // After the failure is recorded, so that the outcome counted is the job's final status.
       Job after = jobs.find(id).orElse(job);
       metrics.finished(after.status(), Duration.ofNanos(System.nanoTime() - t0), after.progress().step());
     }

@@ -1,0 +1,60 @@
+package org.lucerna.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.lucerna.optvis.Objectives;
+import org.lucerna.optvis.param.ParamSpec;
+import org.lucerna.optvis.transform.FitMode;
+import org.lucerna.testing.TestModels;
+
+/** A job that throws inside its render ends FAILED, is counted so, and its worker takes the next job. */
+class WorkerFailureTest {
+
+  @Test
+  void aFailingJobEndsFailedIsCountedSoAndTheWorkerGoesOn() throws Exception {
+    InMemoryJobStore jobs = new InMemoryJobStore();
+    InMemoryImageStore images = new InMemoryImageStore();
+    JobQueue queue = new JobQueue(RestartTest.CONFIG);
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    JobMetrics metrics = new JobMetrics(registry, queue);
+    JobService service = new JobService(jobs, images, TestModels.registry(), queue, Clock.systemUTC(), metrics);
+    WorkerPool pool = new WorkerPool(jobs, images, TestModels.registry(), queue, service, Clock.systemUTC(),
+        RestartTest.CONFIG, metrics);
+    pool.start(null);
+    try {
+      // A neuron far outside the layer: the layer's size is only known at run time, so the render throws.
+      String failing = service.submit(spec(Objectives.neuron("conv2", 1, 500, 500)), null).job().id();
+      String next = service.submit(spec(Objectives.channel("conv2", 1)), null).job().id();
+      Job failed = await(jobs, failing, JobStatus.FAILED);
+      assertTrue(failed.error() != null && !failed.error().isBlank(), "the reason is kept: " + failed.error());
+      await(jobs, next, JobStatus.SUCCEEDED);
+      assertEquals(1.0, registry.get("lucerna.jobs.completed").tag("outcome", "FAILED").counter().count());
+      assertEquals(1.0, registry.get("lucerna.jobs.completed").tag("outcome", "SUCCEEDED").counter().count());
+      assertEquals(0.0, registry.get("lucerna.jobs.running").gauge().value());
+    } finally {
+      pool.stop(null);
+    }
+  }
+
+  private static JobSpec spec(org.lucerna.optvis.Objective objective) {
+    return new JobSpec("tiny_cnn", 0, objective, 16, 1, 3, 1, 0.05, List.of(), ParamSpec.DEFAULT, List.of(),
+        FitMode.RESIZE, false, null);
+  }
+
+  private static Job await(JobStore jobs, String id, JobStatus status) throws InterruptedException {
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      Job job = jobs.find(id).orElseThrow();
+      if (job.status() == status) {
+        return job;
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError(id + " never reached " + status + ": " + jobs.find(id));
+  }
+}
