@@ -22,6 +22,7 @@ import org.lucerna.job.InvalidJobException;
 import org.lucerna.job.JobNotFinishedException;
 import org.lucerna.job.JobNotFoundException;
 import org.lucerna.job.QueueFullException;
+import org.lucerna.optvis.SpecFormatException;
 
 /** Every error the API can answer, as a problem document. */
 public class ProblemMappers {
@@ -44,8 +45,18 @@ public class ProblemMappers {
 
   @ServerExceptionMapper
   public Response invalidJob(InvalidJobException e) {
+    return invalidField(e.field(), e.getMessage());
+  }
+
+  /** An objective, parametrization or transform list of the request that does not fit its format. */
+  @ServerExceptionMapper
+  public Response invalidSpec(SpecFormatException e) {
+    return invalidField(e.field(), e.getMessage());
+  }
+
+  private Response invalidField(String field, String message) {
     metrics.rejected(org.lucerna.job.JobMetrics.VALIDATION);
-    return respond(Problem.invalid(422, e.getMessage(), List.of(new Problem.FieldError(e.field(), e.getMessage()))), null);
+    return respond(Problem.invalid(422, message, List.of(new Problem.FieldError(field, message))), null);
   }
 
   @ServerExceptionMapper

@@ -21,7 +21,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.lucerna.model.DefaultModel;
 import org.lucerna.model.MetadataOverride;
 import org.lucerna.model.ModelMetadata;
-import org.lucerna.optvis.SpecFormatException;
 import org.lucerna.optvis.ObjectiveJson;
 import org.lucerna.optvis.RenderJson;
 import org.lucerna.optvis.transform.FitMode;
@@ -51,15 +50,6 @@ public class VisualizeResource {
         .entity(JobDocument.of(s.job(), jobs.queuePosition(s.job())))
         .location(URI.create("/jobs/" + s.job().id()))
         .build();
-  }
-
-  /** Reads a JSON part of the request, turning a format error into one that names the field. */
-  private static <T> T read(java.util.function.Supplier<T> reader) {
-    try {
-      return reader.get();
-    } catch (SpecFormatException e) {
-      throw new InvalidJobException(e.field(), e.getMessage());
-    }
   }
 
   /** {@code {"valueRange": [lo, hi], "channelOrder": "RGB"|"BGR"}}: the request's view of the model input. */
@@ -106,7 +96,7 @@ public class VisualizeResource {
     return new JobSpec(
         r.model() == null ? models.name() : r.model(),
         r.version() == null ? 0 : r.version(),
-        read(() -> ObjectiveJson.parse(r.objective())),
+        ObjectiveJson.parse(r.objective()),
         r.size() == null ? Limits.DEFAULT_SIZE : r.size(),
         r.batch() == null ? 1 : r.batch(),
         r.steps() == null ? Limits.DEFAULT_STEPS : r.steps(),
@@ -114,8 +104,8 @@ public class VisualizeResource {
         r.seed() == null ? ThreadLocalRandom.current().nextLong(1L << 31) : r.seed(),
         o == null || o.learningRate() == null ? Limits.DEFAULT_LEARNING_RATE : o.learningRate(),
         r.snapshots() == null ? List.of() : r.snapshots(),
-        read(() -> RenderJson.param(r.param())),
-        read(() -> RenderJson.transforms(r.transforms())),
+        RenderJson.param(r.param()),
+        RenderJson.transforms(r.transforms()),
         r.fit() == null ? FitMode.RESIZE : FitMode.valueOf(r.fit().toUpperCase(java.util.Locale.ROOT)),
         Boolean.TRUE.equals(r.normalizeGradient()),
         input(r.input()));
