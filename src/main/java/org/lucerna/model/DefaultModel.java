@@ -23,7 +23,7 @@ public class DefaultModel {
 
   public String name() {
     String wanted = config.defaultModel();
-    if (!config.builtin() || wanted.equals(TinyCnn.NAME) || registry.repository().names().contains(wanted)) {
+    if (!config.builtin() || wanted.equals(TinyCnn.NAME) || java.nio.file.Files.isDirectory(registry.repository().root().resolve(wanted))) {
       return wanted;
     }
     if (warned.compareAndSet(false, true)) {
