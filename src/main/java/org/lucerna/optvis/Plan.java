@@ -45,6 +45,8 @@ public final class Plan implements AutoCloseable {
   private static final double BETA2 = 0.999;
   /** Mixed into the seed for the transforms' draws, so they do not repeat the initial values' draws. */
   private static final long TRANSFORM_SEED_SALT = 0x7F4A7C15L;
+  /** Steps that use the redirected ReLU gradient when the spec asks for it, as in Lucid. */
+  public static final int REDIRECTED_STEPS = 16;
 
   private final PlanSpec spec;
   private final int channels;
@@ -61,6 +63,8 @@ public final class Plan implements AutoCloseable {
   private final String update;
   private final String image;
   private final String total;
+  /** The flag that switches the redirected ReLU gradient on, or null when the plan has none. */
+  private final String redirectFlag;
   private boolean closed;
 
   private Plan(PreparedModel model, PlanSpec spec, ExecutionOptions execution) {
@@ -96,8 +100,11 @@ public final class Plan implements AutoCloseable {
 
       // Stage 3: the model, reading the image in its own value range and channel order.
       Operand<TFloat32> modelInput = toModelRange(tf, transforms.output(), model.metadata(), channels);
-      GraphImport.importMapped(building, model.graph(), MODEL_PREFIX, input.node(), modelInput.asOutput(),
+      GraphDef modelGraph = spec.redirectedRelu() ? RedirectedRelu.rewrite(model.graph()) : model.graph();
+      GraphImport.importMapped(building, modelGraph, MODEL_PREFIX, input.node(), modelInput.asOutput(),
           execution.device());
+      redirectFlag = building.operation(MODEL_PREFIX + "/" + RedirectedRelu.FLAG) == null
+          ? null : MODEL_PREFIX + "/" + RedirectedRelu.FLAG;
 
       // Stage 4: the objective, over the layers its terms read, each read once.
       Ops obj = tf.withSubScope("objective");
@@ -259,6 +266,9 @@ public final class Plan implements AutoCloseable {
           .feed(beta1Power, ObjectiveGraph.keep(fed, TFloat32.scalarOf((float) Math.pow(BETA1, step))))
           .feed(beta2Power, ObjectiveGraph.keep(fed, TFloat32.scalarOf((float) Math.pow(BETA2, step))));
       objectiveGraph.feed(objective, runner, fed);
+      if (redirectFlag != null && step <= REDIRECTED_STEPS) {
+        runner.feed(redirectFlag, ObjectiveGraph.keep(fed, TFloat32.scalarOf(1f)));
+      }
       transforms.feed(runner, draws, drawn);
       try (Result r = runner.fetch(total).addTarget(update).run()) {
         return ((TFloat32) r.get(0)).getFloat();

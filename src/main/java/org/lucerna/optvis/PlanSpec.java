@@ -13,10 +13,12 @@ import org.lucerna.optvis.transform.TransformSpec;
  * @param fit how the transformed image meets a model with a fixed input size (ignored otherwise)
  * @param normalizeGradient divide the image's gradient by its L2 norm per batch element before it
  *     reaches the parameters
+ * @param redirectedRelu use Lucid's redirected ReLU gradient for the first {@link Plan#REDIRECTED_STEPS} steps,
+ *     so that units that start dead can wake up
  */
 public record PlanSpec(
     int height, int width, int batch, List<TermShape> terms, ParamSpec param, List<TransformSpec> transforms,
-    FitMode fit, boolean normalizeGradient) {
+    FitMode fit, boolean normalizeGradient, boolean redirectedRelu) {
 
   public PlanSpec {
     if (height < 1 || width < 1 || batch < 1) {
@@ -35,7 +37,8 @@ public record PlanSpec(
    * a fixed model input, and the plain gradient.
    */
   public static PlanSpec of(int height, int width, int batch, Objective objective) {
-    return new PlanSpec(height, width, batch, shapes(objective), ParamSpec.DEFAULT, List.of(), FitMode.RESIZE, false);
+    return new PlanSpec(height, width, batch, shapes(objective), ParamSpec.DEFAULT, List.of(), FitMode.RESIZE, false,
+        false);
   }
 
   static List<TermShape> shapes(Objective objective) {
@@ -43,19 +46,23 @@ public record PlanSpec(
   }
 
   public PlanSpec withParam(ParamSpec p) {
-    return new PlanSpec(height, width, batch, terms, p, transforms, fit, normalizeGradient);
+    return new PlanSpec(height, width, batch, terms, p, transforms, fit, normalizeGradient, redirectedRelu);
   }
 
   public PlanSpec withTransforms(List<TransformSpec> t) {
-    return new PlanSpec(height, width, batch, terms, param, t, fit, normalizeGradient);
+    return new PlanSpec(height, width, batch, terms, param, t, fit, normalizeGradient, redirectedRelu);
   }
 
   public PlanSpec withFit(FitMode f) {
-    return new PlanSpec(height, width, batch, terms, param, transforms, f, normalizeGradient);
+    return new PlanSpec(height, width, batch, terms, param, transforms, f, normalizeGradient, redirectedRelu);
   }
 
   public PlanSpec withNormalizedGradient(boolean n) {
-    return new PlanSpec(height, width, batch, terms, param, transforms, fit, n);
+    return new PlanSpec(height, width, batch, terms, param, transforms, fit, n, redirectedRelu);
+  }
+
+  public PlanSpec withRedirectedRelu(boolean r) {
+    return new PlanSpec(height, width, batch, terms, param, transforms, fit, normalizeGradient, r);
   }
 
   /** Whether {@code objective} has the terms this spec was compiled for. */
