@@ -33,7 +33,9 @@ import org.tensorflow.types.TFloat32;
  * last line is {@code key=value} pairs.
  *
  * <p>Arguments: {@code --root models --model inception_v3 --layer mixed4 --size 224 --steps 20}; without
- * {@code --model}, the built-in tiny CNN.
+ * {@code --model}, the built-in tiny CNN. With {@code --redirected-relu true} it also times a plan with the
+ * redirected ReLU gradient, during its redirected steps and after them, and adds
+ * {@code redirected_s_per_step} and {@code after_redirect_s_per_step} to the last line.
  */
 public final class PlanBenchmark {
 
@@ -61,7 +63,8 @@ public final class PlanBenchmark {
     double bare = bareSecondsPerStep(model, model.layers().get(layer), modelSize, steps);
 
     PlanSpec spec = PlanSpec.of(size, size, 1, objective).withTransforms(Transforms.standard());
-    try (PlanCache cache = new PlanCache(1, ExecutionOptions.CPU_DEFAULT)) {
+    boolean redirect = Boolean.parseBoolean(a.getOrDefault("redirected-relu", "false"));
+    try (PlanCache cache = new PlanCache(2, ExecutionOptions.CPU_DEFAULT)) {
       FirstStep first = new FirstStep();
       Plan plan = cache.get(model, spec);
       plan.render(objective, new RenderSettings(1, 1), first);
@@ -81,9 +84,20 @@ public final class PlanBenchmark {
           + " %.4f s/step at %d px; time to the start of the first step: new plan %.0f ms, reused plan %.1f ms"
           + " (plans built: %d)%n", planPerStep, size, modelSize, bare, modelSize, firstNewMs, firstReusedMs,
           cache.builds());
+      String extra = "";
+      if (redirect) {
+        StepTimer r = new StepTimer();
+        cache.get(model, spec.withRedirectedRelu(true))
+            .render(objective, new RenderSettings(Plan.REDIRECTED_STEPS + steps, 3), r);
+        double during = r.medianSeconds(3, Plan.REDIRECTED_STEPS);
+        double after = r.medianSeconds(Plan.REDIRECTED_STEPS, Plan.REDIRECTED_STEPS + steps);
+        System.out.printf(Locale.ROOT, "redirected ReLU plan: %.4f s/step during its %d redirected steps, %.4f s/step"
+            + " after them%n", during, Plan.REDIRECTED_STEPS, after);
+        extra = String.format(Locale.ROOT, " redirected_s_per_step=%.4f after_redirect_s_per_step=%.4f", during, after);
+      }
       System.out.printf(Locale.ROOT, "plan_s_per_step=%.4f bare_s_per_step=%.4f overhead_ratio=%.3f"
-          + " first_step_new_ms=%.0f first_step_reused_ms=%.1f%n",
-          planPerStep, bare, planPerStep / bare, firstNewMs, firstReusedMs);
+          + " first_step_new_ms=%.0f first_step_reused_ms=%.1f%s%n",
+          planPerStep, bare, planPerStep / bare, firstNewMs, firstReusedMs, extra);
     }
   }
 
@@ -115,9 +129,14 @@ public final class PlanBenchmark {
     }
 
     double medianSeconds(int skip) {
-      double[] d = new double[times.size() - 1 - skip];
-      for (int i = skip; i < times.size() - 1; i++) {
-        d[i - skip] = (times.get(i + 1) - times.get(i)) / 1e9;
+      return medianSeconds(skip, times.size() - 1);
+    }
+
+    /** The median duration of steps {@code from + 1} to {@code to}. */
+    double medianSeconds(int from, int to) {
+      double[] d = new double[to - from];
+      for (int i = from; i < to; i++) {
+        d[i - from] = (times.get(i + 1) - times.get(i)) / 1e9;
       }
       Arrays.sort(d);
       return d[d.length / 2];
