@@ -48,8 +48,8 @@ class RestartTest {
   }
 
   private static JobSpec spec(int size, int steps, long seed) {
-    return new JobSpec("tiny_cnn", 0, Objectives.channel("conv2", 4), size, 1, steps, seed, 0.05, List.of(),
-        ParamSpec.DEFAULT, Transforms.standard(), FitMode.RESIZE, false, null);
+    return new JobSpec("tiny_cnn", 0, Objectives.channel("conv2", 4), size, size, 1, steps, seed, 0.05,
+        List.of(), ParamSpec.DEFAULT, Transforms.standard(), FitMode.RESIZE, false, null, null);
   }
 
   @Test

@@ -42,8 +42,8 @@ class WorkerFailureTest {
   }
 
   private static JobSpec spec(org.lucerna.optvis.Objective objective) {
-    return new JobSpec("tiny_cnn", 0, objective, 16, 1, 3, 1, 0.05, List.of(), ParamSpec.DEFAULT, List.of(),
-        FitMode.RESIZE, false, null);
+    return new JobSpec("tiny_cnn", 0, objective, 16, 16, 1, 3, 1, 0.05, List.of(), ParamSpec.DEFAULT,
+        List.of(), FitMode.RESIZE, false, null, null);
   }
 
   private static Job await(JobStore jobs, String id, JobStatus status) throws InterruptedException {
