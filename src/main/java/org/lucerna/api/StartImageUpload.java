@@ -4,7 +4,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Base64;
 import java.util.Iterator;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -23,7 +22,7 @@ final class StartImageUpload {
   static final String FIELD = "startImage";
   private static final String ACCEPTED = "send base64 of a PNG or JPEG file, bare or as a data URL"
       + " (data:image/png;base64,… or data:image/jpeg;base64,…)";
-  private static final Pattern DATA_URL = Pattern.compile("data:([^;,]*)(;base64)?,(.*)", Pattern.DOTALL);
+  private static final Pattern DATA_URL_HEADER = Pattern.compile("(?i)data:image/(png|jpeg|jpg);base64");
   private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
   private StartImageUpload() {}
@@ -51,14 +50,13 @@ final class StartImageUpload {
 
   private static byte[] base64(String text) {
     String payload = text;
-    Matcher data = DATA_URL.matcher(text);
     if (text.startsWith("data:")) {
-      if (!data.matches() || data.group(2) == null
-          || !data.group(1).matches("(?i)image/(png|jpeg|jpg)")) {
+      int comma = text.indexOf(',');
+      if (comma < 0 || !DATA_URL_HEADER.matcher(text.substring(0, comma)).matches()) {
         throw new InvalidJobException(FIELD, "is a data URL of another kind than image/png or image/jpeg in base64; "
             + ACCEPTED);
       }
-      payload = data.group(3);
+      payload = text.substring(comma + 1);
     }
     // Line breaks as base64 tools write them are allowed; anything else outside the alphabet is not.
     payload = WHITESPACE.matcher(payload).replaceAll("");
