@@ -12,6 +12,7 @@ import org.lucerna.job.Job;
 import org.lucerna.job.JobSpec;
 import org.lucerna.job.JobStatus;
 import org.lucerna.job.Progress;
+import org.lucerna.job.StartImageRef;
 import org.lucerna.model.MetadataOverride;
 import org.lucerna.optvis.ObjectiveJson;
 import org.lucerna.optvis.RenderJson;
@@ -32,11 +33,15 @@ public record JobDocument(
     Problem error,
     Map<String, String> links) {
 
-  /** The request with every default filled in; it can be submitted again as it is. */
+  /**
+   * The request with every default filled in; it can be submitted again as it is, except a start image,
+   * shown by its hash ({@code {"sha256": "…"}}): send the picture again.
+   */
   public record RequestView(
-      String model, long version, ObjectNode objective, String objectiveDescription, int size, int batch,
-      int steps, long seed, List<Integer> snapshots, Optimizer optimizer, ObjectNode param, JsonNode transforms,
-      String fit, boolean normalizeGradient, Map<String, Object> input) {}
+      String model, long version, ObjectNode objective, String objectiveDescription, int height, int width,
+      int batch, int steps, long seed, List<Integer> snapshots, Optimizer optimizer, ObjectNode param,
+      JsonNode transforms, String fit, boolean normalizeGradient, Map<String, Object> input,
+      StartImageRef startImage) {}
 
   /** An input override in the request's own form. */
   private static Map<String, Object> input(MetadataOverride o) {
@@ -69,9 +74,10 @@ public record JobDocument(
     Problem error = job.error() == null ? null : Problem.of(500, "job-failed", "The job failed", job.error());
     return new JobDocument(job.id(), job.status(),
         new RequestView(s.model(), s.version(), ObjectiveJson.write(s.objective()), s.objective().describe(),
-            s.size(), s.batch(), s.steps(), s.seed(), s.snapshots(), new Optimizer("adam", s.learningRate()),
+            s.height(), s.width(), s.batch(), s.steps(), s.seed(), s.snapshots(), new Optimizer("adam", s.learningRate()),
             RenderJson.write(s.param()), RenderJson.write(s.transforms()),
-            s.fit().name().toLowerCase(java.util.Locale.ROOT), s.normalizeGradient(), input(s.input())),
+            s.fit().name().toLowerCase(java.util.Locale.ROOT), s.normalizeGradient(), input(s.input()),
+            s.startImage()),
         job.progress(),
         queuePosition.isPresent() ? queuePosition.getAsLong() : null,
         job.cancelRequested() ? Boolean.TRUE : null,

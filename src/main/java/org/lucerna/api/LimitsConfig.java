@@ -7,7 +7,7 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "lucerna.limits")
 public interface LimitsConfig {
 
-  /** Image height and width, in pixels. */
+  /** Image height and width, each, in pixels. */
   @WithDefault("1024")
   int maxSize();
 
@@ -22,7 +22,14 @@ public interface LimitsConfig {
   @WithDefault("64")
   int maxSnapshots();
 
-  /** Bytes of a request body; a larger one is refused with 413 before it is read. */
-  @WithDefault("1048576")
+  /**
+   * Bytes of a request body; a larger one is refused with 413 before it is read. The default takes a
+   * start image of 512×512 pixels as a PNG of noise (the worst case) in base64.
+   */
+  @WithDefault("2097152")
   long maxBodyBytes();
+
+  /** Pixels of an uploaded start image (width × height of the file, before it is resized). */
+  @WithDefault("16777216")
+  long maxStartImagePixels();
 }

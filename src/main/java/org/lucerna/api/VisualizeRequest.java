@@ -13,7 +13,8 @@ import java.util.List;
 /**
  * The body of {@code POST /visualize}. Only {@code objective} is required; every other field has a
  * default, which the job document shows. The objective is a string or a structured object, see
- * {@link ObjectiveJson}.
+ * {@link org.lucerna.optvis.ObjectiveJson}. {@code height} and {@code width} default to {@code size};
+ * {@code startImage} is base64 of a PNG or JPEG file (see {@link StartImageUpload}).
  */
 public record VisualizeRequest(
     @Size(max = 64, message = "must be at most {max} characters") String model,
@@ -22,6 +23,12 @@ public record VisualizeRequest(
     @Min(value = Limits.MIN_SIZE, message = "must be at least {value} pixels")
         @WithinLimit("size")
         Integer size,
+    @Min(value = Limits.MIN_SIZE, message = "must be at least {value} pixels")
+        @WithinLimit("size")
+        Integer height,
+    @Min(value = Limits.MIN_SIZE, message = "must be at least {value} pixels")
+        @WithinLimit("size")
+        Integer width,
     @Min(value = 1, message = "must be at least {value}")
         @WithinLimit("steps")
         Integer steps,
@@ -38,7 +45,8 @@ public record VisualizeRequest(
     JsonNode transforms,
     @Pattern(regexp = "resize|crop_or_pad", message = "must be \"resize\" or \"crop_or_pad\"") String fit,
     Boolean normalizeGradient,
-    JsonNode input) {
+    JsonNode input,
+    String startImage) {
 
   /** The optimizer and its settings. */
   public record Optimizer(

@@ -17,6 +17,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.lucerna.job.InvalidJobException;
 import org.lucerna.job.JobService;
 import org.lucerna.job.JobSpec;
+import org.lucerna.job.StartImageRef;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.lucerna.model.DefaultModel;
 import org.lucerna.model.MetadataOverride;
@@ -33,10 +34,12 @@ import org.lucerna.optvis.transform.FitMode;
 public class VisualizeResource {
   private final JobService jobs;
   private final DefaultModel models;
+  private final LimitsConfig limits;
 
-  public VisualizeResource(JobService jobs, DefaultModel models) {
+  public VisualizeResource(JobService jobs, DefaultModel models, LimitsConfig limits) {
     this.jobs = jobs;
     this.models = models;
+    this.limits = limits;
   }
 
   @POST
@@ -45,7 +48,12 @@ public class VisualizeResource {
   public Response submit(
       @NotNull(message = "a JSON object is required") @Valid VisualizeRequest request,
       @HeaderParam("Idempotency-Key") @Size(max = 200, message = "must be at most {max} characters") String key) {
-    JobService.Submitted s = jobs.submit(normalize(request), key);
+    int size = request.size() == null ? Limits.DEFAULT_SIZE : request.size();
+    int height = request.height() == null ? size : request.height();
+    int width = request.width() == null ? size : request.width();
+    byte[] start = request.startImage() == null ? null
+        : StartImageUpload.read(request.startImage(), height, width, limits.maxStartImagePixels());
+    JobService.Submitted s = jobs.submit(normalize(request, height, width, start), start, key);
     return Response.status(s.created() ? Response.Status.ACCEPTED : Response.Status.OK)
         .entity(JobDocument.of(s.job(), jobs.queuePosition(s.job())))
         .location(URI.create("/jobs/" + s.job().id()))
@@ -91,13 +99,14 @@ public class VisualizeResource {
     }
   }
 
-  private JobSpec normalize(VisualizeRequest r) {
+  private JobSpec normalize(VisualizeRequest r, int height, int width, byte[] startImage) {
     VisualizeRequest.Optimizer o = r.optimizer();
     return new JobSpec(
         r.model() == null ? models.name() : r.model(),
         r.version() == null ? 0 : r.version(),
         ObjectiveJson.parse(r.objective()),
-        r.size() == null ? Limits.DEFAULT_SIZE : r.size(),
+        height,
+        width,
         r.batch() == null ? 1 : r.batch(),
         r.steps() == null ? Limits.DEFAULT_STEPS : r.steps(),
         // A job without a seed gets one, shown in its document, so that it can be repeated.
@@ -108,6 +117,7 @@ public class VisualizeResource {
         RenderJson.transforms(r.transforms()),
         r.fit() == null ? FitMode.RESIZE : FitMode.valueOf(r.fit().toUpperCase(java.util.Locale.ROOT)),
         Boolean.TRUE.equals(r.normalizeGradient()),
-        input(r.input()));
+        input(r.input()),
+        startImage == null ? null : StartImageRef.of(startImage));
   }
 }

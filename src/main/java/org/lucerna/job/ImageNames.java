@@ -11,6 +11,12 @@ public final class ImageNames {
   /** All elements of the final batch side by side. */
   public static final String GRID = "grid";
 
+  /**
+   * The picture the job starts from, as uploaded (PNG or JPEG bytes, whatever the store's file suffix
+   * says); see {@link StartImageRef}.
+   */
+  public static final String START = "start";
+
   public static String of(int step, int batchElement) {
     return "step-" + step + "-" + batchElement;
   }

@@ -14,9 +14,6 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import org.lucerna.optvis.Objective;
 import org.lucerna.optvis.ObjectiveJson;
 import org.lucerna.optvis.RenderJson;
@@ -24,6 +21,7 @@ import org.lucerna.optvis.transform.TransformSpec;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 
 /**
@@ -75,7 +73,13 @@ public final class JobJson {
 
   public static Job read(byte[] json) {
     try {
-      return MAPPER.readValue(json, Job.class);
+      JsonNode tree = MAPPER.readTree(json);
+      // Jobs stored before rectangular images had one "size" for both sides.
+      if (tree.path("spec") instanceof ObjectNode spec && spec.has("size") && !spec.has("height")) {
+        spec.set("height", spec.get("size"));
+        spec.set("width", spec.get("size"));
+      }
+      return MAPPER.treeToValue(tree, Job.class);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -83,16 +87,14 @@ public final class JobJson {
 
   /**
    * SHA-256 of the spec's canonical JSON: equal for requests that render equal images (same model
-   * version, objective, sizes, steps, seed, learning rate and snapshots).
+   * version, objective, height and width, steps, seed, learning rate, snapshots, and start image by its
+   * hash).
    */
   public static String fingerprint(JobSpec spec) {
     try {
-      byte[] canonical = MAPPER.writeValueAsString(spec).getBytes(StandardCharsets.UTF_8);
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
+      return Sha256.hex(MAPPER.writeValueAsString(spec).getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 }

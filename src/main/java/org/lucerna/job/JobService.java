@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import org.lucerna.model.LayerShapes;
 import org.lucerna.model.ModelException;
 import org.lucerna.model.ModelRegistry;
 import org.lucerna.model.PreparedModel;
@@ -25,6 +26,7 @@ public class JobService {
   private final JobQueue queue;
   private final Clock clock;
   private final JobMetrics metrics;
+  private final NeuronPositions positions = new NeuronPositions(new LayerShapes());
   private volatile boolean draining;
 
   public JobService(JobStore jobs, ImageStore images, ModelRegistry models, JobQueue queue, Clock clock,
@@ -50,9 +52,23 @@ public class JobService {
    * @throws QueueFullException when no job can be taken now
    */
   public Submitted submit(JobSpec spec, String idempotencyKey) {
+    return submit(spec, null, idempotencyKey);
+  }
+
+  /**
+   * As {@link #submit(JobSpec, String)}, for a spec that may start from a picture: {@code startImage}
+   * holds its bytes (already checked to decode), whose hash the spec's {@link JobSpec#startImage()}
+   * names; null when the spec has none. The bytes are stored under the new job before the job can be
+   * seen by any worker.
+   */
+  public Submitted submit(JobSpec spec, byte[] startImage, String idempotencyKey) {
     if (draining) {
       metrics.rejected(JobMetrics.QUEUE_FULL);
       throw new QueueFullException(queue.capacity(), "the service is shutting down; retry on another instance");
+    }
+    if ((spec.startImage() == null) != (startImage == null)
+        || (startImage != null && !spec.startImage().matches(startImage))) {
+      throw new IllegalArgumentException("the start image bytes do not match the spec's reference");
     }
     for (int step : spec.snapshots()) {
       if (step > spec.steps()) {
@@ -60,8 +76,11 @@ public class JobService {
             + "); got " + step);
       }
     }
+    int smallestHeight;
+    int smallestWidth;
     try {
-      Transforms.checkFits(spec.transforms(), spec.size());
+      smallestHeight = Transforms.checkFits(spec.transforms(), spec.height());
+      smallestWidth = Transforms.checkFits(spec.transforms(), spec.width());
     } catch (IllegalArgumentException e) {
       throw new InvalidJobException("transforms", e.getMessage());
     }
@@ -76,6 +95,12 @@ public class JobService {
     } catch (UnknownLayerException | IllegalArgumentException e) {
       throw new InvalidJobException("objective", e.getMessage());
     }
+    positions.check(spec.objective(), model, smallestHeight, smallestWidth, spec.fit());
+    int channels = model.input().isImage() ? model.input().channels() : 0;
+    if (startImage != null && channels != 1 && channels != 3 && channels != 4) {
+      throw new InvalidJobException("startImage", "model " + model.id() + " takes " + model.input()
+          + "; a starting image fills 1 (gray), 3 (RGB) or 4 (RGBA): render without one");
+    }
     JobSpec resolved = spec.withVersion(model.id().version());
     String fingerprint = JobJson.fingerprint(resolved);
     if (idempotencyKey != null) {
@@ -89,15 +114,25 @@ public class JobService {
     }
     Optional<Job> done = first(new JobQuery(Set.of(JobStatus.SUCCEEDED), null, fingerprint, null, null, 1));
     if (done.isPresent()) {
-      return new Submitted(reuse(done.get(), resolved, fingerprint, idempotencyKey), true);
+      return new Submitted(reuse(done.get(), resolved, fingerprint, idempotencyKey, startImage), true);
     }
     Job job = Job.queued(JobIds.next(clock.instant()),
         resolved, new Job.Submission(fingerprint, idempotencyKey, null), clock.instant());
-    jobs.insert(job);
+    // Stored before the job exists: a worker (here or on another instance) may take it at once.
+    if (startImage != null) {
+      images.put(job.id(), ImageNames.START, startImage);
+    }
+    try {
+      jobs.insert(job);
+    } catch (RuntimeException e) {
+      images.deleteAll(job.id());
+      throw e;
+    }
     try {
       queue.offer(job.id());
     } catch (QueueFullException e) {
       jobs.delete(job.id()); // refused, not accepted: nothing of it remains
+      images.deleteAll(job.id());
       metrics.rejected(JobMetrics.QUEUE_FULL);
       throw e;
     }
@@ -106,10 +141,14 @@ public class JobService {
   }
 
   /** A new job that serves {@code done}'s images: same request, same seed, same model version. */
-  private Job reuse(Job done, JobSpec spec, String fingerprint, String idempotencyKey) {
+  private Job reuse(Job done, JobSpec spec, String fingerprint, String idempotencyKey, byte[] startImage) {
     Job job = new Job(JobIds.next(clock.instant()), spec, JobStatus.SUCCEEDED, done.progress(),
         new Job.Timestamps(clock.instant(), clock.instant(), clock.instant()), null, false,
         new Job.Submission(fingerprint, idempotencyKey, done.id()), 0);
+    if (startImage != null) {
+      // Every job whose spec names a start image holds it, whichever job it was rendered by.
+      images.put(job.id(), ImageNames.START, startImage);
+    }
     copyImage(done.id(), job.id(), ImageNames.GRID);
     for (int b = 0; b < spec.batch(); b++) {
       copyImage(done.id(), job.id(), ImageNames.finalImage(b));

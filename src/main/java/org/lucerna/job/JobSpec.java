@@ -12,13 +12,17 @@ import org.lucerna.optvis.transform.TransformSpec;
  * A render request in its normalized form: every default filled in, as the job document shows it. It
  * is a value that can be stored and sent to another instance; nothing in it refers to this process.
  *
+ * @param height image height in pixels
+ * @param width image width in pixels
  * @param input the request's override of the model's value range or channel order, or null
+ * @param startImage the picture every batch element starts from, or null to start from the seed's noise
  */
 public record JobSpec(
     String model,
     long version,
     Objective objective,
-    int size,
+    int height,
+    int width,
     int batch,
     int steps,
     long seed,
@@ -28,7 +32,8 @@ public record JobSpec(
     List<TransformSpec> transforms,
     FitMode fit,
     boolean normalizeGradient,
-    MetadataOverride input) {
+    MetadataOverride input,
+    StartImageRef startImage) {
 
   public JobSpec {
     snapshots = List.copyOf(snapshots);
@@ -37,13 +42,13 @@ public record JobSpec(
 
   /** The structure of the render, which decides the plan it runs on. */
   public PlanSpec planSpec() {
-    return PlanSpec.of(size, size, batch, objective).withParam(param).withTransforms(transforms).withFit(fit)
+    return PlanSpec.of(height, width, batch, objective).withParam(param).withTransforms(transforms).withFit(fit)
         .withNormalizedGradient(normalizeGradient);
   }
 
   /** This spec on model version {@code v}. */
   public JobSpec withVersion(long v) {
-    return new JobSpec(model, v, objective, size, batch, steps, seed, learningRate, snapshots, param, transforms, fit,
-        normalizeGradient, input);
+    return new JobSpec(model, v, objective, height, width, batch, steps, seed, learningRate, snapshots, param,
+        transforms, fit, normalizeGradient, input, startImage);
   }
 }

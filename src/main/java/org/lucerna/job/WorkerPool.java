@@ -25,6 +25,7 @@ import org.lucerna.optvis.RenderCancelledException;
 import org.lucerna.optvis.RenderListener;
 import org.lucerna.optvis.RenderResult;
 import org.lucerna.optvis.RenderSettings;
+import org.lucerna.optvis.param.StartingImage;
 
 /**
  * The threads that run renders: {@code per-device} workers on each configured device, each owning its
@@ -161,6 +162,9 @@ public class WorkerPool {
     PreparedModel model = spec.input() == null ? loaded : loaded.withMetadata(spec.input().apply(loaded.metadata()));
     PlanSpec planSpec = spec.planSpec();
     RenderSettings settings = new RenderSettings(spec.steps(), spec.seed(), spec.learningRate(), spec.snapshots());
+    if (spec.startImage() != null) {
+      settings = settings.withStartImage(startImage(id, spec, model.input().channels()));
+    }
     Plan plan = plans.get(model, planSpec);
     Watcher watcher = new Watcher(job);
     try {
@@ -184,6 +188,18 @@ public class WorkerPool {
       plans.discard(model, planSpec); // a plan that failed mid-step may hold a broken session
       throw e;
     }
+  }
+
+  /** The job's picture, from the image store (it may have been uploaded to another instance). */
+  private ImageBatch startImage(String id, JobSpec spec, int channels) {
+    byte[] bytes = images.get(id, ImageNames.START).orElseThrow(() -> new IllegalStateException(
+        "the start image of job " + id + " is missing from the image store"));
+    if (!spec.startImage().matches(bytes)) {
+      throw new IllegalStateException("the start image of job " + id + " in the image store is not the one "
+          + "submitted (SHA-256 " + spec.startImage().sha256() + ")");
+    }
+    float[] one = StartingImage.decode(bytes, spec.height(), spec.width(), channels);
+    return new ImageBatch(spec.batch(), spec.height(), spec.width(), channels, StartingImage.repeat(one, spec.batch()));
   }
 
   private void fail(String id, Throwable t) {

@@ -69,6 +69,32 @@ class VisualizeResourceTest {
   }
 
   @Test
+  void aRectangularJobRendersAPngOfItsHeightAndWidth() throws Exception {
+    String id = submit("{\"objective\": \"conv2:7\", \"height\": 24, \"width\": 40, \"steps\": 5, \"seed\": 1}");
+    awaitFinished(id).then().body("status", equalTo("SUCCEEDED"))
+        .body("request.height", equalTo(24))
+        .body("request.width", equalTo(40));
+    BufferedImage png = ImageIO.read(new ByteArrayInputStream(image(id)));
+    assertEquals(40, png.getWidth());
+    assertEquals(24, png.getHeight());
+  }
+
+  @Test
+  void heightAndWidthDefaultToSize() {
+    given().contentType(ContentType.JSON).body("{\"objective\": \"conv2:7\", \"size\": 20, \"height\": 12, \"steps\": 1}")
+        .when().post("/visualize")
+        .then().statusCode(202).body("request.height", equalTo(12)).body("request.width", equalTo(20));
+  }
+
+  @Test
+  void aHeightOrWidthOutOfBoundsNamesTheFieldAndTheLimit() {
+    rejected("{\"objective\": \"conv1:0\", \"height\": 5000}", 422, "height", "at most 1024");
+    rejected("{\"objective\": \"conv1:0\", \"width\": 1025, \"height\": 64}", 422, "width", "at most 1024");
+    rejected("{\"objective\": \"conv1:0\", \"width\": 4}", 422, "width", "at least 8");
+    rejected("{\"objective\": \"conv1:0\", \"height\": \"tall\"}", 400, "height", "whole number");
+  }
+
+  @Test
   void twoJobsWithTheSameSeedGiveTheSamePngByteForByte() throws Exception {
     String body = "{\"objective\": \"conv3:3\", \"size\": 40, \"steps\": 20, \"seed\": 42}";
     String a = submit(body);

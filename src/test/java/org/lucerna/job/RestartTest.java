@@ -1,13 +1,18 @@
 package org.lucerna.job;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lucerna.optvis.Objectives;
@@ -48,8 +53,8 @@ class RestartTest {
   }
 
   private static JobSpec spec(int size, int steps, long seed) {
-    return new JobSpec("tiny_cnn", 0, Objectives.channel("conv2", 4), size, 1, steps, seed, 0.05, List.of(),
-        ParamSpec.DEFAULT, Transforms.standard(), FitMode.RESIZE, false, null);
+    return new JobSpec("tiny_cnn", 0, Objectives.channel("conv2", 4), size, size, 1, steps, seed, 0.05,
+        List.of(), ParamSpec.DEFAULT, Transforms.standard(), FitMode.RESIZE, false, null, null);
   }
 
   @Test
@@ -75,6 +80,45 @@ class RestartTest {
     assertEquals(3000, finished.progress().step());
     assertTrue(second.images.get(queued, ImageNames.finalImage(0)).isPresent());
     second.pool.stop(null);
+  }
+
+  @Test
+  void aQueuedJobsStartImageIsKeptOnDiskAndUsedAfterTheStart() throws Exception {
+    BufferedImage picture = new BufferedImage(24, 16, BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < 16; y++) {
+      for (int x = 0; x < 24; x++) {
+        picture.setRGB(x, y, ((40 + 7 * x) << 16) | ((40 + 10 * y) << 8) | 128);
+      }
+    }
+    ByteArrayOutputStream png = new ByteArrayOutputStream();
+    ImageIO.write(picture, "png", png);
+    byte[] bytes = png.toByteArray();
+    JobSpec spec = new JobSpec("tiny_cnn", 0, Objectives.channel("conv2", 4), 16, 24, 2, 1, 7, 1e-6, List.of(),
+        ParamSpec.DEFAULT, List.of(), FitMode.RESIZE, false, null, StartImageRef.of(bytes));
+
+    Instance first = new Instance(); // never started: the job waits in the store
+    String id = first.service.submit(spec, bytes, null).job().id();
+    assertArrayEquals(bytes, first.images.get(id, ImageNames.START).orElseThrow());
+
+    Instance second = new Instance();
+    assertArrayEquals(bytes, second.images.get(id, ImageNames.START).orElseThrow());
+    second.pool.start(null);
+    second.await(id, JobStatus.SUCCEEDED);
+    second.pool.stop(null);
+    for (int b = 0; b < 2; b++) {
+      BufferedImage result = ImageIO.read(new ByteArrayInputStream(second.images.get(id, ImageNames.finalImage(b))
+          .orElseThrow()));
+      for (int y = 0; y < 16; y++) {
+        for (int x = 0; x < 24; x++) {
+          for (int shift = 0; shift <= 16; shift += 8) {
+            int want = (picture.getRGB(x, y) >> shift) & 0xff;
+            int got = (result.getRGB(x, y) >> shift) & 0xff;
+            assertTrue(Math.abs(want - got) <= 1, "batch element " + b + " at " + x + "," + y + ": " + got
+                + " where the start image has " + want);
+          }
+        }
+      }
+    }
   }
 
   static final JobsConfig CONFIG = new JobsConfig() {

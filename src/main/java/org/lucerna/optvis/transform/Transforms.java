@@ -58,9 +58,12 @@ public final class Transforms {
 
   /**
    * Checks that {@code specs} can run on an image of {@code size} pixels a side whatever the random
-   * draws, so that a request is refused before it is queued rather than failing in its worker.
+   * draws, so that a request is refused before it is queued rather than failing in its worker. Each side
+   * of a rectangular image is checked on its own.
+   *
+   * @return the smallest side the transforms can give for that side (before any fit to the model)
    */
-  public static void checkFits(List<TransformSpec> specs, int size) {
+  public static int checkFits(List<TransformSpec> specs, int size) {
     double smallest = size;
     for (TransformSpec spec : specs) {
       if (spec instanceof TransformSpec.Pad p) {
@@ -72,8 +75,11 @@ public final class Transforms {
         }
         smallest -= j.pixels();
       } else if (spec instanceof TransformSpec.RandomScale r) {
-        smallest = Math.max(1, Math.round(smallest * r.factors().stream().mapToDouble(Double::doubleValue).min().orElse(1)));
+        float factor = (float) r.factors().stream().mapToDouble(Double::doubleValue).min().orElse(1);
+        // In float, as the graph computes it, so that the size is the one the model will see.
+        smallest = Math.max(1, (int) ((float) smallest * factor + 0.5f));
       }
     }
+    return (int) smallest;
   }
 }

@@ -1,0 +1,30 @@
+package org.lucerna.job;
+
+import java.util.regex.Pattern;
+
+/**
+ * The picture a job starts from, by reference: its bytes are kept in the {@link ImageStore} under the
+ * job's id as {@link ImageNames#START}, so that job documents and listings stay small; the hash makes
+ * two requests that differ only in their picture different requests.
+ *
+ * @param sha256 SHA-256 of the uploaded PNG or JPEG bytes, lower-case hex
+ */
+public record StartImageRef(String sha256) {
+  private static final Pattern HEX = Pattern.compile("[0-9a-f]{64}");
+
+  public StartImageRef {
+    if (sha256 == null || !HEX.matcher(sha256).matches()) {
+      throw new IllegalArgumentException("a start image is named by 64 lower-case hex digits, got " + sha256);
+    }
+  }
+
+  /** The reference of {@code bytes}. */
+  public static StartImageRef of(byte[] bytes) {
+    return new StartImageRef(Sha256.hex(bytes));
+  }
+
+  /** Whether {@code bytes} are the picture this refers to. */
+  public boolean matches(byte[] bytes) {
+    return sha256.equals(Sha256.hex(bytes));
+  }
+}
