@@ -40,7 +40,7 @@ public record JobDocument(
   public record RequestView(
       String model, long version, ObjectNode objective, String objectiveDescription, int height, int width,
       int batch, int steps, long seed, List<Integer> snapshots, Optimizer optimizer, ObjectNode param,
-      JsonNode transforms, String fit, boolean normalizeGradient, Map<String, Object> input,
+      JsonNode transforms, String fit, boolean normalizeGradient, boolean redirectedRelu, Map<String, Object> input,
       StartImageRef startImage) {}
 
   /** An input override in the request's own form. */
@@ -76,7 +76,7 @@ public record JobDocument(
         new RequestView(s.model(), s.version(), ObjectiveJson.write(s.objective()), s.objective().describe(),
             s.height(), s.width(), s.batch(), s.steps(), s.seed(), s.snapshots(), new Optimizer("adam", s.learningRate()),
             RenderJson.write(s.param()), RenderJson.write(s.transforms()),
-            s.fit().name().toLowerCase(java.util.Locale.ROOT), s.normalizeGradient(), input(s.input()),
+            s.fit().name().toLowerCase(java.util.Locale.ROOT), s.normalizeGradient(), s.redirectedRelu(), input(s.input()),
             s.startImage()),
         job.progress(),
         queuePosition.isPresent() ? queuePosition.getAsLong() : null,

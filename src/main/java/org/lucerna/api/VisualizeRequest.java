@@ -45,6 +45,7 @@ public record VisualizeRequest(
     JsonNode transforms,
     @Pattern(regexp = "resize|crop_or_pad", message = "must be \"resize\" or \"crop_or_pad\"") String fit,
     Boolean normalizeGradient,
+    Boolean redirectedRelu,
     JsonNode input,
     String startImage) {
 

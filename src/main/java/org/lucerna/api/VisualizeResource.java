@@ -117,6 +117,7 @@ public class VisualizeResource {
         RenderJson.transforms(r.transforms()),
         r.fit() == null ? FitMode.RESIZE : FitMode.valueOf(r.fit().toUpperCase(java.util.Locale.ROOT)),
         Boolean.TRUE.equals(r.normalizeGradient()),
+        Boolean.TRUE.equals(r.redirectedRelu()),
         input(r.input()),
         startImage == null ? null : StartImageRef.of(startImage));
   }

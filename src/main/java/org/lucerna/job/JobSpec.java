@@ -14,6 +14,7 @@ import org.lucerna.optvis.transform.TransformSpec;
  *
  * @param height image height in pixels
  * @param width image width in pixels
+ * @param redirectedRelu Lucid's redirected ReLU gradient for the first steps (see the optimizer's PlanSpec)
  * @param input the request's override of the model's value range or channel order, or null
  * @param startImage the picture every batch element starts from, or null to start from the seed's noise
  */
@@ -32,6 +33,7 @@ public record JobSpec(
     List<TransformSpec> transforms,
     FitMode fit,
     boolean normalizeGradient,
+    boolean redirectedRelu,
     MetadataOverride input,
     StartImageRef startImage) {
 
@@ -43,12 +45,12 @@ public record JobSpec(
   /** The structure of the render, which decides the plan it runs on. */
   public PlanSpec planSpec() {
     return PlanSpec.of(height, width, batch, objective).withParam(param).withTransforms(transforms).withFit(fit)
-        .withNormalizedGradient(normalizeGradient);
+        .withNormalizedGradient(normalizeGradient).withRedirectedRelu(redirectedRelu);
   }
 
   /** This spec on model version {@code v}. */
   public JobSpec withVersion(long v) {
     return new JobSpec(model, v, objective, height, width, batch, steps, seed, learningRate, snapshots, param,
-        transforms, fit, normalizeGradient, input, startImage);
+        transforms, fit, normalizeGradient, redirectedRelu, input, startImage);
   }
 }

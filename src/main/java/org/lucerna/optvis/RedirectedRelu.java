@@ -1,16 +1,19 @@
 package org.lucerna.optvis;
 
-import java.util.ArrayList;
 import java.util.List;
-import org.tensorflow.GraphOperation;
+import org.tensorflow.ConcreteFunction;
 import org.tensorflow.Operand;
-import org.tensorflow.Output;
-import org.tensorflow.TensorFlow;
+import org.tensorflow.Signature;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Max;
+import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.proto.AttrValue;
 import org.tensorflow.proto.DataType;
+import org.tensorflow.proto.FunctionDef;
+import org.tensorflow.proto.FunctionDefLibrary;
+import org.tensorflow.proto.GradientDef;
 import org.tensorflow.proto.GraphDef;
+import org.tensorflow.proto.NameAttrList;
 import org.tensorflow.proto.NodeDef;
 import org.tensorflow.proto.TensorProto;
 import org.tensorflow.proto.TensorShapeProto;
@@ -24,114 +27,112 @@ import org.tensorflow.types.TInt32;
  * the redirected gradient lets the loss gradient through wherever it would push the ReLU's input
  * towards its active range (up from below 0, and for ReLU6 down from above 6).
  *
- * <p>TensorFlow Java cannot replace the registered gradient of {@code Relu}, so {@link #rewrite} leaves
- * each ReLU in place and puts an {@code IdentityN} of (ReLU output, ReLU input, flag) under the ReLU's
- * name: the forward values are unchanged and consumers are untouched, while {@code IdentityN}, which has
- * no gradient of its own in TensorFlow, gets the one registered here. It sends the incoming gradient
- * through the ordinary ReLU gradient when the flag is 0, and straight to the ReLU's input, redirected,
- * when it is 1.
+ * <p>TensorFlow's registered gradient of {@code Relu} cannot be replaced, and a gradient registered from
+ * Java is bound to the class loader that registered it. So {@link #rewrite} turns each ReLU into a call
+ * of a graph function that computes the same ReLU, and gives that function a gradient function through
+ * the graph's own library ({@code GradientDef}): TensorFlow's runtime uses it for the call's
+ * {@code SymbolicGradient}. Everything stays inside the GraphDef, on the plan's device.
  */
 public final class RedirectedRelu {
   /** The flag node in a rewritten graph: 1 redirects, 0 (its default) gives the ordinary gradient. */
   public static final String FLAG = "lucerna_redirected_relu/active";
   private static final String FLAG_DEFAULT = "lucerna_redirected_relu/inactive";
-  private static final String FORWARD_SUFFIX = "/relu_forward";
-  private static final String RELU = "Relu";
-  private static final String RELU6 = "Relu6";
-
-  private static boolean registered;
+  private static final Functions RELU = Functions.build("Relu", false);
+  private static final Functions RELU6 = Functions.build("Relu6", true);
 
   private RedirectedRelu() {}
 
   /**
    * {@code model} with every float32 ReLU and ReLU6 rerouted through the redirecting gradient; the
-   * graph computes the same values. Registers the gradient with TensorFlow on first use.
+   * graph computes the same values, and its nodes keep their names.
    */
   public static GraphDef rewrite(GraphDef model) {
-    register();
     GraphDef.Builder out = GraphDef.newBuilder(model).clearNode();
-    int rewritten = 0;
+    boolean relu = false;
+    boolean relu6 = false;
     for (NodeDef node : model.getNodeList()) {
-      boolean relu = node.getOp().equals(RELU) || node.getOp().equals(RELU6);
-      if (!relu || node.getAttrOrThrow("T").getType() != DataType.DT_FLOAT) {
+      Functions f = switch (node.getOp()) {
+        case "Relu" -> RELU;
+        case "Relu6" -> RELU6;
+        default -> null;
+      };
+      if (f == null || node.getAttrOrThrow("T").getType() != DataType.DT_FLOAT) {
         out.addNode(node);
         continue;
       }
-      String forward = node.getName() + FORWARD_SUFFIX;
-      out.addNode(node.toBuilder().setName(forward));
-      String features = node.getInput(0);
-      out.addNode(NodeDef.newBuilder()
+      relu |= f == RELU;
+      relu6 |= f == RELU6;
+      AttrValue twoFloats = AttrValue.newBuilder().setList(AttrValue.ListValue.newBuilder()
+          .addType(DataType.DT_FLOAT).addType(DataType.DT_FLOAT)).build();
+      NodeDef.Builder call = NodeDef.newBuilder()
           .setName(node.getName())
-          .setOp("IdentityN")
+          .setOp("PartitionedCall")
           .setDevice(node.getDevice())
-          .addInput(forward)
-          .addInput(features)
+          .addInput(node.getInput(0))
           .addInput(FLAG)
-          .putAttr("T", AttrValue.newBuilder().setList(AttrValue.ListValue.newBuilder()
-              .addType(DataType.DT_FLOAT).addType(DataType.DT_FLOAT).addType(DataType.DT_FLOAT)).build()));
-      rewritten++;
+          .putAttr("Tin", twoFloats)
+          .putAttr("Tout", AttrValue.newBuilder().setList(AttrValue.ListValue.newBuilder()
+              .addType(DataType.DT_FLOAT)).build())
+          .putAttr("f", AttrValue.newBuilder().setFunc(NameAttrList.newBuilder().setName(f.forwardName())).build());
+      node.getInputList().stream().skip(1).forEach(call::addInput); // control inputs
+      out.addNode(call);
     }
-    if (rewritten > 0) {
-      out.addNode(NodeDef.newBuilder().setName(FLAG_DEFAULT).setOp("Const")
-          .putAttr("dtype", AttrValue.newBuilder().setType(DataType.DT_FLOAT).build())
-          .putAttr("value", AttrValue.newBuilder().setTensor(TensorProto.newBuilder()
-              .setDtype(DataType.DT_FLOAT).setTensorShape(TensorShapeProto.getDefaultInstance()).addFloatVal(0f))
-              .build()));
-      out.addNode(NodeDef.newBuilder().setName(FLAG).setOp("PlaceholderWithDefault").addInput(FLAG_DEFAULT)
-          .putAttr("dtype", AttrValue.newBuilder().setType(DataType.DT_FLOAT).build())
-          .putAttr("shape", AttrValue.newBuilder().setShape(TensorShapeProto.getDefaultInstance()).build()));
+    if (!relu && !relu6) {
+      return model;
     }
+    FunctionDefLibrary.Builder library = out.getLibraryBuilder();
+    for (Functions f : relu && relu6 ? List.of(RELU, RELU6) : List.of(relu ? RELU : RELU6)) {
+      library.addFunction(f.forward()).addFunction(f.gradient()).addGradient(
+          GradientDef.newBuilder().setFunctionName(f.forwardName()).setGradientFunc(f.gradient().getSignature().getName()));
+    }
+    out.addNode(NodeDef.newBuilder().setName(FLAG_DEFAULT).setOp("Const")
+        .putAttr("dtype", AttrValue.newBuilder().setType(DataType.DT_FLOAT).build())
+        .putAttr("value", AttrValue.newBuilder().setTensor(TensorProto.newBuilder()
+            .setDtype(DataType.DT_FLOAT).setTensorShape(TensorShapeProto.getDefaultInstance()).addFloatVal(0f))
+            .build()));
+    out.addNode(NodeDef.newBuilder().setName(FLAG).setOp("PlaceholderWithDefault").addInput(FLAG_DEFAULT)
+        .putAttr("dtype", AttrValue.newBuilder().setType(DataType.DT_FLOAT).build())
+        .putAttr("shape", AttrValue.newBuilder().setShape(TensorShapeProto.getDefaultInstance()).build()));
     return out.build();
   }
 
-  /** Registers the gradient once per process; TensorFlow keeps one gradient function per op type. */
-  static synchronized void register() {
-    if (registered) {
-      return;
+  /**
+   * A ReLU as a graph function {@code (features, active) → activations}, and its gradient function
+   * {@code (features, active, dy) → (dfeatures, dactive)}, in the order TensorFlow passes them.
+   */
+  private record Functions(FunctionDef forward, FunctionDef gradient) {
+    String forwardName() {
+      return forward.getSignature().getName();
     }
-    if (!TensorFlow.registerCustomGradient("IdentityN", RedirectedRelu::gradient)) {
-      throw new IllegalStateException("TensorFlow already has a gradient for IdentityN; the redirected ReLU"
-          + " gradient cannot be registered");
-    }
-    registered = true;
-  }
 
-  private static List<Operand<?>> gradient(Ops tf, GraphOperation op, List<Output<?>> grads) {
-    List<Operand<?>> out = new ArrayList<>();
-    if (!isRedirect(op)) {
-      // Any other IdentityN passes its gradients through, as an identity does.
-      for (int i = 0; i < op.numInputs(); i++) {
-        Output<?> g = grads.get(i);
-        out.add(g != null ? g : zerosLike(tf, op.input(i)));
+    static Functions build(String op, boolean six) {
+      String name = "lucerna_redirected_" + op.toLowerCase(java.util.Locale.ROOT);
+      FunctionDef forward = define(name, tf -> {
+        Placeholder<TFloat32> features = tf.placeholder(TFloat32.class);
+        Placeholder<TFloat32> active = tf.placeholder(TFloat32.class);
+        Operand<TFloat32> y = six ? tf.nn.relu6(features) : tf.nn.relu(features);
+        return Signature.builder().input("features", features).input("active", active).output("activations", y)
+            .build();
+      });
+      FunctionDef gradient = define(name + "_grad", tf -> {
+        Placeholder<TFloat32> features = tf.placeholder(TFloat32.class);
+        Placeholder<TFloat32> active = tf.placeholder(TFloat32.class);
+        Placeholder<TFloat32> dy = tf.placeholder(TFloat32.class);
+        Operand<TFloat32> ordinary = six ? tf.nn.relu6Grad(dy, features) : tf.nn.reluGrad(dy, features);
+        Operand<TFloat32> dx = tf.select(tf.math.greater(active, tf.constant(0.5f)), redirect(tf, dy, features, six),
+            ordinary);
+        return Signature.builder().input("features", features).input("active", active).input("dy", dy)
+            .output("dfeatures", dx).output("dactive", tf.zerosLike(active)).build();
+      });
+      return new Functions(forward, gradient);
+    }
+
+    private static FunctionDef define(String name, java.util.function.Function<Ops, Signature> body) {
+      try (ConcreteFunction f = ConcreteFunction.create(body)) {
+        FunctionDef def = f.getFunctionDef();
+        return def.toBuilder().setSignature(def.getSignature().toBuilder().setName(name)).build();
       }
-      return out;
     }
-    @SuppressWarnings("unchecked")
-    Output<TFloat32> x = (Output<TFloat32>) op.input(1);
-    @SuppressWarnings("unchecked")
-    Output<TFloat32> active = (Output<TFloat32>) op.input(2);
-    if (grads.get(0) == null) {
-      return List.of(zerosLike(tf, op.input(0)), tf.zerosLike(x), tf.zerosLike(active));
-    }
-    @SuppressWarnings("unchecked")
-    Operand<TFloat32> g = (Operand<TFloat32>) grads.get(0);
-    boolean six = op.input(0).op().type().equals(RELU6);
-    Operand<TFloat32> redirected = redirect(tf, g, x, six);
-    Operand<TFloat32> off = tf.math.sub(tf.constant(1f), active);
-    out.add(tf.math.mul(g, off));
-    out.add(tf.math.mul(redirected, active));
-    out.add(tf.zerosLike(active));
-    return out;
-  }
-
-  private static boolean isRedirect(GraphOperation op) {
-    return op.numInputs() == 3 && op.input(2).op().name().endsWith(FLAG)
-        && op.input(0).op().name().equals(op.name() + FORWARD_SUFFIX);
-  }
-
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private static Operand<?> zerosLike(Ops tf, Output<?> like) {
-    return tf.zerosLike((Operand) like);
   }
 
   /**
@@ -151,7 +152,6 @@ public final class RedirectedRelu {
     }
     Operand<TFloat32> ordinary = tf.select(outside, zero, g);
     Operand<TFloat32> passed = tf.select(pushedOut, zero, g);
-    // Shapes are read inside the graph: Output.shape() must not be called from a gradient function.
     Operand<TInt32> perElement = tf.range(tf.constant(1), tf.rank(x), tf.constant(1));
     Operand<TFloat32> size = tf.max(tf.math.abs(ordinary), perElement, Max.keepDims(true));
     return tf.select(tf.math.greater(size, tf.constant(0f)), ordinary, passed);

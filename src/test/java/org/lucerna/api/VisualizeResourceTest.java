@@ -124,6 +124,20 @@ class VisualizeResourceTest {
     given().get("/jobs/" + id + "/image?batch=2").then().statusCode(404).body("errors.field", hasItem("batch"));
   }
 
+  /** What the redirection does is checked on the optimizer (RedirectedReluTest); here, that a job can ask for it. */
+  @Test
+  void aJobCanAskForTheRedirectedReluGradient() throws Exception {
+    String id = submit("{\"objective\": \"conv2:5\", \"size\": 16, \"steps\": 20, \"seed\": 8,"
+        + " \"redirectedRelu\": true}");
+    awaitFinished(id).then().body("status", equalTo("SUCCEEDED"))
+        .body("request.redirectedRelu", equalTo(true))
+        .body("progress.step", equalTo(20));
+    given().contentType(ContentType.JSON).body("{\"objective\": \"conv2:5\", \"size\": 16, \"steps\": 1}")
+        .when().post("/visualize")
+        .then().statusCode(202).body("request.redirectedRelu", equalTo(false));
+    rejected("{\"objective\": \"conv2:5\", \"redirectedRelu\": \"sometimes\"}", 400, "redirectedRelu", "");
+  }
+
   @Test
   void aRequestCanOverrideTheModelsValueRangeAndChannelOrder() throws Exception {
     String id = submit("{\"objective\": \"conv2:1\", \"size\": 16, \"steps\": 3, \"seed\": 31,"

@@ -21,7 +21,7 @@ class JobJsonTest {
 
   private static JobSpec spec(int height, int width, StartImageRef start) {
     return new JobSpec("tiny_cnn", 1, Objectives.channel("conv2", 3), height, width, 1, 10, 4, 0.05, List.of(),
-        ParamSpec.DEFAULT, Transforms.standard(), FitMode.RESIZE, false, null, start);
+        ParamSpec.DEFAULT, Transforms.standard(), FitMode.RESIZE, false, false, null, start);
   }
 
   @Test

@@ -26,8 +26,8 @@ abstract class JobStoreContract {
 
   static JobSpec spec(String model, long seed) {
     return new JobSpec(model, 1, Objectives.channel("conv2", 3).plus(Objectives.diversity("conv3").times(-2)),
-        64, 48, 2, 50, seed, 0.05, List.of(10, 20), ParamSpec.DEFAULT, Transforms.standard(), FitMode.RESIZE, false,
-        null, new StartImageRef("0123456789abcdef".repeat(4)));
+        64, 48, 2, 50, seed, 0.05, List.of(10, 20), ParamSpec.DEFAULT, Transforms.standard(), FitMode.RESIZE,
+        false, true, null, new StartImageRef("0123456789abcdef".repeat(4)));
   }
 
   static Job job(int n, String model) {

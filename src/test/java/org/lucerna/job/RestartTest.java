@@ -54,7 +54,7 @@ class RestartTest {
 
   private static JobSpec spec(int size, int steps, long seed) {
     return new JobSpec("tiny_cnn", 0, Objectives.channel("conv2", 4), size, size, 1, steps, seed, 0.05,
-        List.of(), ParamSpec.DEFAULT, Transforms.standard(), FitMode.RESIZE, false, null, null);
+        List.of(), ParamSpec.DEFAULT, Transforms.standard(), FitMode.RESIZE, false, false, null, null);
   }
 
   @Test
@@ -94,7 +94,7 @@ class RestartTest {
     ImageIO.write(picture, "png", png);
     byte[] bytes = png.toByteArray();
     JobSpec spec = new JobSpec("tiny_cnn", 0, Objectives.channel("conv2", 4), 16, 24, 2, 1, 7, 1e-6, List.of(),
-        ParamSpec.DEFAULT, List.of(), FitMode.RESIZE, false, null, StartImageRef.of(bytes));
+        ParamSpec.DEFAULT, List.of(), FitMode.RESIZE, false, false, null, StartImageRef.of(bytes));
 
     Instance first = new Instance(); // never started: the job waits in the store
     String id = first.service.submit(spec, bytes, null).job().id();

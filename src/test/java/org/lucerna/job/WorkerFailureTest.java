@@ -30,7 +30,7 @@ class WorkerFailureTest {
         "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGNoaGgAAAMEAYFL09IAAAAASUVORK5CYII=");
     JobSpec withPicture = spec(Objectives.channel("conv2", 1));
     withPicture = new JobSpec(withPicture.model(), withPicture.version(), withPicture.objective(), 16, 16, 1, 3, 1,
-        0.05, List.of(), ParamSpec.DEFAULT, List.of(), FitMode.RESIZE, false, null, StartImageRef.of(picture));
+        0.05, List.of(), ParamSpec.DEFAULT, List.of(), FitMode.RESIZE, false, false, null, StartImageRef.of(picture));
     String failing = service.submit(withPicture, picture, null).job().id();
     images.deleteAll(failing);
     String next = service.submit(spec(Objectives.channel("conv2", 1)), null).job().id();
@@ -49,7 +49,7 @@ class WorkerFailureTest {
 
   private static JobSpec spec(org.lucerna.optvis.Objective objective) {
     return new JobSpec("tiny_cnn", 0, objective, 16, 16, 1, 3, 1, 0.05, List.of(), ParamSpec.DEFAULT,
-        List.of(), FitMode.RESIZE, false, null, null);
+        List.of(), FitMode.RESIZE, false, false, null, null);
   }
 
   private static Job await(JobStore jobs, String id, JobStatus status) throws InterruptedException {
