@@ -7,6 +7,7 @@ import org.tensorflow.Signature;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Max;
 import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.SwitchCond;
 import org.tensorflow.proto.AttrValue;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.FunctionDef;
@@ -118,9 +119,13 @@ public final class RedirectedRelu {
         Placeholder<TFloat32> features = tf.placeholder(TFloat32.class);
         Placeholder<TFloat32> active = tf.placeholder(TFloat32.class);
         Placeholder<TFloat32> dy = tf.placeholder(TFloat32.class);
-        Operand<TFloat32> ordinary = six ? tf.nn.relu6Grad(dy, features) : tf.nn.reluGrad(dy, features);
-        Operand<TFloat32> dx = tf.select(tf.math.greater(active, tf.constant(0.5f)), redirect(tf, dy, features, six),
-            ordinary);
+        // A branch, not a select: after the redirected steps only the ordinary gradient is computed.
+        Operand<TBool> on = tf.math.greater(active, tf.constant(0.5f));
+        SwitchCond<TFloat32> g = tf.switchCond(dy, on);
+        SwitchCond<TFloat32> x = tf.switchCond(features, on);
+        Operand<TFloat32> ordinary = six ? tf.nn.relu6Grad(g.outputFalse(), x.outputFalse())
+            : tf.nn.reluGrad(g.outputFalse(), x.outputFalse());
+        Operand<TFloat32> dx = tf.merge(List.of(ordinary, redirect(tf, g.outputTrue(), x.outputTrue(), six))).output();
         return Signature.builder().input("features", features).input("active", active).input("dy", dy)
             .output("dfeatures", dx).output("dactive", tf.zerosLike(active)).build();
       });
