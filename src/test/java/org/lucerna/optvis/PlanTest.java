@@ -51,12 +51,22 @@ class PlanTest {
     }
   }
 
+  /** The gradient ops TensorFlow adds, the normalized gradient's and the redirected ReLU's calls included. */
   @Test
   void opsArePlacedOnTheConfiguredDevice() {
-    try (Plan plan = Plan.build(model, PlanSpec.of(16, 16, 1, Objectives.channel("conv2", 0)), ExecutionOptions.CPU_DEFAULT)) {
-      java.util.Set<String> devices = new java.util.TreeSet<>();
-      plan.graph().operations().forEachRemaining(op -> devices.add(op.device()));
-      assertEquals(java.util.Set.of("/device:CPU:0"), devices);
+    PlanSpec plain = PlanSpec.of(16, 16, 1, Objectives.channel("conv2", 0));
+    for (PlanSpec spec : List.of(plain, plain.withNormalizedGradient(true).withRedirectedRelu(true))) {
+      try (Plan plan = Plan.build(model, spec, ExecutionOptions.CPU_DEFAULT)) {
+        java.util.Set<String> devices = new java.util.TreeSet<>();
+        java.util.Set<String> types = new java.util.HashSet<>();
+        plan.graph().operations().forEachRemaining(op -> {
+          devices.add(op.device());
+          types.add(op.type());
+        });
+        assertEquals(java.util.Set.of("/device:CPU:0"), devices);
+        assertEquals(spec.redirectedRelu(), types.contains("PartitionedCall") && types.contains("SymbolicGradient"),
+            "function calls " + types);
+      }
     }
   }
 
