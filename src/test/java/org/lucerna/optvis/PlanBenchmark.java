@@ -32,12 +32,18 @@ import org.tensorflow.types.TFloat32;
  * a new plan (building it included) and on a reused one. Not a test: run it as the README says. Its
  * last line is {@code key=value} pairs.
  *
- * <p>Arguments: {@code --root models --model inception_v3 --layer mixed4 --size 224 --steps 20}; without
- * {@code --model}, the built-in tiny CNN. With {@code --redirected-relu true} it also times a plan with the
+ * <p>The plan and the bare model take turns, {@code --rounds} rounds of {@code --steps} timed steps each
+ * after {@value #WARM_UP} untimed ones, so that the machine's drift (this one is shared and varies by
+ * 10–15%) falls on both alike; the ratio is the median of the rounds' ratios, the seconds per step the
+ * medians of all timed steps.
+ *
+ * <p>Arguments: {@code --root models --model inception_v3 --layer mixed4 --size 224 --steps 20 --rounds 5};
+ * without {@code --model}, the built-in tiny CNN. With {@code --redirected-relu true} it also times a plan with the
  * redirected ReLU gradient, during its redirected steps and after them, and adds
  * {@code redirected_s_per_step} and {@code after_redirect_s_per_step} to the last line.
  */
 public final class PlanBenchmark {
+  private static final int WARM_UP = 3;
 
   public static void main(String[] args) throws Exception {
     Map<String, String> a = new HashMap<>();
@@ -60,11 +66,11 @@ public final class PlanBenchmark {
 
     // The model runs at its fixed input size when it has one: the plan resizes the image to it.
     int modelSize = model.input().height() > 0 ? (int) model.input().height() : size;
-    double bare = bareSecondsPerStep(model, model.layers().get(layer), modelSize, steps);
-
+    int rounds = Integer.parseInt(a.getOrDefault("rounds", "5"));
     PlanSpec spec = PlanSpec.of(size, size, 1, objective).withTransforms(Transforms.standard());
     boolean redirect = Boolean.parseBoolean(a.getOrDefault("redirected-relu", "false"));
-    try (PlanCache cache = new PlanCache(2, ExecutionOptions.CPU_DEFAULT)) {
+    try (PlanCache cache = new PlanCache(2, ExecutionOptions.CPU_DEFAULT);
+        BareModel bare = new BareModel(model, model.layers().get(layer), modelSize)) {
       FirstStep first = new FirstStep();
       Plan plan = cache.get(model, spec);
       plan.render(objective, new RenderSettings(1, 1), first);
@@ -76,29 +82,58 @@ public final class PlanBenchmark {
       again.render(other, new RenderSettings(1, 2), reused);
       double firstReusedMs = (reused.at - reused.start) / 1e6;
 
-      StepTimer timer = new StepTimer();
-      again.render(objective, new RenderSettings(steps + 3, 3), timer);
-      double planPerStep = timer.medianSeconds(3);
+      List<Double> planSteps = new ArrayList<>();
+      List<Double> bareSteps = new ArrayList<>();
+      double[] ratios = new double[rounds];
+      for (int r = 0; r < rounds; r++) {
+        // After a switch, the first steps of either side run on caches the other side filled: not timed.
+        bare.seconds(WARM_UP);
+        double[] b = bare.seconds(steps);
+        StepTimer timer = new StepTimer();
+        again.render(objective, new RenderSettings(WARM_UP + steps, 3 + r), timer);
+        double[] p = timer.seconds(WARM_UP, WARM_UP + steps);
+        ratios[r] = median(p) / median(b);
+        Arrays.stream(b).forEach(bareSteps::add);
+        Arrays.stream(p).forEach(planSteps::add);
+      }
+      double planPerStep = median(planSteps.stream().mapToDouble(Double::doubleValue).toArray());
+      double barePerStep = median(bareSteps.stream().mapToDouble(Double::doubleValue).toArray());
+      double ratio = median(ratios);
 
       System.out.printf(Locale.ROOT, "plan %.4f s/step (%d px, standard transforms, model at %d px), bare model"
-          + " %.4f s/step at %d px; time to the start of the first step: new plan %.0f ms, reused plan %.1f ms"
-          + " (plans built: %d)%n", planPerStep, size, modelSize, bare, modelSize, firstNewMs, firstReusedMs,
-          cache.builds());
+          + " %.4f s/step at %d px, ratio per round %s; time to the start of the first step: new plan %.0f ms,"
+          + " reused plan %.1f ms (plans built: %d)%n", planPerStep, size, modelSize, barePerStep, modelSize,
+          Arrays.toString(Arrays.stream(ratios).map(x -> Math.round(x * 1000) / 1000.0).toArray()), firstNewMs,
+          firstReusedMs, cache.builds());
       String extra = "";
       if (redirect) {
         StepTimer r = new StepTimer();
         cache.get(model, spec.withRedirectedRelu(true))
             .render(objective, new RenderSettings(Plan.REDIRECTED_STEPS + steps, 3), r);
-        double during = r.medianSeconds(3, Plan.REDIRECTED_STEPS);
-        double after = r.medianSeconds(Plan.REDIRECTED_STEPS, Plan.REDIRECTED_STEPS + steps);
+        double during = median(r.seconds(3, Plan.REDIRECTED_STEPS));
+        double after = median(r.seconds(Plan.REDIRECTED_STEPS, Plan.REDIRECTED_STEPS + steps));
+        double plainNow = median(timed(again, objective, steps));
         System.out.printf(Locale.ROOT, "redirected ReLU plan: %.4f s/step during its %d redirected steps, %.4f s/step"
-            + " after them%n", during, Plan.REDIRECTED_STEPS, after);
-        extra = String.format(Locale.ROOT, " redirected_s_per_step=%.4f after_redirect_s_per_step=%.4f", during, after);
+            + " after them; the plain plan right after: %.4f s/step%n", during, Plan.REDIRECTED_STEPS, after, plainNow);
+        extra = String.format(Locale.ROOT, " redirected_s_per_step=%.4f after_redirect_s_per_step=%.4f"
+            + " plain_s_per_step_then=%.4f", during, after, plainNow);
       }
       System.out.printf(Locale.ROOT, "plan_s_per_step=%.4f bare_s_per_step=%.4f overhead_ratio=%.3f"
           + " first_step_new_ms=%.0f first_step_reused_ms=%.1f%s%n",
-          planPerStep, bare, planPerStep / bare, firstNewMs, firstReusedMs, extra);
+          planPerStep, barePerStep, ratio, firstNewMs, firstReusedMs, extra);
     }
+  }
+
+  private static double[] timed(Plan plan, Objective objective, int steps) {
+    StepTimer timer = new StepTimer();
+    plan.render(objective, new RenderSettings(WARM_UP + steps, 9), timer);
+    return timer.seconds(WARM_UP, WARM_UP + steps);
+  }
+
+  private static double median(double[] values) {
+    double[] d = values.clone();
+    Arrays.sort(d);
+    return d.length % 2 == 1 ? d[d.length / 2] : (d[d.length / 2 - 1] + d[d.length / 2]) / 2;
   }
 
   /** When the first step is about to run: the render asks whether to stop just before it. */
@@ -128,51 +163,58 @@ public final class PlanBenchmark {
       times.add(System.nanoTime());
     }
 
-    double medianSeconds(int skip) {
-      return medianSeconds(skip, times.size() - 1);
-    }
-
-    /** The median duration of steps {@code from + 1} to {@code to}. */
-    double medianSeconds(int from, int to) {
+    /** The durations of steps {@code from + 1} to {@code to}, in seconds. */
+    double[] seconds(int from, int to) {
       double[] d = new double[to - from];
       for (int i = from; i < to; i++) {
         d[i - from] = (times.get(i + 1) - times.get(i)) / 1e9;
       }
-      Arrays.sort(d);
-      return d[d.length / 2];
+      return d;
     }
   }
 
   /** The model alone: forward to the layer and the gradient of its mean with respect to the input. */
-  static double bareSecondsPerStep(PreparedModel model, LayerInfo layer, int size, int steps) {
-    try (Graph g = new Graph()) {
-      g.importGraphDef(model.graph(), "model");
-      Ops tf = Ops.create(g);
-      @SuppressWarnings("unchecked")
-      Output<TFloat32> input = (Output<TFloat32>) g.outputOrThrow("model/" + model.input().node());
-      @SuppressWarnings("unchecked")
-      Output<TFloat32> act = (Output<TFloat32>) g.outputOrThrow("model/" + layer.output());
+  static final class BareModel implements AutoCloseable {
+    private final Graph graph = new Graph();
+    private final Session session;
+    private final TFloat32 image;
+    private final Output<TFloat32> input;
+    private final Output<?> grad;
+
+    @SuppressWarnings("unchecked")
+    BareModel(PreparedModel model, LayerInfo layer, int size) {
+      graph.importGraphDef(model.graph(), "model");
+      Ops tf = Ops.create(graph);
+      input = (Output<TFloat32>) graph.outputOrThrow("model/" + model.input().node());
+      Output<TFloat32> act = (Output<TFloat32>) graph.outputOrThrow("model/" + layer.output());
       Operand<TFloat32> loss = tf.math.mean(tf.reshape(act, tf.constant(new int[] {-1})), tf.constant(0));
-      Output<?> grad = g.addGradients(loss.asOutput(), new Output<?>[] {input})[0];
+      grad = graph.addGradients(loss.asOutput(), new Output<?>[] {input})[0];
       float[] pixels = new float[size * size * 3];
       SplittableRandom random = new SplittableRandom(1);
       for (int i = 0; i < pixels.length; i++) {
         pixels[i] = (float) random.nextDouble();
       }
+      session = new Session(graph);
+      image = TFloat32.tensorOf(Shape.of(1, size, size, 3), DataBuffers.of(pixels, true, false));
+    }
+
+    /** The durations of {@code steps} forward and backward passes, in seconds. */
+    double[] seconds(int steps) {
       double[] d = new double[steps];
-      try (Session s = new Session(g);
-          TFloat32 x = TFloat32.tensorOf(Shape.of(1, size, size, 3), DataBuffers.of(pixels, true, false))) {
-        for (int i = -3; i < steps; i++) {
-          long t = System.nanoTime();
-          try (Result r = s.runner().feed(input, x).fetch(grad).run()) {
-            if (i >= 0) {
-              d[i] = (System.nanoTime() - t) / 1e9;
-            }
-          }
+      for (int i = 0; i < steps; i++) {
+        long t = System.nanoTime();
+        try (Result r = session.runner().feed(input, image).fetch(grad).run()) {
+          d[i] = (System.nanoTime() - t) / 1e9;
         }
       }
-      Arrays.sort(d);
-      return d[d.length / 2];
+      return d;
+    }
+
+    @Override
+    public void close() {
+      image.close();
+      session.close();
+      graph.close();
     }
   }
 }
