@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * threads poll their statuses. A full queue's 503 is honoured (wait Retry-After, submit again); at the
  * end every accepted job must have reached a final state. Not a test: it needs a running service.
  *
- * <p>Arguments (defaults): {@code --url http://localhost:8080 --jobs 1000 --submitters 4 --pollers 2}.
+ * <p>Arguments (defaults): {@code --url http://localhost:8080 --jobs 1000 --submitters 4 --pollers 2
+ * --model tiny_cnn} (the model needs a layer {@code conv1}, as the built-in tiny CNN has).
  * Run it as the README says. The last line is {@code key=value} pairs; the exit code is 1 when a job
  * was lost or a submission failed.
  */
@@ -35,6 +36,8 @@ public final class LoadBenchmark {
   private static final Duration FINISH_TIMEOUT = Duration.ofMinutes(15);
 
   private final URI base;
+  /** Named in every job: the service's default model may be a large one. */
+  private final String model;
   private final int jobs;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final ObjectMapper json = new ObjectMapper();
@@ -47,7 +50,8 @@ public final class LoadBenchmark {
   private final AtomicLong queueFull = new AtomicLong();
   private final ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
 
-  private LoadBenchmark(URI base, int jobs, int submitters) {
+  private LoadBenchmark(URI base, String model, int jobs, int submitters) {
+    this.model = model;
     this.base = base;
     this.jobs = jobs;
     this.submittersLeft = new AtomicInteger(submitters);
@@ -55,7 +59,7 @@ public final class LoadBenchmark {
 
   public static void main(String[] args) throws Exception {
     Map<String, String> opts = new HashMap<>(Map.of(
-        "url", "http://localhost:8080", "jobs", "1000", "submitters", "4", "pollers", "2"));
+        "url", "http://localhost:8080", "jobs", "1000", "submitters", "4", "pollers", "2", "model", "tiny_cnn"));
     for (int i = 0; i + 1 < args.length; i += 2) {
       opts.put(args[i].replaceFirst("^--", ""), args[i + 1]);
     }
@@ -65,7 +69,7 @@ public final class LoadBenchmark {
       throw new IllegalArgumentException("url must be a loopback address, got " + base);
     }
     int submitters = Integer.parseInt(opts.get("submitters"));
-    new LoadBenchmark(base, Integer.parseInt(opts.get("jobs")), submitters)
+    new LoadBenchmark(base, opts.get("model"), Integer.parseInt(opts.get("jobs")), submitters)
         .run(submitters, Integer.parseInt(opts.get("pollers")));
   }
 
@@ -98,7 +102,8 @@ public final class LoadBenchmark {
   }
 
   private void submit(int seed) {
-    String body = "{\"objective\": \"conv1:0\", \"size\": 8, \"steps\": 1, \"seed\": " + seed + "}";
+    String body = "{\"model\": \"" + model + "\", \"objective\": \"conv1:0\", \"size\": 8, \"steps\": 1,"
+        + " \"seed\": " + seed + "}";
     HttpRequest request = HttpRequest.newBuilder(base.resolve("/visualize"))
         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
     while (true) {
