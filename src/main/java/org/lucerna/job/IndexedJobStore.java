@@ -60,6 +60,11 @@ abstract class IndexedJobStore implements JobStore {
   }
 
   @Override
+  public long countQueuedBefore(String id) {
+    return jobs.headMap(id).values().stream().filter(j -> j.status() == JobStatus.QUEUED).count();
+  }
+
+  @Override
   public boolean delete(String id) {
     boolean[] found = {false};
     jobs.computeIfPresent(id, (k, current) -> {

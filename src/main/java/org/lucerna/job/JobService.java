@@ -183,9 +183,7 @@ public class JobService {
       return OptionalLong.empty();
     }
     // Counted from the store, not this instance's queue: the job may wait on another instance.
-    long ahead = jobs.list(new JobQuery(Set.of(JobStatus.QUEUED), null, null, null, null, Integer.MAX_VALUE))
-        .stream().filter(j -> j.id().compareTo(job.id()) < 0).count();
-    return OptionalLong.of(ahead);
+    return OptionalLong.of(jobs.countQueuedBefore(job.id()));
   }
 
   /**

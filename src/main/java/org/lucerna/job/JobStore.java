@@ -27,6 +27,12 @@ public interface JobStore {
   /** The jobs that match {@code query}, in id order, at most {@code query.limit()}. */
   List<Job> list(JobQuery query);
 
+  /**
+   * How many jobs wait in the queue ahead of job {@code id}: those QUEUED with a smaller id. One count,
+   * not a listing, since every queued job's document shows it (a database answers it with one query).
+   */
+  long countQueuedBefore(String id);
+
   /** Removes a job; false if there was none. */
   boolean delete(String id);
 

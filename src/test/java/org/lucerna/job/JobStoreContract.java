@@ -117,6 +117,22 @@ abstract class JobStoreContract {
   }
 
   @Test
+  void theQueueAheadOfAJobCountsOnlyEarlierQueuedJobs() {
+    List<Job> jobs = new java.util.ArrayList<>();
+    for (int n = 20; n < 25; n++) {
+      jobs.add(job(n, "a"));
+      store().insert(jobs.get(jobs.size() - 1));
+    }
+    assertEquals(0, store().countQueuedBefore(jobs.get(0).id()));
+    assertEquals(4, store().countQueuedBefore(jobs.get(4).id()));
+    store().save(jobs.get(1).moveTo(JobStatus.RUNNING, Instant.now(), null));
+    store().save(jobs.get(2).moveTo(JobStatus.CANCELLED, Instant.now(), null));
+    assertEquals(2, store().countQueuedBefore(jobs.get(4).id()), "the running and the cancelled job are not waiting");
+    store().delete(jobs.get(0).id());
+    assertEquals(1, store().countQueuedBefore(jobs.get(4).id()));
+  }
+
+  @Test
   void aDeletedJobIsGone() {
     Job job = job(5, "a");
     store().insert(job);
