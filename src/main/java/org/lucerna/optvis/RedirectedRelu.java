@@ -1,7 +1,6 @@
 package org.lucerna.optvis;
 
 import java.util.List;
-import org.tensorflow.ConcreteFunction;
 import org.tensorflow.Operand;
 import org.tensorflow.Signature;
 import org.tensorflow.op.Ops;
@@ -10,11 +9,8 @@ import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.SwitchCond;
 import org.tensorflow.proto.AttrValue;
 import org.tensorflow.proto.DataType;
-import org.tensorflow.proto.FunctionDef;
 import org.tensorflow.proto.FunctionDefLibrary;
-import org.tensorflow.proto.GradientDef;
 import org.tensorflow.proto.GraphDef;
-import org.tensorflow.proto.NameAttrList;
 import org.tensorflow.proto.NodeDef;
 import org.tensorflow.proto.TensorProto;
 import org.tensorflow.proto.TensorShapeProto;
@@ -28,18 +24,15 @@ import org.tensorflow.types.TInt32;
  * the redirected gradient lets the loss gradient through wherever it would push the ReLU's input
  * towards its active range (up from below 0, and for ReLU6 down from above 6).
  *
- * <p>TensorFlow's registered gradient of {@code Relu} cannot be replaced, and a gradient registered from
- * Java is bound to the class loader that registered it. So {@link #rewrite} turns each ReLU into a call
- * of a graph function that computes the same ReLU, and gives that function a gradient function through
- * the graph's own library ({@code GradientDef}): TensorFlow's runtime uses it for the call's
- * {@code SymbolicGradient}. Everything stays inside the GraphDef, on the plan's device.
+ * <p>{@link #rewrite} turns each ReLU into a call of a {@link GraphFunction} that computes the same ReLU
+ * and carries this gradient.
  */
 public final class RedirectedRelu {
   /** The flag node in a rewritten graph: 1 redirects, 0 (its default) gives the ordinary gradient. */
   public static final String FLAG = "lucerna_redirected_relu/active";
   private static final String FLAG_DEFAULT = "lucerna_redirected_relu/inactive";
-  private static final Functions RELU = Functions.build("Relu", false);
-  private static final Functions RELU6 = Functions.build("Relu6", true);
+  private static final GraphFunction RELU = define("Relu", false);
+  private static final GraphFunction RELU6 = define("Relu6", true);
 
   private RedirectedRelu() {}
 
@@ -52,7 +45,7 @@ public final class RedirectedRelu {
     boolean relu = false;
     boolean relu6 = false;
     for (NodeDef node : model.getNodeList()) {
-      Functions f = switch (node.getOp()) {
+      GraphFunction f = switch (node.getOp()) {
         case "Relu" -> RELU;
         case "Relu6" -> RELU6;
         default -> null;
@@ -74,7 +67,7 @@ public final class RedirectedRelu {
           .putAttr("Tin", twoFloats)
           .putAttr("Tout", AttrValue.newBuilder().setList(AttrValue.ListValue.newBuilder()
               .addType(DataType.DT_FLOAT)).build())
-          .putAttr("f", AttrValue.newBuilder().setFunc(NameAttrList.newBuilder().setName(f.forwardName())).build());
+          .putAttr("f", f.callee());
       node.getInputList().stream().skip(1).forEach(call::addInput); // control inputs
       out.addNode(call);
     }
@@ -82,9 +75,8 @@ public final class RedirectedRelu {
       return model;
     }
     FunctionDefLibrary.Builder library = out.getLibraryBuilder();
-    for (Functions f : relu && relu6 ? List.of(RELU, RELU6) : List.of(relu ? RELU : RELU6)) {
-      library.addFunction(f.forward()).addFunction(f.gradient()).addGradient(
-          GradientDef.newBuilder().setFunctionName(f.forwardName()).setGradientFunc(f.gradient().getSignature().getName()));
+    for (GraphFunction f : relu && relu6 ? List.of(RELU, RELU6) : List.of(relu ? RELU : RELU6)) {
+      f.addTo(library);
     }
     out.addNode(NodeDef.newBuilder().setName(FLAG_DEFAULT).setOp("Const")
         .putAttr("dtype", AttrValue.newBuilder().setType(DataType.DT_FLOAT).build())
@@ -99,45 +91,29 @@ public final class RedirectedRelu {
 
   /**
    * A ReLU as a graph function {@code (features, active) → activations}, and its gradient function
-   * {@code (features, active, dy) → (dfeatures, dactive)}, in the order TensorFlow passes them.
+   * {@code (features, active, dy) → (dfeatures, dactive)}.
    */
-  private record Functions(FunctionDef forward, FunctionDef gradient) {
-    String forwardName() {
-      return forward.getSignature().getName();
-    }
-
-    static Functions build(String op, boolean six) {
-      String name = "lucerna_redirected_" + op.toLowerCase(java.util.Locale.ROOT);
-      FunctionDef forward = define(name, tf -> {
-        Placeholder<TFloat32> features = tf.placeholder(TFloat32.class);
-        Placeholder<TFloat32> active = tf.placeholder(TFloat32.class);
-        Operand<TFloat32> y = six ? tf.nn.relu6(features) : tf.nn.relu(features);
-        return Signature.builder().input("features", features).input("active", active).output("activations", y)
-            .build();
-      });
-      FunctionDef gradient = define(name + "_grad", tf -> {
-        Placeholder<TFloat32> features = tf.placeholder(TFloat32.class);
-        Placeholder<TFloat32> active = tf.placeholder(TFloat32.class);
-        Placeholder<TFloat32> dy = tf.placeholder(TFloat32.class);
-        // A branch, not a select: after the redirected steps only the ordinary gradient is computed.
-        Operand<TBool> on = tf.math.greater(active, tf.constant(0.5f));
-        SwitchCond<TFloat32> g = tf.switchCond(dy, on);
-        SwitchCond<TFloat32> x = tf.switchCond(features, on);
-        Operand<TFloat32> ordinary = six ? tf.nn.relu6Grad(g.outputFalse(), x.outputFalse())
-            : tf.nn.reluGrad(g.outputFalse(), x.outputFalse());
-        Operand<TFloat32> dx = tf.merge(List.of(ordinary, redirect(tf, g.outputTrue(), x.outputTrue(), six))).output();
-        return Signature.builder().input("features", features).input("active", active).input("dy", dy)
-            .output("dfeatures", dx).output("dactive", tf.zerosLike(active)).build();
-      });
-      return new Functions(forward, gradient);
-    }
-
-    private static FunctionDef define(String name, java.util.function.Function<Ops, Signature> body) {
-      try (ConcreteFunction f = ConcreteFunction.create(body)) {
-        FunctionDef def = f.getFunctionDef();
-        return def.toBuilder().setSignature(def.getSignature().toBuilder().setName(name)).build();
-      }
-    }
+  private static GraphFunction define(String op, boolean six) {
+    return GraphFunction.define("lucerna_redirected_" + op.toLowerCase(java.util.Locale.ROOT), tf -> {
+      Placeholder<TFloat32> features = tf.placeholder(TFloat32.class);
+      Placeholder<TFloat32> active = tf.placeholder(TFloat32.class);
+      Operand<TFloat32> y = six ? tf.nn.relu6(features) : tf.nn.relu(features);
+      return Signature.builder().input("features", features).input("active", active).output("activations", y)
+          .build();
+    }, tf -> {
+      Placeholder<TFloat32> features = tf.placeholder(TFloat32.class);
+      Placeholder<TFloat32> active = tf.placeholder(TFloat32.class);
+      Placeholder<TFloat32> dy = tf.placeholder(TFloat32.class);
+      // A branch, not a select: after the redirected steps only the ordinary gradient is computed.
+      Operand<TBool> on = tf.math.greater(active, tf.constant(0.5f));
+      SwitchCond<TFloat32> g = tf.switchCond(dy, on);
+      SwitchCond<TFloat32> x = tf.switchCond(features, on);
+      Operand<TFloat32> ordinary = six ? tf.nn.relu6Grad(g.outputFalse(), x.outputFalse())
+          : tf.nn.reluGrad(g.outputFalse(), x.outputFalse());
+      Operand<TFloat32> dx = tf.merge(List.of(ordinary, redirect(tf, g.outputTrue(), x.outputTrue(), six))).output();
+      return Signature.builder().input("features", features).input("active", active).input("dy", dy)
+          .output("dfeatures", dx).output("dactive", tf.zerosLike(active)).build();
+    });
   }
 
   /**
