@@ -9,39 +9,17 @@ import static org.hamcrest.Matchers.notNullValue;
 
 import io.quarkus.test.junit.QuarkusTest;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.lucerna.testing.TestModels;
 
 @QuarkusTest
 class ModelResourceTest {
-  private static final Path SHARED = Path.of("..", "shared", "models");
-
   /** The repository is read at each request: models copied in now are found without a restart. */
   @BeforeAll
   static void copySharedModels() throws IOException {
-    copy("cifar10_cnn", TestModels.ROOT.resolve("cifar10_cnn").resolve("1"));
-    copy("mnist_softmax_tf1", TestModels.ROOT.resolve("mnist_no_tag").resolve("1"));
-  }
-
-  private static void copy(String shared, Path versionDir) throws IOException {
-    if (Files.exists(versionDir)) {
-      return;
-    }
-    Path from = SHARED.resolve(shared);
-    try (Stream<Path> files = Files.walk(from)) {
-      for (Path f : files.toList()) {
-        Path to = versionDir.resolve(from.relativize(f).toString());
-        if (Files.isDirectory(f)) {
-          Files.createDirectories(to);
-        } else {
-          Files.copy(f, to);
-        }
-      }
-    }
+    TestModels.copyShared("cifar10_cnn", TestModels.ROOT.resolve("cifar10_cnn").resolve("1"));
+    TestModels.copyShared("mnist_softmax_tf1", TestModels.ROOT.resolve("mnist_no_tag").resolve("1"));
   }
 
   @Test

@@ -15,28 +15,15 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.lucerna.testing.TestModels;
 import org.junit.jupiter.api.io.TempDir;
 
 class ModelRegistryTest {
 
-  static void copyModel(String shared, Path versionDir) throws IOException {
-    Path from = SharedModels.DIR.resolve(shared);
-    try (Stream<Path> files = Files.walk(from)) {
-      for (Path f : files.toList()) {
-        Path to = versionDir.resolve(from.relativize(f).toString());
-        if (Files.isDirectory(f)) {
-          Files.createDirectories(to);
-        } else {
-          Files.copy(f, to);
-        }
-      }
-    }
-  }
-
   @Test
   void aPreparedModelIsReadBackFromDiskAfterARestart(@TempDir Path tmp) throws Exception {
     Path root = tmp.resolve("repo");
-    copyModel("cifar10_cnn", root.resolve("cifar").resolve("1"));
+    TestModels.copyShared("cifar10_cnn", root.resolve("cifar").resolve("1"));
     PreparedModelCache disk = new PreparedModelCache(tmp.resolve("prepared"));
     PreparedModel first;
     try (ModelRegistry registry = new ModelRegistry(new ModelRepository(root), disk, 1L << 30)) {
@@ -58,7 +45,7 @@ class ModelRegistryTest {
   @Test
   void aFailedModelSaysWhyAndLoadsOnceItsFileNamesWhatItNeeds(@TempDir Path root) throws Exception {
     Path version = root.resolve("mnist").resolve("1");
-    copyModel("mnist_softmax_tf1", version);
+    TestModels.copyShared("mnist_softmax_tf1", version);
     try (ModelRegistry registry = new ModelRegistry(new ModelRepository(root))) {
       ModelException e = assertThrows(ModelException.class, () -> registry.get("mnist", OptionalLong.empty()));
       assertTrue(e.getMessage().contains("'tags'"), e.getMessage());

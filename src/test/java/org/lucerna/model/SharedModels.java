@@ -18,7 +18,7 @@ import org.tensorflow.types.TFloat32;
 
 /** The real SavedModels of ../shared/models, prepared once per test JVM, and ways to run them. */
 final class SharedModels {
-  static final Path DIR = Path.of("..", "shared", "models").toAbsolutePath().normalize();
+  static final Path DIR = org.lucerna.testing.TestModels.SHARED;
   static final LoadOptions MNIST_OPTIONS = new LoadOptions(List.of("tag"), "serving_default", "input");
   private static final Map<String, PreparedModel> PREPARED = new HashMap<>();
 

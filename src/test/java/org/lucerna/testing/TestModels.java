@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.OptionalLong;
+import java.util.stream.Stream;
 import org.lucerna.model.ModelRegistry;
 import org.lucerna.model.ModelRepository;
 import org.lucerna.model.PreparedModel;
@@ -14,6 +15,8 @@ import org.lucerna.model.TinyCnn;
 public final class TestModels {
   /** The model repository the tests build; the Quarkus tests' configuration points here too. */
   public static final Path ROOT = Path.of("target", "test-models").toAbsolutePath();
+  /** Real SavedModels made by other people's TensorFlow, beside the checkout. */
+  public static final Path SHARED = Path.of("..", "shared", "models").toAbsolutePath().normalize();
   private static ModelRegistry registry;
 
   private TestModels() {}
@@ -31,6 +34,24 @@ public final class TestModels {
       registry = new ModelRegistry(new ModelRepository(ROOT));
     }
     return registry;
+  }
+
+  /** Copies the shared model {@code name} into {@code versionDir}, unless that folder exists already. */
+  public static void copyShared(String name, Path versionDir) throws IOException {
+    if (Files.exists(versionDir)) {
+      return;
+    }
+    Path from = SHARED.resolve(name);
+    try (Stream<Path> files = Files.walk(from)) {
+      for (Path f : files.toList()) {
+        Path to = versionDir.resolve(from.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(to);
+        } else {
+          Files.copy(f, to);
+        }
+      }
+    }
   }
 
   public static PreparedModel tinyCnn() {
