@@ -3,6 +3,7 @@ package org.lucerna.model;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.io.IOException;
@@ -17,8 +18,9 @@ public class ModelBeans {
 
   @Produces
   @Singleton
-  ModelRegistry registry(ModelsConfig config) {
-    return new ModelRegistry(new ModelRepository(config.root()),
+  ModelRegistry registry(ModelsConfig config, Instance<ModelImporter> importers) {
+    // The importers are beans of their own packages (model.tfjs), which this package does not name.
+    return new ModelRegistry(new ModelRepository(config.root(), importers.stream().toList()),
         new PreparedModelCache(config.preparedDirOrDefault()), config.cacheBytes());
   }
 
