@@ -1,11 +1,13 @@
 package org.lucerna.model;
 
 import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import jakarta.interceptor.Interceptor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -28,7 +30,9 @@ public class ModelBeans {
     registry.close();
   }
 
-  void writeBuiltin(@Observes StartupEvent event, ModelsConfig config, ModelRegistry registry) {
+  // Before the default observer priority: before the worker pool starts warming the default model.
+  void writeBuiltin(@Observes @Priority(Interceptor.Priority.APPLICATION) StartupEvent event, ModelsConfig config,
+      ModelRegistry registry) {
     if (!config.builtin()) {
       return;
     }
