@@ -4,15 +4,20 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
+import org.lucerna.model.DefaultModel;
 import org.lucerna.model.ModelRegistry;
 import org.lucerna.model.PreparedModel;
 import org.lucerna.optvis.Device;
@@ -31,8 +36,9 @@ import org.lucerna.optvis.param.StartingImage;
  * The threads that run renders: {@code per-device} workers on each configured device, each owning its
  * plans and sessions and taking job ids from the queue. A failure inside a job ends that job FAILED;
  * the worker goes on. At start-up, jobs the store holds as queued or running (a previous run of this
- * instance stopped) are queued again; at shutdown, running jobs stop at their next step and go back to
- * the queue.
+ * instance stopped) are queued again, and each worker warms its device and plan cache with the default
+ * model ({@link Warmup}) before it takes a job; at shutdown, running jobs stop at their next step and go
+ * back to the queue.
  */
 @ApplicationScoped
 public class WorkerPool {
@@ -47,11 +53,23 @@ public class WorkerPool {
   private final Clock clock;
   private final JobsConfig config;
   private final JobMetrics metrics;
+  private final Supplier<String> warmupModel;
   private final List<Thread> threads = new ArrayList<>();
+  // Read by the started probe without the pool's lock, which shutdown holds while workers finish.
+  private final List<Warmup> warmups = new CopyOnWriteArrayList<>();
   private volatile boolean running;
 
+  /** A pool whose workers warm nothing: for tests of what workers do with jobs. */
   public WorkerPool(JobStore jobs, ImageStore images, ModelRegistry models, JobQueue queue, JobService service,
       Clock clock, JobsConfig config, JobMetrics metrics) {
+    this(jobs, images, models, null, queue, service, clock, config, metrics);
+  }
+
+  /** @param defaultModel the model each worker warms before its first job, or null for no warm-up */
+  @Inject
+  public WorkerPool(JobStore jobs, ImageStore images, ModelRegistry models, DefaultModel defaultModel, JobQueue queue,
+      JobService service, Clock clock, JobsConfig config, JobMetrics metrics) {
+    this.warmupModel = defaultModel == null ? null : defaultModel::name;
     this.metrics = metrics;
     this.jobs = jobs;
     this.images = images;
@@ -65,12 +83,24 @@ public class WorkerPool {
   synchronized void start(@Observes StartupEvent event) {
     recover();
     running = true;
+    warmups.clear();
+    AtomicBoolean loadRecorded = new AtomicBoolean();
     for (String d : config.workers().devices()) {
       Device device = Device.parse(d);
       ExecutionOptions execution = new ExecutionOptions(
           device, config.workers().intraOpThreads(), config.workers().interOpThreads());
       for (int i = 0; i < config.workers().perDevice(); i++) {
-        Thread t = new Thread(() -> work(execution), "lucerna-worker-" + device + "-" + i);
+        String name = "lucerna-worker-" + device + "-" + i;
+        Warmup warmup = warmupModel == null ? null : new Warmup(name, device, warmupModel, warmed -> {
+          // The workers share one load; the first to finish has measured it.
+          if (loadRecorded.compareAndSet(false, true)) {
+            metrics.modelLoaded(warmed.model().name(), warmed.load());
+          }
+        });
+        if (warmup != null) {
+          warmups.add(warmup);
+        }
+        Thread t = new Thread(() -> work(execution, warmup), name);
         t.setDaemon(true);
         threads.add(t);
         t.start();
@@ -113,9 +143,13 @@ public class WorkerPool {
     return threads.size();
   }
 
-  private void work(ExecutionOptions execution) {
+  /** @param warmup this worker's warm-up, or null for none */
+  private void work(ExecutionOptions execution, Warmup warmup) {
     try (PlanCache plans = new PlanCache(config.workers().planCacheSize(), execution)) {
       while (running) {
+        if (warmup != null) {
+          warmup.runIfDue(models, plans);
+        }
         String id;
         try {
           id = queue.poll(200);
@@ -276,5 +310,11 @@ public class WorkerPool {
   /** Whether the pool takes no jobs: before start-up and once shutdown has begun. */
   public boolean draining() {
     return !running;
+  }
+
+  /** Each worker's warm-up; no workers before start-up, or when this pool warms nothing. */
+  public WarmupState warmup() {
+    return new WarmupState(warmupModel == null ? null : warmupModel.get(),
+        warmups.stream().map(Warmup::status).toList());
   }
 }

@@ -118,7 +118,27 @@ final class FunctionInliner {
     return input.contains(":") || input.startsWith("^") ? input : input + ":0";
   }
 
+  /**
+   * A call being inlined: the function it calls with the attrs bound to it, and its inputs.
+   *
+   * @param body the function's nodes by name
+   */
+  private record Call(NodeDef node, String function, FunctionDef fn, Map<String, AttrValue> bound,
+      Map<String, NodeDef> body, List<String> dataInputs, List<String> controlInputs) {
+    String prefix() {
+      return node.getName() + "/";
+    }
+  }
+
+  /** Replaces {@code call} by its arguments, a copy of its body and a node named as the call. */
   private void expand(NodeDef call, List<NodeDef> out, Map<String, String> rewired) {
+    Call c = resolve(call);
+    Map<String, String> args = bindArguments(c, out);
+    copyBody(c, args, out);
+    out.add(returnNode(c, args, rewired));
+  }
+
+  private Call resolve(NodeDef call) {
     String fname;
     Map<String, AttrValue> bound;
     if (CALL_OPS.contains(call.getOp())) {
@@ -134,65 +154,83 @@ final class FunctionInliner {
       throw new ModelException.Unusable("node '" + call.getName() + "' calls function '" + fname
           + "', which the SavedModel's function library does not hold");
     }
-    String prefix = call.getName() + "/";
-    Map<String, String> args = new HashMap<>();
-    List<String> dataInputs = call.getInputList().stream().filter(i -> !i.startsWith("^")).toList();
-    List<String> controlInputs = call.getInputList().stream().filter(i -> i.startsWith("^")).toList();
-    var inputArgs = fn.getSignature().getInputArgList();
-    if (inputArgs.size() != dataInputs.size()) {
-      throw new ModelException.Unusable("node '" + call.getName() + "' passes " + dataInputs.size()
-          + " inputs to '" + fname + "', which takes " + inputArgs.size());
+    Map<String, NodeDef> body = new HashMap<>();
+    fn.getNodeDefList().forEach(n -> body.put(n.getName(), n));
+    return new Call(call, fname, fn, bound, body,
+        call.getInputList().stream().filter(i -> !i.startsWith("^")).toList(),
+        call.getInputList().stream().filter(i -> i.startsWith("^")).toList());
+  }
+
+  /** Adds {@code C/__arg_i = Identity(input i)} per argument; the argument names, mapped to those nodes. */
+  private static Map<String, String> bindArguments(Call c, List<NodeDef> out) {
+    var inputArgs = c.fn().getSignature().getInputArgList();
+    if (inputArgs.size() != c.dataInputs().size()) {
+      throw new ModelException.Unusable("node '" + c.node().getName() + "' passes " + c.dataInputs().size()
+          + " inputs to '" + c.function() + "', which takes " + inputArgs.size());
     }
+    Map<String, String> args = new HashMap<>();
     for (int i = 0; i < inputArgs.size(); i++) {
       var arg = inputArgs.get(i);
-      String argNode = prefix + "__arg_" + i;
+      String argNode = c.prefix() + "__arg_" + i;
       args.put(arg.getName(), argNode);
       AttrValue type = arg.getTypeAttr().isEmpty()
           ? AttrValue.newBuilder().setType(arg.getType()).build()
-          : bound.get(arg.getTypeAttr());
+          : c.bound().get(arg.getTypeAttr());
       out.add(NodeDef.newBuilder().setName(argNode).setOp("Identity")
-          .addInput(dataInputs.get(i)).addAllInput(controlInputs).putAttr("T", type).build());
+          .addInput(c.dataInputs().get(i)).addAllInput(c.controlInputs()).putAttr("T", type).build());
     }
-    Map<String, NodeDef> body = new HashMap<>();
-    fn.getNodeDefList().forEach(n -> body.put(n.getName(), n));
-    for (NodeDef n : fn.getNodeDefList()) {
-      NodeDef.Builder b = n.toBuilder().setName(prefix + n.getName()).clearInput();
+    return args;
+  }
+
+  /** Adds {@code C/<name>} per body node, its inputs translated and its attr placeholders bound. */
+  private void copyBody(Call c, Map<String, String> args, List<NodeDef> out) {
+    for (NodeDef n : c.fn().getNodeDefList()) {
+      NodeDef.Builder b = n.toBuilder().setName(c.prefix() + n.getName()).clearInput();
       for (String in : n.getInputList()) {
-        b.addInput(translate(in, prefix, args, body));
+        b.addInput(translate(in, c.prefix(), args, c.body()));
       }
-      if (n.getInputCount() == 0 && !controlInputs.isEmpty()) {
-        b.addAllInput(controlInputs); // body constants must still wait for the call's control inputs
+      if (n.getInputCount() == 0 && !c.controlInputs().isEmpty()) {
+        b.addAllInput(c.controlInputs()); // body constants must still wait for the call's control inputs
       }
       for (var e : n.getAttrMap().entrySet()) {
-        if (!e.getValue().getPlaceholder().isEmpty()) {
-          AttrValue v = bound.get(e.getValue().getPlaceholder());
+        String placeholder = e.getValue().getPlaceholder();
+        if (!placeholder.isEmpty()) {
+          AttrValue v = c.bound().get(placeholder);
           if (v == null) {
-            throw new ModelException.Unusable("function '" + fname + "' needs attr '"
-                + e.getValue().getPlaceholder() + "', which call '" + call.getName() + "' does not set");
+            throw new ModelException.Unusable("function '" + c.function() + "' needs attr '" + placeholder
+                + "', which call '" + c.node().getName() + "' does not set");
           }
           b.putAttr(e.getKey(), v);
         }
       }
       out.add(b.build());
     }
+  }
+
+  /**
+   * The node named as the call, so that {@code C:k} and {@code ^C} still resolve: an {@code IdentityN}
+   * of the return values (or a {@code NoOp}); records in {@code rewired} where each {@code C:k} now comes from.
+   */
+  private NodeDef returnNode(Call c, Map<String, String> args, Map<String, String> rewired) {
+    String name = c.node().getName();
     List<String> returns = new ArrayList<>();
     AttrValue.ListValue.Builder types = AttrValue.ListValue.newBuilder();
-    for (var outArg : fn.getSignature().getOutputArgList()) {
-      String ret = fn.getRetOrThrow(outArg.getName());
-      returns.add(translate(ret, prefix, args, body));
-      types.addType(outArg.getTypeAttr().isEmpty() ? outArg.getType() : bound.get(outArg.getTypeAttr()).getType());
+    for (var outArg : c.fn().getSignature().getOutputArgList()) {
+      String ret = c.fn().getRetOrThrow(outArg.getName());
+      returns.add(translate(ret, c.prefix(), args, c.body()));
+      types.addType(outArg.getTypeAttr().isEmpty() ? outArg.getType() : c.bound().get(outArg.getTypeAttr()).getType());
     }
     for (int k = 0; k < returns.size(); k++) {
-      rewired.put(call.getName() + ":" + k, returns.get(k));
+      rewired.put(name + ":" + k, returns.get(k));
     }
-    NodeDef.Builder marker = NodeDef.newBuilder().setName(call.getName());
+    NodeDef.Builder marker = NodeDef.newBuilder().setName(name);
     if (returns.isEmpty()) {
       marker.setOp("NoOp");
     } else {
       marker.setOp("IdentityN").addAllInput(returns).putAttr("T", AttrValue.newBuilder().setList(types).build());
     }
-    fn.getControlRetMap().values().forEach(c -> marker.addInput("^" + prefix + c));
-    out.add(marker.build());
+    c.fn().getControlRetMap().values().forEach(r -> marker.addInput("^" + c.prefix() + r));
+    return marker.build();
   }
 
   /** A body input ({@code arg}, {@code node:out_arg:k}, {@code ^node}) as a graph input string. */

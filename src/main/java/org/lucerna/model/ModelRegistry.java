@@ -17,7 +17,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import org.lucerna.model.tfjs.TfjsImporter;
 import org.jboss.logging.Logger;
 
 /**
@@ -165,9 +164,9 @@ public final class ModelRegistry implements AutoCloseable {
 
   private PreparedModel prepare(ModelRepository.Location location) {
     long start = System.nanoTime();
-    Path dir = location.format() == ModelRepository.Format.TFJS_LAYERS
-        ? convertTfjsLayersModel(location.dir())
-        : location.dir();
+    // The SavedModel is written beside the imported files once; from there on it loads as any other.
+    location.pendingImport().ifPresent(i -> i.run(location.dir()));
+    Path dir = location.dir();
     ModelFile file = ModelFile.read(location.dir());
     LoadOptions options = file.loadOptions();
     ModelMetadata metadata = file.metadata();
@@ -186,15 +185,6 @@ public final class ModelRegistry implements AutoCloseable {
     LOG.infof("%s prepared in %d ms (%d nodes, %d bytes)", location.id(), (System.nanoTime() - start) / 1_000_000,
         model.graph().getNodeCount(), model.sizeBytes());
     return model;
-  }
-
-  /**
-   * The SavedModel folder that a TF.js layers model ({@code model.json}) converts to: the importer writes
-   * it beside the model once, and everything after (cache, freeze, catalog) is as for any SavedModel.
-   */
-  static Path convertTfjsLayersModel(Path versionDir) {
-    TfjsImporter.ensureImported(versionDir);
-    return versionDir;
   }
 
   /**

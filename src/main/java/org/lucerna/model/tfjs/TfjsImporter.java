@@ -2,6 +2,7 @@ package org.lucerna.model.tfjs;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -11,6 +12,8 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
+import org.lucerna.model.ModelImporter;
 import org.lucerna.model.ModelMetadata;
 import org.tensorflow.Graph;
 import org.tensorflow.SavedModelBundle;
@@ -28,32 +31,33 @@ import org.tensorflow.types.TFloat32;
  * SavedModel (VariableV2 weights, tag {@code serve}, signature {@code serving_default}) that the model
  * repository loads like any other, with {@code lucerna-model.json} beside it.
  *
- * <p>The repository hook: a version folder that holds {@code model.json} but no {@code saved_model.pb}
- * is imported in place by {@link #ensureImported(Path)} before it is loaded.
+ * <p>As a {@link ModelImporter} (a bean the service hands to its model repository), it imports a version
+ * folder that holds {@code model.json} but no {@code saved_model.pb} in place, before it is first loaded.
  */
-public final class TfjsImporter {
+@Singleton
+public final class TfjsImporter implements ModelImporter {
   public static final String SAVED_MODEL = "saved_model.pb";
   public static final String METADATA = "lucerna-model.json";
   private static final System.Logger LOG = System.getLogger(TfjsImporter.class.getName());
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private TfjsImporter() {}
-
   /** What an import wrote. */
   public record Imported(Path dir, String input, long[] inputShape, List<String> outputs, int variables,
                          long parameters) {}
 
-  /**
-   * Imports {@code versionDir} in place if it holds a TF.js layers model and no SavedModel yet.
-   *
-   * @return whether it imported
-   */
-  public static boolean ensureImported(Path versionDir) {
-    if (Files.isRegularFile(versionDir.resolve(SAVED_MODEL)) || !LayersModel.exists(versionDir)) {
-      return false;
-    }
-    importModel(versionDir, versionDir);
-    return true;
+  @Override
+  public String reads() {
+    return "TF.js " + LayersModel.FILE;
+  }
+
+  @Override
+  public Optional<Path> find(Path versionDir) {
+    return LayersModel.exists(versionDir) ? Optional.of(versionDir) : Optional.empty();
+  }
+
+  @Override
+  public void importInto(Path source, Path versionDir) {
+    importModel(source, versionDir);
   }
 
   /** Imports with the value range and channel order of {@code lucerna-model.json} in {@code modelJsonDir}, else [0, 1] RGB. */

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.lucerna.model.ModelException;
 import org.lucerna.model.ModelRegistry;
 import org.lucerna.model.ModelRepository;
 import org.lucerna.model.PreparedModel;
@@ -246,15 +247,19 @@ class TfjsImporterTest {
     f.weight("conv/kernel", 3, 3, 3, 2);
     Path version = f.write(tmp.resolve("repo/teachable/1"), null);
 
-    assertTrue(TfjsImporter.ensureImported(version));
-    assertFalse(TfjsImporter.ensureImported(version), "a second call finds the SavedModel");
+    ModelRepository repository = new ModelRepository(tmp.resolve("repo"), List.of(new TfjsImporter()));
+    ModelRepository.Import pending = repository.resolve("teachable", OptionalLong.empty()).pendingImport().orElseThrow();
+    assertEquals(version, pending.source());
+    pending.run(version);
+    assertTrue(repository.resolve("teachable", OptionalLong.empty()).pendingImport().isEmpty(),
+        "a second look finds the SavedModel");
     JsonNode meta = TfjsFixture.JSON.readTree(version.resolve(TfjsImporter.METADATA).toFile());
     assertEquals("[0.0,1.0]", meta.get("valueRange").toString());
     assertEquals("RGB", meta.get("channelOrder").asText());
     assertEquals("[5,5]", meta.get("inputSize").toString());
     assertTrue(Files.exists(version.resolve("model.json")), "the TF.js files stay");
 
-    PreparedModel m = new ModelRegistry(new ModelRepository(tmp.resolve("repo"))).get("teachable", OptionalLong.empty());
+    PreparedModel m = new ModelRegistry(repository).get("teachable", OptionalLong.empty());
     assertEquals(List.of(-1L, 5L, 5L, 3L), java.util.Arrays.stream(m.input().shape()).boxed().toList());
     float[] x = input(14, 75, 0, 1);
     assertClose("conv", Nhwc.of(5, 5, 3, x).conv(f.values("conv/kernel"), 3, 3, 2, 1, 1, true, false)
@@ -270,9 +275,30 @@ class TfjsImporterTest {
     f.weight("conv/kernel", 3, 3, 3, 4);
     Path version = f.write(tmp.resolve("placed/web/1"), null);
     assertFalse(Files.exists(version.resolve("saved_model.pb")));
-    PreparedModel m = new ModelRegistry(new ModelRepository(tmp.resolve("placed"))).get("web", OptionalLong.empty());
+    PreparedModel m = new ModelRegistry(new ModelRepository(tmp.resolve("placed"), List.of(new TfjsImporter())))
+        .get("web", OptionalLong.empty());
     assertEquals(4, m.layers().get("conv").channels());
     assertTrue(Files.exists(version.resolve("saved_model.pb")));
+  }
+
+  @Test
+  void aTfjsLayersFolderIsAVersionAndABrokenOneIsRefusedWithTheReason() throws Exception {
+    Files.createDirectories(tmp.resolve("root").resolve("web").resolve("3"));
+    Files.writeString(tmp.resolve("root").resolve("web").resolve("3").resolve("model.json"), "{}");
+    ModelRepository repo = new ModelRepository(tmp.resolve("root"), List.of(new TfjsImporter()));
+    assertTrue(repo.resolve("web", OptionalLong.empty()).pendingImport().orElseThrow().importer() instanceof TfjsImporter);
+    try (ModelRegistry registry = new ModelRegistry(repo)) {
+      ModelException e = assertThrows(ModelException.class, () -> registry.get("web", OptionalLong.empty()));
+      assertTrue(e.getMessage().contains("model.json"), e.getMessage());
+    }
+  }
+
+  @Test
+  void aModelWithNoVersionNamesTheTfjsFile() throws Exception {
+    Files.createDirectories(tmp.resolve("root").resolve("empty").resolve("1"));
+    ModelRepository repo = new ModelRepository(tmp.resolve("root"), List.of(new TfjsImporter()));
+    ModelException e = assertThrows(ModelException.NotFound.class, () -> repo.resolve("empty", OptionalLong.empty()));
+    assertEquals("model 'empty' has no version folder with a saved_model.pb (or a TF.js model.json)", e.getMessage());
   }
 
   @Test
