@@ -79,7 +79,7 @@ public final class Plan implements AutoCloseable {
       Parameters params = parameters(tf);
       Operand<TFloat32> img = param.image(tf, params.read());
       transforms = transforms(tf, img, model.input());
-      redirectFlag = importModel(building, tf, model, execution.device());
+      redirectFlag = importModel(building, tf, transforms.output(), model, execution.device());
       Ops obj = tf.withSubScope("objective");
       objectiveGraph = objective(building, obj, model, img);
       Operand<TFloat32> objective = objectiveGraph.total();
@@ -138,12 +138,12 @@ public final class Plan implements AutoCloseable {
   }
 
   /**
-   * Stage 3: the model, reading the transformed image in its own value range and channel order.
+   * Stage 3: the model, reading {@code transformed} in its own value range and channel order.
    *
    * @return the name of the redirected ReLU's flag, or null when the model has none
    */
-  private String importModel(Graph building, Ops tf, PreparedModel model, Device device) {
-    Operand<TFloat32> modelInput = toModelRange(tf, transforms.output(), model.metadata(), channels);
+  private String importModel(Graph building, Ops tf, Operand<TFloat32> transformed, PreparedModel model, Device device) {
+    Operand<TFloat32> modelInput = toModelRange(tf, transformed, model.metadata(), channels);
     GraphDef modelGraph = spec.redirectedRelu() ? RedirectedRelu.rewrite(model.graph()) : model.graph();
     GraphImport.importMapped(building, modelGraph, MODEL_PREFIX, model.input().node(), modelInput.asOutput(), device);
     String flag = MODEL_PREFIX + "/" + RedirectedRelu.FLAG;
