@@ -14,7 +14,7 @@ import org.lucerna.job.JobStatus;
 import org.lucerna.job.Progress;
 import org.lucerna.job.StartImageRef;
 import org.lucerna.model.MetadataOverride;
-import org.lucerna.optvis.ObjectiveJson;
+import org.lucerna.optvis.Objective;
 import org.lucerna.optvis.RenderJson;
 
 /** A job as clients see it: the normalized request, where it stands, and links to what it offers. */
@@ -38,7 +38,7 @@ public record JobDocument(
    * shown by its hash ({@code {"sha256": "…"}}): send the picture again.
    */
   public record RequestView(
-      String model, long version, ObjectNode objective, String objectiveDescription, int height, int width,
+      String model, long version, Objective objective, String objectiveDescription, int height, int width,
       int batch, int steps, long seed, List<Integer> snapshots, Optimizer optimizer, ObjectNode param,
       JsonNode transforms, String fit, boolean normalizeGradient, boolean redirectedRelu, Map<String, Object> input,
       StartImageRef startImage) {}
@@ -73,7 +73,7 @@ public record JobDocument(
     }
     Problem error = job.error() == null ? null : Problem.of(500, "job-failed", "The job failed", job.error());
     return new JobDocument(job.id(), job.status(),
-        new RequestView(s.model(), s.version(), ObjectiveJson.write(s.objective()), s.objective().describe(),
+        new RequestView(s.model(), s.version(), s.objective(), s.objective().describe(),
             s.height(), s.width(), s.batch(), s.steps(), s.seed(), s.snapshots(), new Optimizer("adam", s.learningRate()),
             RenderJson.write(s.param()), RenderJson.write(s.transforms()),
             s.fit().name().toLowerCase(java.util.Locale.ROOT), s.normalizeGradient(), s.redirectedRelu(), input(s.input()),

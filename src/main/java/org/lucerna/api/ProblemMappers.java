@@ -131,6 +131,9 @@ public class ProblemMappers {
   }
 
   private Response malformed(JsonMappingException e) {
+    if (e.getCause() instanceof SpecFormatException spec) {
+      return invalidSpec(spec); // thrown by a bound type's deserializer, which Jackson wraps
+    }
     String field = e.getPath().stream()
         .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
         .collect(Collectors.joining(".")).replace(".[", "[");

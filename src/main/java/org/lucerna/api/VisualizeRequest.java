@@ -9,17 +9,18 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.util.List;
+import org.lucerna.optvis.Objective;
 
 /**
  * The body of {@code POST /visualize}. Only {@code objective} is required; every other field has a
  * default, which the job document shows. The objective is a string or a structured object, see
- * {@link org.lucerna.optvis.ObjectiveJson}. {@code height} and {@code width} default to {@code size};
+ * {@link Objective}. {@code height} and {@code width} default to {@code size};
  * {@code startImage} is base64 of a PNG or JPEG file (see {@link StartImageUpload}).
  */
 public record VisualizeRequest(
     @Size(max = 64, message = "must be at most {max} characters") String model,
     @Min(value = 1, message = "must be at least {value}") Long version,
-    JsonNode objective,
+    Objective objective,
     @Min(value = Limits.MIN_SIZE, message = "must be at least {value} pixels")
         @WithinLimit("size")
         Integer size,

@@ -22,7 +22,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.lucerna.model.DefaultModel;
 import org.lucerna.model.MetadataOverride;
 import org.lucerna.model.ModelMetadata;
-import org.lucerna.optvis.ObjectiveJson;
+import org.lucerna.optvis.Objective;
 import org.lucerna.optvis.RenderJson;
 import org.lucerna.optvis.transform.FitMode;
 
@@ -104,7 +104,7 @@ public class VisualizeResource {
     return new JobSpec(
         r.model() == null ? models.name() : r.model(),
         r.version() == null ? 0 : r.version(),
-        ObjectiveJson.parse(r.objective()),
+        Objective.required(r.objective()),
         height,
         width,
         r.batch() == null ? 1 : r.batch(),

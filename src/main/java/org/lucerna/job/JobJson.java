@@ -14,8 +14,6 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import org.lucerna.optvis.Objective;
-import org.lucerna.optvis.ObjectiveJson;
 import org.lucerna.optvis.RenderJson;
 import org.lucerna.optvis.transform.TransformSpec;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -32,18 +30,6 @@ public final class JobJson {
   private static final ObjectMapper MAPPER = new ObjectMapper()
       .registerModule(new JavaTimeModule())
       .registerModule(new SimpleModule()
-          .addSerializer(Objective.class, new JsonSerializer<>() {
-            @Override
-            public void serialize(Objective o, JsonGenerator g, SerializerProvider p) throws IOException {
-              g.writeTree(ObjectiveJson.write(o));
-            }
-          })
-          .addDeserializer(Objective.class, new JsonDeserializer<>() {
-            @Override
-            public Objective deserialize(JsonParser p, DeserializationContext c) throws IOException {
-              return ObjectiveJson.parse(p.readValueAsTree());
-            }
-          })
           .addSerializer(TransformSpec.class, new JsonSerializer<>() {
             @Override
             public void serialize(TransformSpec t, JsonGenerator g, SerializerProvider p) throws IOException {

@@ -11,7 +11,6 @@ import org.lucerna.model.ModelException;
 import org.lucerna.model.ModelRegistry;
 import org.lucerna.model.PreparedModel;
 import org.lucerna.model.UnknownLayerException;
-import org.lucerna.optvis.ObjectiveCheck;
 import org.lucerna.optvis.transform.Transforms;
 
 /**
@@ -91,7 +90,7 @@ public class JobService {
       throw new InvalidJobException(spec.version() == 0 ? "model" : "version", e.getMessage());
     }
     try {
-      ObjectiveCheck.check(spec.objective(), model.layers(), spec.batch());
+      spec.objective().check(model.layers(), spec.batch());
     } catch (UnknownLayerException | IllegalArgumentException e) {
       throw new InvalidJobException("objective", e.getMessage());
     }

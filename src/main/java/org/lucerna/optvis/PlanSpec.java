@@ -2,6 +2,7 @@ package org.lucerna.optvis;
 
 import java.util.List;
 import org.lucerna.optvis.param.ParamSpec;
+import org.lucerna.optvis.term.TermGraph;
 import org.lucerna.optvis.transform.FitMode;
 import org.lucerna.optvis.transform.TransformSpec;
 
@@ -17,7 +18,7 @@ import org.lucerna.optvis.transform.TransformSpec;
  *     so that units that start dead can wake up
  */
 public record PlanSpec(
-    int height, int width, int batch, List<TermShape> terms, ParamSpec param, List<TransformSpec> transforms,
+    int height, int width, int batch, List<TermGraph> terms, ParamSpec param, List<TransformSpec> transforms,
     FitMode fit, boolean normalizeGradient, boolean redirectedRelu) {
 
   public PlanSpec {
@@ -41,8 +42,8 @@ public record PlanSpec(
         false);
   }
 
-  static List<TermShape> shapes(Objective objective) {
-    return objective.terms().stream().map(t -> TermShape.of(t.term())).toList();
+  static List<TermGraph> shapes(Objective objective) {
+    return objective.terms().stream().map(t -> t.term().graph()).toList();
   }
 
   public PlanSpec withParam(ParamSpec p) {
