@@ -9,6 +9,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.util.List;
+import org.lucerna.job.Limits;
 
 /**
  * The body of {@code POST /visualize}. Only {@code objective} is required; every other field has a

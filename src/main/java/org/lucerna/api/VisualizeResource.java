@@ -17,6 +17,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.lucerna.job.InvalidJobException;
 import org.lucerna.job.JobService;
 import org.lucerna.job.JobSpec;
+import org.lucerna.job.Limits;
 import org.lucerna.job.StartImageRef;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.lucerna.model.DefaultModel;
@@ -34,9 +35,9 @@ import org.lucerna.optvis.transform.FitMode;
 public class VisualizeResource {
   private final JobService jobs;
   private final DefaultModel models;
-  private final LimitsConfig limits;
+  private final Limits limits;
 
-  public VisualizeResource(JobService jobs, DefaultModel models, LimitsConfig limits) {
+  public VisualizeResource(JobService jobs, DefaultModel models, Limits limits) {
     this.jobs = jobs;
     this.models = models;
     this.limits = limits;

@@ -15,8 +15,12 @@ public class JobQueue {
   private final BlockingQueue<String> ids = new LinkedBlockingQueue<>();
   private final int capacity;
 
-  public JobQueue(JobsConfig config) {
-    this.capacity = config.queue().capacity();
+  public JobQueue(Limits limits) {
+    this(limits.queueCapacity());
+  }
+
+  public JobQueue(int capacity) {
+    this.capacity = capacity;
   }
 
   /** Adds a new job's id, or throws at once when the queue is full. */

@@ -37,7 +37,7 @@ class StartImageTest {
   ImageStore images;
 
   @Inject
-  LimitsConfig limits;
+  org.lucerna.job.Limits limits;
 
   /**
    * One step of Adam at a learning rate of 1e-6 moves each parameter by about 1e-6, far below one 8-bit

@@ -28,7 +28,7 @@ class HealthChecksTest {
   @Test
   void aPoolThatTakesNoJobsIsNotReadyButAlive() {
     JobsConfig config = jobsConfig();
-    JobQueue queue = new JobQueue(config);
+    JobQueue queue = new JobQueue(16);
     InMemoryJobStore jobs = new InMemoryJobStore();
     InMemoryImageStore images = new InMemoryImageStore();
     JobMetrics metrics = new JobMetrics(new SimpleMeterRegistry(), queue);
@@ -45,7 +45,7 @@ class HealthChecksTest {
   @Test
   void aMissingDefaultModelKeepsTheServiceUnstartedAndSaysWhy() throws InterruptedException {
     WarmupState warmup = new WarmupState(TestModels.registry(), new DefaultModel(modelsConfig("no_such_model"), TestModels.registry()), jobsConfig(),
-        new JobMetrics(new SimpleMeterRegistry(), new JobQueue(jobsConfig())));
+        new JobMetrics(new SimpleMeterRegistry(), new JobQueue(16)));
     StartedCheck check = new StartedCheck(warmup);
     warmup.start(null);
     try {
