@@ -131,6 +131,9 @@ public class ProblemMappers {
   }
 
   private Response malformed(JsonMappingException e) {
+    if (e.getCause() instanceof InvalidJobException invalid) {
+      return invalidJob(invalid); // thrown by a field's own deserializer, such as the request's input
+    }
     String field = e.getPath().stream()
         .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
         .collect(Collectors.joining(".")).replace(".[", "[");
