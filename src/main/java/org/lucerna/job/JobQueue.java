@@ -1,6 +1,7 @@
 package org.lucerna.job;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +16,7 @@ public class JobQueue {
   private final BlockingQueue<String> ids = new LinkedBlockingQueue<>();
   private final int capacity;
 
+  @Inject
   public JobQueue(Limits limits) {
     this(limits.queueCapacity());
   }
