@@ -4,6 +4,7 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+import org.lucerna.job.Limits;
 
 /**
  * Refuses a body over {@code lucerna.limits.max-body-bytes} by its declared length, before reading it,
@@ -11,9 +12,9 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
  * the bound for bodies sent without a length).
  */
 public class BodySizeFilter {
-  private final LimitsConfig limits;
+  private final Limits limits;
 
-  public BodySizeFilter(LimitsConfig limits) {
+  public BodySizeFilter(Limits limits) {
     this.limits = limits;
   }
 

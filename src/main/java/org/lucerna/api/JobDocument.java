@@ -15,6 +15,7 @@ import org.lucerna.job.Progress;
 import org.lucerna.job.StartImageRef;
 import org.lucerna.model.MetadataOverride;
 import org.lucerna.optvis.Objective;
+import org.lucerna.model.ModelMetadata;
 import org.lucerna.optvis.RenderJson;
 
 /** A job as clients see it: the normalized request, where it stands, and links to what it offers. */
@@ -40,22 +41,16 @@ public record JobDocument(
   public record RequestView(
       String model, long version, Objective objective, String objectiveDescription, int height, int width,
       int batch, int steps, long seed, List<Integer> snapshots, Optimizer optimizer, ObjectNode param,
-      JsonNode transforms, String fit, boolean normalizeGradient, boolean redirectedRelu, Map<String, Object> input,
+      JsonNode transforms, String fit, boolean normalizeGradient, boolean redirectedRelu, InputView input,
       StartImageRef startImage) {}
 
   /** An input override in the request's own form. */
-  private static Map<String, Object> input(MetadataOverride o) {
-    if (o == null) {
-      return null;
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record InputView(List<Double> valueRange, ModelMetadata.ChannelOrder channelOrder) {
+    static InputView of(MetadataOverride o) {
+      return o == null ? null
+          : new InputView(o.valueMin() == null ? null : List.of(o.valueMin(), o.valueMax()), o.channelOrder());
     }
-    Map<String, Object> m = new LinkedHashMap<>();
-    if (o.valueMin() != null) {
-      m.put("valueRange", List.of(o.valueMin(), o.valueMax()));
-    }
-    if (o.channelOrder() != null) {
-      m.put("channelOrder", o.channelOrder());
-    }
-    return m;
   }
 
   public record Optimizer(String type, double learningRate) {}
@@ -76,7 +71,7 @@ public record JobDocument(
         new RequestView(s.model(), s.version(), s.objective(), s.objective().describe(),
             s.height(), s.width(), s.batch(), s.steps(), s.seed(), s.snapshots(), new Optimizer("adam", s.learningRate()),
             RenderJson.write(s.param()), RenderJson.write(s.transforms()),
-            s.fit().name().toLowerCase(java.util.Locale.ROOT), s.normalizeGradient(), s.redirectedRelu(), input(s.input()),
+            s.fit().name().toLowerCase(java.util.Locale.ROOT), s.normalizeGradient(), s.redirectedRelu(), InputView.of(s.input()),
             s.startImage()),
         job.progress(),
         queuePosition.isPresent() ? queuePosition.getAsLong() : null,

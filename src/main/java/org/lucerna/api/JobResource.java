@@ -30,13 +30,13 @@ import org.lucerna.job.JobNotFoundException;
 import org.lucerna.job.JobQuery;
 import org.lucerna.job.JobService;
 import org.lucerna.job.JobStatus;
+import org.lucerna.job.Limits;
 
 /** Jobs: their documents, listing, cancel, delete, and images. */
 @Path("/jobs")
 public class JobResource {
   /** Seconds a client is asked to wait before polling an unfinished job again. */
   static final String RETRY_AFTER_SECONDS = "1";
-  static final int MAX_PAGE = 500;
 
   private final JobService jobs;
   private final JobEvents events;
@@ -53,8 +53,8 @@ public class JobResource {
   @Produces(MediaType.APPLICATION_JSON)
   public JobPage list(@QueryParam("status") List<String> status, @QueryParam("model") String model,
       @QueryParam("after") String after, @QueryParam("limit") @DefaultValue("50") int limit) {
-    if (limit < 1 || limit > MAX_PAGE) {
-      throw invalid("limit", "must be 1 to " + MAX_PAGE + "; got " + limit);
+    if (limit < 1 || limit > Limits.MAX_PAGE) {
+      throw invalid("limit", "must be 1 to " + Limits.MAX_PAGE + "; got " + limit);
     }
     if (after != null && !JobIds.isWellFormed(after)) {
       throw invalid("after", "must be a job id");

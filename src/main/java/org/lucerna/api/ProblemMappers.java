@@ -134,6 +134,9 @@ public class ProblemMappers {
     if (e.getCause() instanceof SpecFormatException spec) {
       return invalidSpec(spec); // thrown by a bound type's deserializer, which Jackson wraps
     }
+    if (e.getCause() instanceof InvalidJobException invalid) {
+      return invalidJob(invalid); // thrown by a field's own deserializer, such as the request's input
+    }
     String field = e.getPath().stream()
         .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
         .collect(Collectors.joining(".")).replace(".[", "[");

@@ -1,6 +1,7 @@
 package org.lucerna.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -10,11 +11,14 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.util.List;
 import org.lucerna.optvis.Objective;
+import org.lucerna.job.Limits;
+import org.lucerna.model.MetadataOverride;
 
 /**
  * The body of {@code POST /visualize}. Only {@code objective} is required; every other field has a
  * default, which the job document shows. The objective is a string or a structured object, see
  * {@link Objective}. {@code height} and {@code width} default to {@code size};
+ * {@code input} overrides the model's value range or channel order (see {@link InputOverrideJson});
  * {@code startImage} is base64 of a PNG or JPEG file (see {@link StartImageUpload}).
  */
 public record VisualizeRequest(
@@ -47,7 +51,7 @@ public record VisualizeRequest(
     @Pattern(regexp = "resize|crop_or_pad", message = "must be \"resize\" or \"crop_or_pad\"") String fit,
     Boolean normalizeGradient,
     Boolean redirectedRelu,
-    JsonNode input,
+    @JsonDeserialize(using = InputOverrideJson.class) MetadataOverride input,
     String startImage) {
 
   /** The optimizer and its settings. */

@@ -14,11 +14,10 @@ import java.net.URI;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
-import org.lucerna.job.InvalidJobException;
 import org.lucerna.job.JobService;
 import org.lucerna.job.JobSpec;
+import org.lucerna.job.Limits;
 import org.lucerna.job.StartImageRef;
-import com.fasterxml.jackson.databind.JsonNode;
 import org.lucerna.model.DefaultModel;
 import org.lucerna.model.MetadataOverride;
 import org.lucerna.model.ModelMetadata;
@@ -27,16 +26,19 @@ import org.lucerna.optvis.RenderJson;
 import org.lucerna.optvis.transform.FitMode;
 
 /**
- * Takes render jobs: answers at once with the queued job (202), never waits for the render. A retry
- * with the same {@code Idempotency-Key} gets the same job back (200).
+ * Takes render jobs: answers with the queued job (202) once the request is checked against its model,
+ * never waiting for the render. The check needs the model loaded, so the first request for a model that
+ * is not in memory waits while it loads (and, the first time, is prepared), seconds for a large one;
+ * later requests answer in milliseconds. A retry with the same {@code Idempotency-Key} gets the same job
+ * back (200).
  */
 @Path("/visualize")
 public class VisualizeResource {
   private final JobService jobs;
   private final DefaultModel models;
-  private final LimitsConfig limits;
+  private final Limits limits;
 
-  public VisualizeResource(JobService jobs, DefaultModel models, LimitsConfig limits) {
+  public VisualizeResource(JobService jobs, DefaultModel models, Limits limits) {
     this.jobs = jobs;
     this.models = models;
     this.limits = limits;
@@ -60,45 +62,6 @@ public class VisualizeResource {
         .build();
   }
 
-  /** {@code {"valueRange": [lo, hi], "channelOrder": "RGB"|"BGR"}}: the request's view of the model input. */
-  private static MetadataOverride input(JsonNode node) {
-    if (node == null || node.isNull()) {
-      return null;
-    }
-    if (!node.isObject()) {
-      throw new InvalidJobException("input", "must be an object such as {\"valueRange\": [-1, 1], \"channelOrder\": \"RGB\"}");
-    }
-    for (java.util.Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-      String f = it.next();
-      if (!f.equals("valueRange") && !f.equals("channelOrder")) {
-        throw new InvalidJobException("input." + f, "is not a known field; known: [channelOrder, valueRange]");
-      }
-    }
-    Double lo = null;
-    Double hi = null;
-    JsonNode range = node.get("valueRange");
-    if (range != null) {
-      if (!range.isArray() || range.size() != 2 || !range.get(0).isNumber() || !range.get(1).isNumber()) {
-        throw new InvalidJobException("input.valueRange", "must be two numbers [min, max]");
-      }
-      lo = range.get(0).asDouble();
-      hi = range.get(1).asDouble();
-    }
-    ModelMetadata.ChannelOrder order = null;
-    JsonNode o = node.get("channelOrder");
-    if (o != null) {
-      if (!o.isTextual() || !o.asText().matches("RGB|BGR")) {
-        throw new InvalidJobException("input.channelOrder", "must be \"RGB\" or \"BGR\"");
-      }
-      order = ModelMetadata.ChannelOrder.valueOf(o.asText());
-    }
-    try {
-      return new MetadataOverride(lo, hi, order);
-    } catch (IllegalArgumentException e) {
-      throw new InvalidJobException("input.valueRange", e.getMessage());
-    }
-  }
-
   private JobSpec normalize(VisualizeRequest r, int height, int width, byte[] startImage) {
     VisualizeRequest.Optimizer o = r.optimizer();
     return new JobSpec(
@@ -118,7 +81,7 @@ public class VisualizeResource {
         r.fit() == null ? FitMode.RESIZE : FitMode.valueOf(r.fit().toUpperCase(java.util.Locale.ROOT)),
         Boolean.TRUE.equals(r.normalizeGradient()),
         Boolean.TRUE.equals(r.redirectedRelu()),
-        input(r.input()),
+        r.input(),
         startImage == null ? null : StartImageRef.of(startImage));
   }
 }

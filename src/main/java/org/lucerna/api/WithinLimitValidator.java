@@ -5,6 +5,7 @@ import jakarta.validation.ConstraintValidator;
 import jakarta.validation.ConstraintValidatorContext;
 import java.util.Collection;
 import org.eclipse.microprofile.config.ConfigProvider;
+import org.lucerna.job.Limits;
 
 /**
  * Checks {@link WithinLimit} against the configured limits, read when a request is validated: the
@@ -23,7 +24,7 @@ public class WithinLimitValidator implements ConstraintValidator<WithinLimit, Ob
     if (value == null) {
       return true;
     }
-    LimitsConfig limits = ConfigProvider.getConfig().unwrap(SmallRyeConfig.class).getConfigMapping(LimitsConfig.class);
+    Limits limits = ConfigProvider.getConfig().unwrap(SmallRyeConfig.class).getConfigMapping(Limits.class);
     long max = switch (which) {
       case "size" -> limits.maxSize();
       case "steps" -> limits.maxSteps();

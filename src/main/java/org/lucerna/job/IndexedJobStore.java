@@ -6,15 +6,21 @@ import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * The rules every in-process store shares: jobs indexed by id (so listing is in creation order), saves
- * checked against the stored version. Subclasses say where a change goes besides memory.
+ * checked against the version in memory. Subclasses say where a change goes besides memory.
  */
 abstract class IndexedJobStore implements JobStore {
   private final ConcurrentSkipListMap<String, Job> jobs = new ConcurrentSkipListMap<>();
 
-  /** Makes {@code job} durable; called under the job's entry lock, before memory changes. */
+  /**
+   * Makes {@code job} durable, before memory changes. It is called from inside
+   * {@link ConcurrentSkipListMap#compute}, which holds no lock: the map may call it more than once for one
+   * change (when another change to the same job makes compute retry), and two changes to one job may call
+   * it at the same time. The version check keeps memory consistent, but the durable copy is whichever call
+   * wrote last, which may be a change that memory then refused as stale.
+   */
   protected abstract void stored(Job job);
 
-  /** Removes the job's durable copy; called under the job's entry lock. */
+  /** Removes the job's durable copy; called from inside compute as {@link #stored} is, with the same caveats. */
   protected abstract void removed(String id);
 
   /** Puts a job read back from durable storage into the index, as it was. */

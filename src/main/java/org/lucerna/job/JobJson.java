@@ -19,7 +19,6 @@ import org.lucerna.optvis.transform.TransformSpec;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 
 /**
@@ -59,13 +58,7 @@ public final class JobJson {
 
   public static Job read(byte[] json) {
     try {
-      JsonNode tree = MAPPER.readTree(json);
-      // Jobs stored before rectangular images had one "size" for both sides.
-      if (tree.path("spec") instanceof ObjectNode spec && spec.has("size") && !spec.has("height")) {
-        spec.set("height", spec.get("size"));
-        spec.set("width", spec.get("size"));
-      }
-      return MAPPER.treeToValue(tree, Job.class);
+      return MAPPER.readValue(json, Job.class);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

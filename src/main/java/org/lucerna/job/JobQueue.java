@@ -1,6 +1,7 @@
 package org.lucerna.job;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -15,8 +16,13 @@ public class JobQueue {
   private final BlockingQueue<String> ids = new LinkedBlockingQueue<>();
   private final int capacity;
 
-  public JobQueue(JobsConfig config) {
-    this.capacity = config.queue().capacity();
+  @Inject
+  public JobQueue(Limits limits) {
+    this(limits.queueCapacity());
+  }
+
+  public JobQueue(int capacity) {
+    this.capacity = capacity;
   }
 
   /** Adds a new job's id, or throws at once when the queue is full. */

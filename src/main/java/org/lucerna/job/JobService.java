@@ -69,6 +69,25 @@ public class JobService {
         || (startImage != null && !spec.startImage().matches(startImage))) {
       throw new IllegalArgumentException("the start image bytes do not match the spec's reference");
     }
+    JobSpec resolved = validate(spec);
+    String fingerprint = JobJson.fingerprint(resolved);
+    Optional<Job> earlier = earlierWithKey(idempotencyKey, fingerprint);
+    if (earlier.isPresent()) {
+      return new Submitted(earlier.get(), false);
+    }
+    Optional<Job> done = first(new JobQuery(Set.of(JobStatus.SUCCEEDED), null, fingerprint, null, null, 1));
+    if (done.isPresent()) {
+      return new Submitted(reuse(done.get(), resolved, fingerprint, idempotencyKey, startImage), true);
+    }
+    return new Submitted(enqueue(resolved, fingerprint, idempotencyKey, startImage), true);
+  }
+
+  /**
+   * Checks {@code spec} on its own and against its model, and names the model version it gets.
+   *
+   * @throws InvalidJobException naming the field at fault
+   */
+  private JobSpec validate(JobSpec spec) {
     for (int step : spec.snapshots()) {
       if (step > spec.steps()) {
         throw new InvalidJobException("snapshots", "each snapshot step must be at most steps (" + spec.steps()
@@ -83,12 +102,7 @@ public class JobService {
     } catch (IllegalArgumentException e) {
       throw new InvalidJobException("transforms", e.getMessage());
     }
-    PreparedModel model;
-    try {
-      model = models.get(spec.model(), spec.version() == 0 ? OptionalLong.empty() : OptionalLong.of(spec.version()));
-    } catch (ModelException e) {
-      throw new InvalidJobException(spec.version() == 0 ? "model" : "version", e.getMessage());
-    }
+    PreparedModel model = model(spec);
     try {
       spec.objective().check(model.layers(), spec.batch());
     } catch (UnknownLayerException | IllegalArgumentException e) {
@@ -96,27 +110,41 @@ public class JobService {
     }
     positions.check(spec.objective(), model, smallestHeight, smallestWidth, spec.fit());
     int channels = model.input().isImage() ? model.input().channels() : 0;
-    if (startImage != null && channels != 1 && channels != 3 && channels != 4) {
+    if (spec.startImage() != null && channels != 1 && channels != 3 && channels != 4) {
       throw new InvalidJobException("startImage", "model " + model.id() + " takes " + model.input()
           + "; a starting image fills 1 (gray), 3 (RGB) or 4 (RGBA): render without one");
     }
-    JobSpec resolved = spec.withVersion(model.id().version());
-    String fingerprint = JobJson.fingerprint(resolved);
-    if (idempotencyKey != null) {
-      Optional<Job> earlier = first(new JobQuery(Set.of(), null, null, idempotencyKey, null, 1));
-      if (earlier.isPresent()) {
-        if (!earlier.get().submission().fingerprint().equals(fingerprint)) {
-          throw new IdempotencyConflictException(idempotencyKey, earlier.get().id());
-        }
-        return new Submitted(earlier.get(), false);
-      }
+    return spec.withVersion(model.id().version());
+  }
+
+  private PreparedModel model(JobSpec spec) {
+    try {
+      return models.get(spec.model(), spec.version() == 0 ? OptionalLong.empty() : OptionalLong.of(spec.version()));
+    } catch (ModelException e) {
+      throw new InvalidJobException(spec.version() == 0 ? "model" : "version", e.getMessage());
     }
-    Optional<Job> done = first(new JobQuery(Set.of(JobStatus.SUCCEEDED), null, fingerprint, null, null, 1));
-    if (done.isPresent()) {
-      return new Submitted(reuse(done.get(), resolved, fingerprint, idempotencyKey, startImage), true);
+  }
+
+  /**
+   * The job an earlier submission with this key made, if any.
+   *
+   * @throws IdempotencyConflictException when that submission asked for another request
+   */
+  private Optional<Job> earlierWithKey(String idempotencyKey, String fingerprint) {
+    if (idempotencyKey == null) {
+      return Optional.empty();
     }
+    Optional<Job> earlier = first(new JobQuery(Set.of(), null, null, idempotencyKey, null, 1));
+    if (earlier.isPresent() && !earlier.get().submission().fingerprint().equals(fingerprint)) {
+      throw new IdempotencyConflictException(idempotencyKey, earlier.get().id());
+    }
+    return earlier;
+  }
+
+  /** A new queued job; nothing of it remains if the queue refuses it. */
+  private Job enqueue(JobSpec spec, String fingerprint, String idempotencyKey, byte[] startImage) {
     Job job = Job.queued(JobIds.next(clock.instant()),
-        resolved, new Job.Submission(fingerprint, idempotencyKey, null), clock.instant());
+        spec, new Job.Submission(fingerprint, idempotencyKey, null), clock.instant());
     // Stored before the job exists: a worker (here or on another instance) may take it at once.
     if (startImage != null) {
       images.put(job.id(), ImageNames.START, startImage);
@@ -130,13 +158,13 @@ public class JobService {
     try {
       queue.offer(job.id());
     } catch (QueueFullException e) {
-      jobs.delete(job.id()); // refused, not accepted: nothing of it remains
+      jobs.delete(job.id());
       images.deleteAll(job.id());
       metrics.rejected(JobMetrics.QUEUE_FULL);
       throw e;
     }
     metrics.submitted();
-    return new Submitted(job, true);
+    return job;
   }
 
   /** A new job that serves {@code done}'s images: same request, same seed, same model version. */

@@ -1,5 +1,7 @@
 package org.lucerna.job;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import org.lucerna.model.MetadataOverride;
 import org.lucerna.optvis.Objective;
@@ -40,6 +42,28 @@ public record JobSpec(
   public JobSpec {
     snapshots = List.copyOf(snapshots);
     transforms = List.copyOf(transforms);
+  }
+
+  /**
+   * A spec as stored, for {@link JobJson}: jobs stored before rectangular images have one {@code size}
+   * for both sides instead of {@code height} and {@code width}.
+   */
+  @JsonCreator
+  static JobSpec stored(@JsonProperty("model") String model, @JsonProperty("version") long version,
+      @JsonProperty("objective") Objective objective, @JsonProperty("height") Integer height,
+      @JsonProperty("width") Integer width, @JsonProperty("size") Integer size, @JsonProperty("batch") int batch,
+      @JsonProperty("steps") int steps, @JsonProperty("seed") long seed,
+      @JsonProperty("learningRate") double learningRate, @JsonProperty("snapshots") List<Integer> snapshots,
+      @JsonProperty("param") ParamSpec param, @JsonProperty("transforms") List<TransformSpec> transforms,
+      @JsonProperty("fit") FitMode fit, @JsonProperty("normalizeGradient") boolean normalizeGradient,
+      @JsonProperty("redirectedRelu") boolean redirectedRelu, @JsonProperty("input") MetadataOverride input,
+      @JsonProperty("startImage") StartImageRef startImage) {
+    return new JobSpec(model, version, objective, orSize(height, size), orSize(width, size), batch, steps, seed,
+        learningRate, snapshots, param, transforms, fit, normalizeGradient, redirectedRelu, input, startImage);
+  }
+
+  private static int orSize(Integer side, Integer size) {
+    return side != null ? side : size != null ? size : 0;
   }
 
   /** The structure of the render, which decides the plan it runs on. */

@@ -4,13 +4,11 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.util.List;
 
-/** Configuration of the worker pool and the queue. */
+/** Configuration of the workers, the job stores and the time limit (the queue's bound is in {@link Limits}). */
 @ConfigMapping(prefix = "lucerna")
 public interface JobsConfig {
 
   Workers workers();
-
-  Queue queue();
 
   Jobs jobs();
 
@@ -52,11 +50,5 @@ public interface JobsConfig {
     /** Compiled plans each worker keeps; a job whose structure matches one starts without building. */
     @WithDefault("4")
     int planCacheSize();
-  }
-
-  interface Queue {
-    /** Jobs waiting beyond those running; a submission past it gets 503 at once. */
-    @WithDefault("256")
-    int capacity();
   }
 }

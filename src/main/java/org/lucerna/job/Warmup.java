@@ -32,7 +32,7 @@ final class Warmup {
   static final Duration RETRY = Duration.ofSeconds(10);
   // The recipe of a request that names only its objective: the request's default size, one image, Lucid's
   // standard transforms, the default parametrization and fit.
-  static final int SIZE = 128;
+  static final int SIZE = Limits.DEFAULT_SIZE;
 
   private final String worker;
   private final Device device;

@@ -37,7 +37,7 @@ class StartImageTest {
   ImageStore images;
 
   @Inject
-  LimitsConfig limits;
+  org.lucerna.job.Limits limits;
 
   /**
    * One step of Adam at a learning rate of 1e-6 moves each parameter by about 1e-6, far below one 8-bit
@@ -188,7 +188,7 @@ class StartImageTest {
   }
 
   /** The signature and header chunk of a PNG of that size, and nothing else: a file that claims a lot. */
-  private static byte[] pngHeader(int width, int height) {
+  static byte[] pngHeader(int width, int height) {
     ByteBuffer ihdr = ByteBuffer.allocate(17).put("IHDR".getBytes()).putInt(width).putInt(height)
         .put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
     CRC32 crc = new CRC32();

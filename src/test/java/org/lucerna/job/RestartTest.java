@@ -33,7 +33,7 @@ class RestartTest {
   private final class Instance {
     final JobStore jobs = new FileJobStore(data.resolve("jobs"));
     final ImageStore images = new FileImageStore(data.resolve("images"));
-    final JobQueue queue = new JobQueue(CONFIG);
+    final JobQueue queue = new JobQueue(16);
     final JobMetrics metrics = new JobMetrics(new SimpleMeterRegistry(), queue);
     final JobService service = new JobService(jobs, images, TestModels.registry(), queue, Clock.systemUTC(), metrics);
     final WorkerPool pool = new WorkerPool(jobs, images, TestModels.registry(), queue, service, Clock.systemUTC(),
@@ -150,11 +150,6 @@ class RestartTest {
           return 2;
         }
       };
-    }
-
-    @Override
-    public Queue queue() {
-      return () -> 16;
     }
 
     @Override

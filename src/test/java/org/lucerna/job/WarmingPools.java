@@ -19,7 +19,7 @@ public final class WarmingPools {
   public static WorkerPool of(String defaultModel, int perDevice) {
     SmallRyeConfig config = config(defaultModel, perDevice);
     JobsConfig jobsConfig = config.getConfigMapping(JobsConfig.class);
-    JobQueue queue = new JobQueue(jobsConfig);
+    JobQueue queue = new JobQueue(16);
     InMemoryJobStore jobs = new InMemoryJobStore();
     InMemoryImageStore images = new InMemoryImageStore();
     JobMetrics metrics = new JobMetrics(new SimpleMeterRegistry(), queue);

@@ -19,7 +19,7 @@ class WorkerFailureTest {
   void aFailingJobEndsFailedIsCountedSoAndTheWorkerGoesOn() throws Exception {
     InMemoryJobStore jobs = new InMemoryJobStore();
     InMemoryImageStore images = new InMemoryImageStore();
-    JobQueue queue = new JobQueue(RestartTest.CONFIG);
+    JobQueue queue = new JobQueue(16);
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     JobMetrics metrics = new JobMetrics(registry, queue);
     JobService service = new JobService(jobs, images, TestModels.registry(), queue, Clock.systemUTC(), metrics);

@@ -27,7 +27,7 @@ class HealthChecksTest {
   @Test
   void aPoolThatTakesNoJobsIsNotReadyButAlive() {
     JobsConfig config = jobsConfig();
-    JobQueue queue = new JobQueue(config);
+    JobQueue queue = new JobQueue(16);
     InMemoryJobStore jobs = new InMemoryJobStore();
     InMemoryImageStore images = new InMemoryImageStore();
     JobMetrics metrics = new JobMetrics(new SimpleMeterRegistry(), queue);
