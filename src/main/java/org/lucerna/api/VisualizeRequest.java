@@ -9,6 +9,8 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.util.List;
+import org.lucerna.optvis.param.ParamSpec;
+import org.lucerna.optvis.transform.TransformList;
 
 /**
  * The body of {@code POST /visualize}. Only {@code objective} is required; every other field has a
@@ -41,8 +43,8 @@ public record VisualizeRequest(
             @Min(value = 1, message = "must be at least {value}")
             @WithinLimit("steps") Integer> snapshots,
     @Valid Optimizer optimizer,
-    JsonNode param,
-    JsonNode transforms,
+    ParamSpec param,
+    TransformList transforms,
     @Pattern(regexp = "resize|crop_or_pad", message = "must be \"resize\" or \"crop_or_pad\"") String fit,
     Boolean normalizeGradient,
     Boolean redirectedRelu,

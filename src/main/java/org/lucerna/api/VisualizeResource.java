@@ -23,8 +23,9 @@ import org.lucerna.model.DefaultModel;
 import org.lucerna.model.MetadataOverride;
 import org.lucerna.model.ModelMetadata;
 import org.lucerna.optvis.ObjectiveJson;
-import org.lucerna.optvis.RenderJson;
+import org.lucerna.optvis.param.ParamSpec;
 import org.lucerna.optvis.transform.FitMode;
+import org.lucerna.optvis.transform.TransformList;
 
 /**
  * Takes render jobs: answers at once with the queued job (202), never waits for the render. A retry
@@ -113,8 +114,8 @@ public class VisualizeResource {
         r.seed() == null ? ThreadLocalRandom.current().nextLong(1L << 31) : r.seed(),
         o == null || o.learningRate() == null ? Limits.DEFAULT_LEARNING_RATE : o.learningRate(),
         r.snapshots() == null ? List.of() : r.snapshots(),
-        RenderJson.param(r.param()),
-        RenderJson.transforms(r.transforms()),
+        r.param() == null ? ParamSpec.DEFAULT : r.param(),
+        (r.transforms() == null ? TransformList.standard() : r.transforms()).specs(),
         r.fit() == null ? FitMode.RESIZE : FitMode.valueOf(r.fit().toUpperCase(java.util.Locale.ROOT)),
         Boolean.TRUE.equals(r.normalizeGradient()),
         Boolean.TRUE.equals(r.redirectedRelu()),
