@@ -24,6 +24,7 @@ import org.lucerna.model.MetadataOverride;
 import org.lucerna.model.ModelMetadata;
 import org.lucerna.optvis.ObjectiveJson;
 import org.lucerna.optvis.param.ParamSpec;
+import org.lucerna.optvis.param.StartImage;
 import org.lucerna.optvis.transform.FitMode;
 import org.lucerna.optvis.transform.TransformList;
 
@@ -52,8 +53,8 @@ public class VisualizeResource {
     int size = request.size() == null ? Limits.DEFAULT_SIZE : request.size();
     int height = request.height() == null ? size : request.height();
     int width = request.width() == null ? size : request.width();
-    byte[] start = request.startImage() == null ? null
-        : StartImageUpload.read(request.startImage(), height, width, limits.maxStartImagePixels());
+    StartImage start = request.startImage() == null ? null
+        : StartImageUpload.read(request.startImage(), limits.maxStartImagePixels());
     JobService.Submitted s = jobs.submit(normalize(request, height, width, start), start, key);
     return Response.status(s.created() ? Response.Status.ACCEPTED : Response.Status.OK)
         .entity(JobDocument.of(s.job(), jobs.queuePosition(s.job())))
@@ -100,7 +101,7 @@ public class VisualizeResource {
     }
   }
 
-  private JobSpec normalize(VisualizeRequest r, int height, int width, byte[] startImage) {
+  private JobSpec normalize(VisualizeRequest r, int height, int width, StartImage startImage) {
     VisualizeRequest.Optimizer o = r.optimizer();
     return new JobSpec(
         r.model() == null ? models.name() : r.model(),

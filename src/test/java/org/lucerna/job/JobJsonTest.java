@@ -19,7 +19,8 @@ import org.lucerna.optvis.transform.Transforms;
 
 /** Stored jobs: the start image by reference, rectangular sizes, and jobs stored before either. */
 class JobJsonTest {
-  private static final StartImageRef PICTURE = StartImageRef.of("picture".getBytes(StandardCharsets.UTF_8));
+  private static final StartImageRef PICTURE = 
+      new StartImageRef("2cea274d0bedc39ec4ab6ba9e59ec889e3ed6fb56a1cf088a64d9b383378dc97"); // of "picture"
 
   private static JobSpec spec(int height, int width, StartImageRef start) {
     return new JobSpec("tiny_cnn", 1, Objectives.channel("conv2", 3), height, width, 1, 10, 4, 0.05, List.of(),
@@ -59,7 +60,7 @@ class JobJsonTest {
     assertNotEquals(plain, JobJson.fingerprint(spec(40, 24, null)));
     assertNotEquals(plain, JobJson.fingerprint(spec(24, 40, PICTURE)));
     assertNotEquals(JobJson.fingerprint(spec(24, 40, PICTURE)),
-        JobJson.fingerprint(spec(24, 40, StartImageRef.of(new byte[] {1}))));
+        JobJson.fingerprint(spec(24, 40, new StartImageRef("4bf5122f344554c53bde2ebb8cd2b7e3d1600ad631c385a5d7cce23c7785459a"))));
   }
 
   /** Jobs stored by earlier versions read back, and the same request keeps its fingerprint. */
