@@ -16,6 +16,7 @@ import org.lucerna.optvis.FormatLimits;
 import org.lucerna.optvis.SpecFields;
 import org.lucerna.optvis.SpecFormatException;
 import org.lucerna.optvis.SpecPaths;
+import org.tensorflow.ndarray.Shape;
 
 /**
  * What a request says about the image parametrization.
@@ -41,7 +42,23 @@ public record ParamSpec(Kind kind, double decay, boolean decorrelate, Squash squ
 
   private static final Set<String> FIELDS = Set.of("type", "decay", "decorrelate", "squash", "gain");
 
-  public enum Kind { FOURIER, PIXEL }
+  /** How parameters become pixels; each kind builds its {@link Basis}. */
+  public enum Kind {
+    FOURIER {
+      @Override
+      Basis basis(ParamSpec spec, int batch, int height, int width, int channels) {
+        return new FourierSpectrum(batch, height, width, channels, spec.decay());
+      }
+    },
+    PIXEL {
+      @Override
+      Basis basis(ParamSpec spec, int batch, int height, int width, int channels) {
+        return new PixelBasis(Shape.of(batch, height, width, channels));
+      }
+    };
+
+    abstract Basis basis(ParamSpec spec, int batch, int height, int width, int channels);
+  }
 
   public enum Squash {
     /** {@code sigmoid(gain·x)}: values in the open interval (0, 1), gradient everywhere. */
