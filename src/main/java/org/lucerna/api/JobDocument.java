@@ -1,7 +1,6 @@
 package org.lucerna.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -16,7 +15,8 @@ import org.lucerna.job.StartImageRef;
 import org.lucerna.model.MetadataOverride;
 import org.lucerna.optvis.Objective;
 import org.lucerna.model.ModelMetadata;
-import org.lucerna.optvis.RenderJson;
+import org.lucerna.optvis.param.ParamSpec;
+import org.lucerna.optvis.transform.TransformList;
 
 /** A job as clients see it: the normalized request, where it stands, and links to what it offers. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -40,8 +40,8 @@ public record JobDocument(
    */
   public record RequestView(
       String model, long version, Objective objective, String objectiveDescription, int height, int width,
-      int batch, int steps, long seed, List<Integer> snapshots, Optimizer optimizer, ObjectNode param,
-      JsonNode transforms, String fit, boolean normalizeGradient, boolean redirectedRelu, InputView input,
+      int batch, int steps, long seed, List<Integer> snapshots, Optimizer optimizer, ParamSpec param,
+      TransformList transforms, String fit, boolean normalizeGradient, boolean redirectedRelu, InputView input,
       StartImageRef startImage) {}
 
   /** An input override in the request's own form. */
@@ -70,7 +70,7 @@ public record JobDocument(
     return new JobDocument(job.id(), job.status(),
         new RequestView(s.model(), s.version(), s.objective(), s.objective().describe(),
             s.height(), s.width(), s.batch(), s.steps(), s.seed(), s.snapshots(), new Optimizer("adam", s.learningRate()),
-            RenderJson.write(s.param()), RenderJson.write(s.transforms()),
+            s.param(), new TransformList(s.transforms()),
             s.fit().name().toLowerCase(java.util.Locale.ROOT), s.normalizeGradient(), s.redirectedRelu(), InputView.of(s.input()),
             s.startImage()),
         job.progress(),

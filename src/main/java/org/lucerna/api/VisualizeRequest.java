@@ -1,6 +1,5 @@
 package org.lucerna.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
@@ -13,6 +12,8 @@ import java.util.List;
 import org.lucerna.optvis.Objective;
 import org.lucerna.job.Limits;
 import org.lucerna.model.MetadataOverride;
+import org.lucerna.optvis.param.ParamSpec;
+import org.lucerna.optvis.transform.TransformList;
 
 /**
  * The body of {@code POST /visualize}. Only {@code objective} is required; every other field has a
@@ -46,8 +47,8 @@ public record VisualizeRequest(
             @Min(value = 1, message = "must be at least {value}")
             @WithinLimit("steps") Integer> snapshots,
     @Valid Optimizer optimizer,
-    JsonNode param,
-    JsonNode transforms,
+    ParamSpec param,
+    TransformList transforms,
     @Pattern(regexp = "resize|crop_or_pad", message = "must be \"resize\" or \"crop_or_pad\"") String fit,
     Boolean normalizeGradient,
     Boolean redirectedRelu,

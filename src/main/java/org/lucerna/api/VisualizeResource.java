@@ -22,8 +22,10 @@ import org.lucerna.model.DefaultModel;
 import org.lucerna.model.MetadataOverride;
 import org.lucerna.model.ModelMetadata;
 import org.lucerna.optvis.Objective;
-import org.lucerna.optvis.RenderJson;
+import org.lucerna.optvis.param.ParamSpec;
+import org.lucerna.optvis.param.StartImage;
 import org.lucerna.optvis.transform.FitMode;
+import org.lucerna.optvis.transform.TransformList;
 
 /**
  * Takes render jobs: answers with the queued job (202) once the request is checked against its model,
@@ -53,8 +55,8 @@ public class VisualizeResource {
     int size = request.size() == null ? Limits.DEFAULT_SIZE : request.size();
     int height = request.height() == null ? size : request.height();
     int width = request.width() == null ? size : request.width();
-    byte[] start = request.startImage() == null ? null
-        : StartImageUpload.read(request.startImage(), height, width, limits.maxStartImagePixels());
+    StartImage start = request.startImage() == null ? null
+        : StartImageUpload.read(request.startImage(), limits.maxStartImagePixels());
     JobService.Submitted s = jobs.submit(normalize(request, height, width, start), start, key);
     return Response.status(s.created() ? Response.Status.ACCEPTED : Response.Status.OK)
         .entity(JobDocument.of(s.job(), jobs.queuePosition(s.job())))
@@ -62,7 +64,7 @@ public class VisualizeResource {
         .build();
   }
 
-  private JobSpec normalize(VisualizeRequest r, int height, int width, byte[] startImage) {
+  private JobSpec normalize(VisualizeRequest r, int height, int width, StartImage startImage) {
     VisualizeRequest.Optimizer o = r.optimizer();
     return new JobSpec(
         r.model() == null ? models.name() : r.model(),
@@ -76,8 +78,8 @@ public class VisualizeResource {
         r.seed() == null ? ThreadLocalRandom.current().nextLong(1L << 31) : r.seed(),
         o == null || o.learningRate() == null ? Limits.DEFAULT_LEARNING_RATE : o.learningRate(),
         r.snapshots() == null ? List.of() : r.snapshots(),
-        RenderJson.param(r.param()),
-        RenderJson.transforms(r.transforms()),
+        r.param() == null ? ParamSpec.DEFAULT : r.param(),
+        (r.transforms() == null ? TransformList.standard() : r.transforms()).specs(),
         r.fit() == null ? FitMode.RESIZE : FitMode.valueOf(r.fit().toUpperCase(java.util.Locale.ROOT)),
         Boolean.TRUE.equals(r.normalizeGradient()),
         Boolean.TRUE.equals(r.redirectedRelu()),

@@ -9,17 +9,14 @@ import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import org.lucerna.optvis.RenderJson;
-import org.lucerna.optvis.transform.TransformSpec;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import java.util.List;
+import org.lucerna.optvis.param.ParamSpec;
 
 /**
  * Jobs as JSON, for stores that keep them outside the process, and the fingerprint of a request. The
@@ -28,23 +25,15 @@ import java.util.List;
 public final class JobJson {
   private static final ObjectMapper MAPPER = new ObjectMapper()
       .registerModule(new JavaTimeModule())
-      .registerModule(new SimpleModule()
-          .addSerializer(TransformSpec.class, new JsonSerializer<>() {
-            @Override
-            public void serialize(TransformSpec t, JsonGenerator g, SerializerProvider p) throws IOException {
-              g.writeTree(RenderJson.write(List.of(t)).get(0));
-            }
-          })
-          .addDeserializer(TransformSpec.class, new JsonDeserializer<>() {
-            @Override
-            public TransformSpec deserialize(JsonParser p, DeserializationContext c) throws IOException {
-              ArrayNode one = JsonNodeFactory.instance.arrayNode().add((JsonNode) p.readValueAsTree());
-              return RenderJson.transforms(one).get(0);
-            }
-          }))
+      // Stored jobs, and so fingerprints, keep the parametrization in the record's own form ("kind": "FOURIER").
+      .addMixIn(ParamSpec.class, StoredParam.class)
       .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
       .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  @JsonSerialize(using = JsonSerializer.None.class)
+  @JsonDeserialize(using = JsonDeserializer.None.class)
+  private abstract static class StoredParam {}
 
   private JobJson() {}
 

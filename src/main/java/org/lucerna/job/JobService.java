@@ -11,6 +11,7 @@ import org.lucerna.model.ModelException;
 import org.lucerna.model.ModelRegistry;
 import org.lucerna.model.PreparedModel;
 import org.lucerna.model.UnknownLayerException;
+import org.lucerna.optvis.param.StartImage;
 import org.lucerna.optvis.transform.Transforms;
 
 /**
@@ -56,11 +57,10 @@ public class JobService {
 
   /**
    * As {@link #submit(JobSpec, String)}, for a spec that may start from a picture: {@code startImage}
-   * holds its bytes (already checked to decode), whose hash the spec's {@link JobSpec#startImage()}
-   * names; null when the spec has none. The bytes are stored under the new job before the job can be
-   * seen by any worker.
+   * is the picture the spec's {@link JobSpec#startImage()} names, null when the spec has none. Its bytes
+   * are stored under the new job before the job can be seen by any worker.
    */
-  public Submitted submit(JobSpec spec, byte[] startImage, String idempotencyKey) {
+  public Submitted submit(JobSpec spec, StartImage startImage, String idempotencyKey) {
     if (draining) {
       metrics.rejected(JobMetrics.QUEUE_FULL);
       throw new QueueFullException(queue.capacity(), "the service is shutting down; retry on another instance");
@@ -142,12 +142,12 @@ public class JobService {
   }
 
   /** A new queued job; nothing of it remains if the queue refuses it. */
-  private Job enqueue(JobSpec spec, String fingerprint, String idempotencyKey, byte[] startImage) {
+  private Job enqueue(JobSpec spec, String fingerprint, String idempotencyKey, StartImage startImage) {
     Job job = Job.queued(JobIds.next(clock.instant()),
         spec, new Job.Submission(fingerprint, idempotencyKey, null), clock.instant());
     // Stored before the job exists: a worker (here or on another instance) may take it at once.
     if (startImage != null) {
-      images.put(job.id(), ImageNames.START, startImage);
+      images.put(job.id(), ImageNames.START, startImage.bytes());
     }
     try {
       jobs.insert(job);
@@ -168,13 +168,13 @@ public class JobService {
   }
 
   /** A new job that serves {@code done}'s images: same request, same seed, same model version. */
-  private Job reuse(Job done, JobSpec spec, String fingerprint, String idempotencyKey, byte[] startImage) {
+  private Job reuse(Job done, JobSpec spec, String fingerprint, String idempotencyKey, StartImage startImage) {
     Job job = new Job(JobIds.next(clock.instant()), spec, JobStatus.SUCCEEDED, done.progress(),
         new Job.Timestamps(clock.instant(), clock.instant(), clock.instant()), null, false,
         new Job.Submission(fingerprint, idempotencyKey, done.id()), 0);
     if (startImage != null) {
       // Every job whose spec names a start image holds it, whichever job it was rendered by.
-      images.put(job.id(), ImageNames.START, startImage);
+      images.put(job.id(), ImageNames.START, startImage.bytes());
     }
     copyImage(done.id(), job.id(), ImageNames.GRID);
     for (int b = 0; b < spec.batch(); b++) {

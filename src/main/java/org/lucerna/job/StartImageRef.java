@@ -1,6 +1,7 @@
 package org.lucerna.job;
 
 import java.util.regex.Pattern;
+import org.lucerna.optvis.param.StartImage;
 
 /**
  * The picture a job starts from, by reference: its bytes are kept in the {@link ImageStore} under the
@@ -18,13 +19,13 @@ public record StartImageRef(String sha256) {
     }
   }
 
-  /** The reference of {@code bytes}. */
-  public static StartImageRef of(byte[] bytes) {
-    return new StartImageRef(Sha256.hex(bytes));
+  /** The reference of {@code image}. */
+  public static StartImageRef of(StartImage image) {
+    return new StartImageRef(image.sha256());
   }
 
-  /** Whether {@code bytes} are the picture this refers to. */
-  public boolean matches(byte[] bytes) {
-    return sha256.equals(Sha256.hex(bytes));
+  /** Whether {@code image} is the picture this refers to. */
+  public boolean matches(StartImage image) {
+    return sha256.equals(image.sha256());
   }
 }

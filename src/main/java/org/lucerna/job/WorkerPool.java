@@ -30,7 +30,7 @@ import org.lucerna.optvis.RenderCancelledException;
 import org.lucerna.optvis.RenderListener;
 import org.lucerna.optvis.RenderResult;
 import org.lucerna.optvis.RenderSettings;
-import org.lucerna.optvis.param.StartingImage;
+import org.lucerna.optvis.param.StartImage;
 
 /**
  * The threads that run renders: {@code per-device} workers on each configured device, each owning its
@@ -228,12 +228,13 @@ public class WorkerPool {
   private ImageBatch startImage(String id, JobSpec spec, int channels) {
     byte[] bytes = images.get(id, ImageNames.START).orElseThrow(() -> new IllegalStateException(
         "the start image of job " + id + " is missing from the image store"));
-    if (!spec.startImage().matches(bytes)) {
+    StartImage image = StartImage.stored(bytes);
+    if (!spec.startImage().matches(image)) {
       throw new IllegalStateException("the start image of job " + id + " in the image store is not the one "
           + "submitted (SHA-256 " + spec.startImage().sha256() + ")");
     }
-    float[] one = StartingImage.decode(bytes, spec.height(), spec.width(), channels);
-    return new ImageBatch(spec.batch(), spec.height(), spec.width(), channels, StartingImage.repeat(one, spec.batch()));
+    float[] one = image.pixels(spec.height(), spec.width(), channels);
+    return new ImageBatch(spec.batch(), spec.height(), spec.width(), channels, StartImage.repeat(one, spec.batch()));
   }
 
   private void fail(String id, Throwable t) {

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lucerna.optvis.Objectives;
 import org.lucerna.optvis.param.ParamSpec;
+import org.lucerna.optvis.param.StartImage;
 import org.lucerna.optvis.transform.FitMode;
 import org.lucerna.optvis.transform.Transforms;
 import org.lucerna.testing.TestModels;
@@ -94,10 +95,10 @@ class RestartTest {
     ImageIO.write(picture, "png", png);
     byte[] bytes = png.toByteArray();
     JobSpec spec = new JobSpec("tiny_cnn", 0, Objectives.channel("conv2", 4), 16, 24, 2, 1, 7, 1e-6, List.of(),
-        ParamSpec.DEFAULT, List.of(), FitMode.RESIZE, false, false, null, StartImageRef.of(bytes));
+        ParamSpec.DEFAULT, List.of(), FitMode.RESIZE, false, false, null, StartImageRef.of(StartImage.read(bytes, 16 * 24)));
 
     Instance first = new Instance(); // never started: the job waits in the store
-    String id = first.service.submit(spec, bytes, null).job().id();
+    String id = first.service.submit(spec, StartImage.read(bytes, 16 * 24), null).job().id();
     assertArrayEquals(bytes, first.images.get(id, ImageNames.START).orElseThrow());
 
     Instance second = new Instance();

@@ -9,6 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.lucerna.optvis.Objectives;
 import org.lucerna.optvis.param.ParamSpec;
+import org.lucerna.optvis.param.StartImage;
 import org.lucerna.optvis.transform.FitMode;
 import org.lucerna.testing.TestModels;
 
@@ -30,8 +31,8 @@ class WorkerFailureTest {
         "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGNoaGgAAAMEAYFL09IAAAAASUVORK5CYII=");
     JobSpec withPicture = spec(Objectives.channel("conv2", 1));
     withPicture = new JobSpec(withPicture.model(), withPicture.version(), withPicture.objective(), 16, 16, 1, 3, 1,
-        0.05, List.of(), ParamSpec.DEFAULT, List.of(), FitMode.RESIZE, false, false, null, StartImageRef.of(picture));
-    String failing = service.submit(withPicture, picture, null).job().id();
+        0.05, List.of(), ParamSpec.DEFAULT, List.of(), FitMode.RESIZE, false, false, null, StartImageRef.of(StartImage.read(picture, 1)));
+    String failing = service.submit(withPicture, StartImage.read(picture, 1), null).job().id();
     images.deleteAll(failing);
     String next = service.submit(spec(Objectives.channel("conv2", 1)), null).job().id();
     pool.start(null);

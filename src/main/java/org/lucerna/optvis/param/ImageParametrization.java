@@ -13,9 +13,8 @@ import org.tensorflow.types.TFloat32;
  * shape, the graph ops from parameters to image, seeded initial values and the exact inverse for a
  * starting image. Immutable and thread-safe; holds no TensorFlow resources.
  *
- * <p>Parameter layout: {@code [B, C, H, W]} for {@link ParamSpec.Kind#FOURIER} (each channel's H·W
- * spectrum coefficients, row i and column j at frequencies |fftfreq(H)[i]|, |fftfreq(W)[j]|),
- * {@code [B, H, W, C]} for {@link ParamSpec.Kind#PIXEL}.
+ * <p>The parameter layout and the linear map to pixels are the kind's {@link Basis}: {@link FourierSpectrum}
+ * or {@link PixelBasis}.
  */
 public final class ImageParametrization {
   /**
@@ -33,8 +32,7 @@ public final class ImageParametrization {
   private final int width;
   private final int channels;
   private final boolean decorrelated;
-  /** Fourier only: the frequency factor S, row-major H×W. */
-  private final double[] scale;
+  private final Basis basis;
 
   private ImageParametrization(ParamSpec spec, int batch, int height, int width, int channels) {
     this.spec = spec;
@@ -43,7 +41,7 @@ public final class ImageParametrization {
     this.width = width;
     this.channels = channels;
     this.decorrelated = spec.decorrelate() && channels == 3;
-    this.scale = spec.kind() == ParamSpec.Kind.FOURIER ? frequencyScale(height, width, spec.decay()) : null;
+    this.basis = spec.kind().basis(spec, batch, height, width, channels);
   }
 
   /** Compiles {@code spec} for images {@code [batch, height, width, channels]}. */
@@ -78,9 +76,7 @@ public final class ImageParametrization {
 
   /** Shape of the trainable variable that {@link #image} reads. */
   public Shape parameterShape() {
-    return spec.kind() == ParamSpec.Kind.FOURIER
-        ? Shape.of(batch, channels, height, width)
-        : Shape.of(batch, height, width, channels);
+    return basis.parameterShape();
   }
 
   private int size() {
@@ -96,24 +92,8 @@ public final class ImageParametrization {
 
   /** The image before the squash: linear in the parameters (orthonormal for Fourier at decay 0). */
   Operand<TFloat32> linear(Ops p, Operand<TFloat32> params) {
-    Operand<TFloat32> x = spec.kind() == ParamSpec.Kind.FOURIER ? fourier(p.withSubScope("fourier"), params) : params;
+    Operand<TFloat32> x = basis.toImage(p, params);
     return decorrelated ? decorrelate(p.withSubScope("decorrelate"), x) : x;
-  }
-
-  private Operand<TFloat32> fourier(Ops f, Operand<TFloat32> params) {
-    int n = batch * channels;
-    Operand<TFloat32> scaled = f.math.mul(params, f.withName("scale").constant(toFloat(scale, height, width)));
-    // Right product over the width axis: [B·C·H, W] × B_Wᵀ.
-    Operand<TFloat32> rows = f.reshape(scaled, f.constant(new int[] {n * height, width}));
-    Operand<TFloat32> byWidth = f.linalg.matMul(rows, f.withName("basis_w").constant(basis(width)),
-        MatMul.transposeB(true));
-    // Left product over the height axis: bring H to the front, B_H × [H, B·C·W].
-    Operand<TFloat32> heightFirst = f.linalg.transpose(
-        f.reshape(byWidth, f.constant(new int[] {n, height, width})), f.constant(new int[] {1, 0, 2}));
-    Operand<TFloat32> byHeight = f.linalg.matMul(f.withName("basis_h").constant(basis(height)),
-        f.reshape(heightFirst, f.constant(new int[] {height, n * width})));
-    Operand<TFloat32> hbcw = f.reshape(byHeight, f.constant(new int[] {height, batch, channels, width}));
-    return f.linalg.transpose(hbcw, f.constant(new int[] {1, 0, 3, 2}));
   }
 
   private Operand<TFloat32> decorrelate(Ops d, Operand<TFloat32> x) {
@@ -175,7 +155,7 @@ public final class ImageParametrization {
     if (decorrelated) {
       undoDecorrelation(x);
     }
-    return toFloat(spec.kind() == ParamSpec.Kind.FOURIER ? toSpectrum(x) : x);
+    return toFloat(basis.toParameters(x));
   }
 
   private static double logit(double y) {
@@ -193,68 +173,6 @@ public final class ImageParametrization {
         x[i + c] = inv[c][0] * r + inv[c][1] * g + inv[c][2] * b;
       }
     }
-  }
-
-  /** {@code P = (B_Hᵀ · X · B_W) / S} per image and channel; NHWC in, [B, C, H, W] out. */
-  private double[] toSpectrum(double[] x) {
-    double[] bh = FourierBasis.of(height);
-    double[] bw = FourierBasis.of(width);
-    double[] out = new double[x.length];
-    double[] xw = new double[height * width];
-    for (int b = 0; b < batch; b++) {
-      for (int c = 0; c < channels; c++) {
-        // X · B_W
-        for (int i = 0; i < height; i++) {
-          for (int l = 0; l < width; l++) {
-            double sum = 0;
-            for (int j = 0; j < width; j++) {
-              sum += x[((b * height + i) * width + j) * channels + c] * bw[j * width + l];
-            }
-            xw[i * width + l] = sum;
-          }
-        }
-        int base = (b * channels + c) * height * width;
-        // B_Hᵀ · (X · B_W), then divide by S
-        for (int k = 0; k < height; k++) {
-          for (int l = 0; l < width; l++) {
-            double sum = 0;
-            for (int i = 0; i < height; i++) {
-              sum += bh[i * height + k] * xw[i * width + l];
-            }
-            out[base + k * width + l] = sum / scale[k * width + l];
-          }
-        }
-      }
-    }
-    return out;
-  }
-
-  /** {@code S[i,j] = 1 / (sqrt(fh_i² + fw_j²) + 1/sqrt(HW))^decay}. */
-  static double[] frequencyScale(int height, int width, double decay) {
-    double floor = 1 / Math.sqrt((double) height * width);
-    double[] s = new double[height * width];
-    for (int i = 0; i < height; i++) {
-      double fh = FourierBasis.frequency(height, i);
-      for (int j = 0; j < width; j++) {
-        double fw = FourierBasis.frequency(width, j);
-        s[i * width + j] = 1 / Math.pow(Math.sqrt(fh * fh + fw * fw) + floor, decay);
-      }
-    }
-    return s;
-  }
-
-  private static float[][] basis(int n) {
-    return toFloat(FourierBasis.of(n), n, n);
-  }
-
-  private static float[][] toFloat(double[] rowMajor, int rows, int cols) {
-    float[][] m = new float[rows][cols];
-    for (int i = 0; i < rows; i++) {
-      for (int j = 0; j < cols; j++) {
-        m[i][j] = (float) rowMajor[i * cols + j];
-      }
-    }
-    return m;
   }
 
   private static float[] toFloat(double[] values) {

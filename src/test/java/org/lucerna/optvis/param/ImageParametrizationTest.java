@@ -64,11 +64,11 @@ class ImageParametrizationTest {
 
   @Test
   void decayScalesEachFrequencyByItsDistanceFromZero() {
-    double[] s = ImageParametrization.frequencyScale(4, 6, 1);
+    double[] s = FourierSpectrum.frequencyScale(4, 6, 1);
     assertEquals(Math.sqrt(24), s[0], 1e-12);
     // Row 2 of a height-4 basis is the Nyquist frequency 0.5, column 3 of width 6 also 0.5.
     assertEquals(1 / (Math.sqrt(0.5) + 1 / Math.sqrt(24)), s[2 * 6 + 3], 1e-12);
-    for (double v : ImageParametrization.frequencyScale(5, 3, 0)) {
+    for (double v : FourierSpectrum.frequencyScale(5, 3, 0)) {
       assertEquals(1, v);
     }
   }

@@ -185,17 +185,17 @@ class TransformPipelineTest {
   void theStandardListIsLucids() {
     List<TransformSpec> standard = Transforms.standard();
     assertEquals(List.of("pad", "jitter", "scale", "rotate", "jitter"), standard.stream().map(TransformSpec::kind).toList());
-    assertEquals(new TransformSpec.Pad(12, PadMode.CONSTANT, 0.5), standard.get(0));
-    assertEquals(new TransformSpec.Jitter(8), standard.get(1));
-    List<Double> scales = ((TransformSpec.RandomScale) standard.get(2)).factors();
+    assertEquals(new Pad(12, PadMode.CONSTANT, 0.5), standard.get(0));
+    assertEquals(new Jitter(8), standard.get(1));
+    List<Double> scales = ((RandomScale) standard.get(2)).factors();
     assertEquals(11, scales.size());
     assertEquals(0.90, scales.get(0), 1e-12);
     assertEquals(0.92, scales.get(1), 1e-12);
     assertEquals(1.10, scales.get(10), 1e-12);
-    List<Double> angles = ((TransformSpec.RandomRotate) standard.get(3)).degrees();
+    List<Double> angles = ((RandomRotate) standard.get(3)).degrees();
     assertEquals(26, angles.size());
     assertEquals(6, angles.stream().filter(a -> a == 0).count());
-    assertEquals(new TransformSpec.Jitter(4), standard.get(4));
+    assertEquals(new Jitter(4), standard.get(4));
   }
 
   private static Out run(List<TransformSpec> specs, Shape shape, float[] input, long seed) {

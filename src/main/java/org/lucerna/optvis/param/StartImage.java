@@ -7,30 +7,82 @@ import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Iterator;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /**
- * Decodes an uploaded starting image (PNG or JPEG) into NHWC floats for one batch element.
+ * A starting image: the uploaded PNG or JPEG file's bytes, its SHA-256, and the picture decoded from them
+ * once. Reading checks the pixel count in the file's header against the limit the caller gives before
+ * decoding, so that a small file that would decode into gigabytes is refused without decoding it.
  *
- * <p>Resizing keeps the aspect ratio: the picture is scaled so that it covers H×W, then the centre is
- * cropped (nothing is stretched, the longer side loses its edges). Scaling is bilinear, by successive
- * halvings while the picture is more than twice too large, so a large photo is averaged rather than
- * sampled. Channels: 3 gives RGB, 1 gives luma (BT.601: 0.299 R + 0.587 G + 0.114 B), 4 gives RGBA
- * (opaque when the picture has no alpha); other counts are refused.
+ * <p>{@link #pixels} fits the picture to an image: it is scaled, keeping the aspect ratio, so that it
+ * covers H×W, then the centre is cropped (nothing is stretched, the longer side loses its edges). Scaling
+ * is bilinear, by successive halvings while the picture is more than twice too large, so a large photo is
+ * averaged rather than sampled. Channels: 3 gives RGB, 1 gives luma (BT.601: 0.299 R + 0.587 G + 0.114 B),
+ * 4 gives RGBA (opaque when the picture has no alpha); other counts are refused.
  */
-public final class StartingImage {
-  /** Largest decoded picture accepted, in pixels, so that a small upload cannot claim gigabytes. */
-  public static final long MAX_PIXELS = 40_000_000L;
+public final class StartImage {
+  private final byte[] bytes;
+  private final String sha256;
+  private final BufferedImage picture;
 
-  private StartingImage() {}
+  private StartImage(byte[] bytes, String sha256, BufferedImage picture) {
+    this.bytes = bytes;
+    this.sha256 = sha256;
+    this.picture = picture;
+  }
+
+  /**
+   * Reads an uploaded file.
+   *
+   * @param maxPixels the most pixels (width × height) the file may hold
+   * @throws TooLargeException when its header says it holds more
+   * @throws StartImageException when it is not a PNG or JPEG file that decodes
+   */
+  public static StartImage read(byte[] bytes, long maxPixels) {
+    long pixels = headerPixels(bytes);
+    if (pixels > maxPixels) {
+      throw new TooLargeException(pixels, maxPixels);
+    }
+    return new StartImage(bytes, sha256(bytes), decode(bytes));
+  }
+
+  /**
+   * Reads a job's picture back from where it was kept; it passed {@link #read}'s pixel limit when it was
+   * uploaded, and the caller checks {@link #sha256()} against the job's reference.
+   */
+  public static StartImage stored(byte[] bytes) {
+    return read(bytes, Long.MAX_VALUE);
+  }
+
+  /** The file as uploaded; callers must not modify it. */
+  public byte[] bytes() {
+    return bytes;
+  }
+
+  /** SHA-256 of {@link #bytes()}, lower-case hex. */
+  public String sha256() {
+    return sha256;
+  }
+
+  /** The header's pixel count is above the limit. */
+  public static final class TooLargeException extends StartImageException {
+    TooLargeException(long pixels, long maxPixels) {
+      super("the picture has " + pixels + " pixels; at most " + maxPixels + " are accepted");
+    }
+  }
 
   /** {@code [height, width, channels]} floats in [0, 1], row-major NHWC for one image. */
-  public static float[] decode(byte[] bytes, int height, int width, int channels) {
+  public float[] pixels(int height, int width, int channels) {
     if (channels != 1 && channels != 3 && channels != 4) {
-      throw new StartingImageException("a starting image can fill 1 (gray), 3 (RGB) or 4 (RGBA) channels; "
+      throw new StartImageException("a starting image can fill 1 (gray), 3 (RGB) or 4 (RGBA) channels; "
           + "the model takes " + channels + ": render without a starting image");
     }
-    BufferedImage picture = read(bytes);
     BufferedImage fitted = cover(picture, height, width);
     float[] out = new float[height * width * channels];
     for (int y = 0; y < height; y++) {
@@ -65,22 +117,48 @@ public final class StartingImage {
     return out;
   }
 
-  private static BufferedImage read(byte[] bytes) {
+  /** Width × height from the file's header, without decoding its pixels. */
+  private static long headerPixels(byte[] bytes) {
+    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+      Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+      while (readers.hasNext()) {
+        ImageReader reader = readers.next();
+        if (!reader.getFormatName().matches("(?i)png|jpeg|jpg")) {
+          continue;
+        }
+        try {
+          reader.setInput(in);
+          return (long) reader.getWidth(0) * reader.getHeight(0);
+        } finally {
+          reader.dispose();
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      throw new StartImageException("could not be read as a picture (" + e.getMessage() + ")", e);
+    }
+    throw new StartImageException("is not a PNG or JPEG file");
+  }
+
+  private static BufferedImage decode(byte[] bytes) {
     BufferedImage picture;
     try {
       picture = ImageIO.read(new ByteArrayInputStream(bytes));
     } catch (IOException | RuntimeException e) {
-      throw new StartingImageException("the starting image could not be decoded: " + e.getMessage()
+      throw new StartImageException("the starting image could not be decoded: " + e.getMessage()
           + "; send a PNG or JPEG file", e);
     }
     if (picture == null) {
-      throw new StartingImageException("the starting image is not a PNG or JPEG file; send one of those");
-    }
-    if ((long) picture.getWidth() * picture.getHeight() > MAX_PIXELS) {
-      throw new StartingImageException("the starting image has " + picture.getWidth() + "×"
-          + picture.getHeight() + " pixels, more than " + MAX_PIXELS + "; send a smaller picture");
+      throw new StartImageException("the starting image is not a PNG or JPEG file; send one of those");
     }
     return picture;
+  }
+
+  private static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
   }
 
   private static BufferedImage cover(BufferedImage picture, int height, int width) {
