@@ -1,5 +1,6 @@
 package org.lucerna.api.health;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,6 +8,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.junit.jupiter.api.Test;
@@ -43,16 +45,14 @@ class HealthChecksTest {
   }
 
   @Test
-  void aMissingDefaultModelKeepsTheServiceUnstartedAndSaysWhy() throws InterruptedException {
+  void aMissingDefaultModelKeepsTheServiceUnstartedAndSaysWhy() {
     WarmupState warmup = new WarmupState(TestModels.registry(), new DefaultModel(modelsConfig("no_such_model"), TestModels.registry()), jobsConfig(),
         new JobMetrics(new SimpleMeterRegistry(), new JobQueue(jobsConfig())));
     StartedCheck check = new StartedCheck(warmup);
     warmup.start(null);
     try {
-      long deadline = System.nanoTime() + 30_000_000_000L;
-      while (warmup.status().attempts() == 0 && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
+      await("a warm-up attempt").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+          .until(() -> warmup.status().attempts() > 0);
       HealthCheckResponse started = check.call();
       assertEquals(HealthCheckResponse.Status.DOWN, started.getStatus());
       String failure = (String) started.getData().orElseThrow().get("lastFailure");
