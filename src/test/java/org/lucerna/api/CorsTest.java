@@ -8,12 +8,19 @@ import static org.hamcrest.Matchers.notNullValue;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.lucerna.testing.TestJobs;
 
 /** A web page on another origin submits a job and reads its Location, as a browser would. */
 @QuarkusTest
 class CorsTest {
   private static final String ORIGIN = "https://notebook.example.org";
+
+  @AfterEach
+  void leaveNoJobRunning() {
+    TestJobs.cancelUnfinished();
+  }
 
   @Test
   void thePreflightOfASubmissionIsAllowed() {

@@ -1,6 +1,7 @@
 package org.lucerna.api;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -24,7 +25,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.lucerna.testing.TestJobs;
+import org.lucerna.testing.TestPngs;
 
 @QuarkusTest
 class JobLifecycleTest {
@@ -32,6 +36,17 @@ class JobLifecycleTest {
 
   @ConfigProperty(name = "quarkus.http.test-port")
   int port;
+
+  @ConfigProperty(name = "lucerna.workers.devices")
+  List<String> devices;
+
+  @ConfigProperty(name = "lucerna.workers.per-device")
+  int workersPerDevice;
+
+  @AfterEach
+  void leaveNoJobRunning() {
+    TestJobs.cancelUnfinished();
+  }
 
   @Test
   void cancelStopsARunningJobWithinAStepAndTheWorkerTakesTheNext() throws Exception {
@@ -42,10 +57,13 @@ class JobLifecycleTest {
     Response cancelled = VisualizeResourceTest.awaitFinished(running);
     cancelled.then().body("status", equalTo("CANCELLED")).body("links.cancel", nullValue());
     int stoppedAt = cancelled.path("progress.step");
-    Thread.sleep(300);
+    // The test service has one worker: once it has finished the next job, it has left the cancelled
+    // render, and a step counter still moving would have moved by now.
+    assertEquals(List.of("cpu"), devices);
+    assertEquals(1, workersPerDevice);
+    VisualizeResourceTest.awaitFinished(next).then().body("status", equalTo("SUCCEEDED"));
     int later = given().get("/jobs/" + running).path("progress.step");
     assertEquals(stoppedAt, later, "the step counter stopped");
-    VisualizeResourceTest.awaitFinished(next).then().body("status", equalTo("SUCCEEDED"));
     given().get("/jobs/" + running + "/image").then().statusCode(404);
   }
 
@@ -87,7 +105,7 @@ class JobLifecycleTest {
     given().get("/jobs/" + id + "/snapshots/2?batch=1").then().statusCode(200).contentType("image/png");
     given().get("/jobs/" + id + "/snapshots/3").then().statusCode(404).body("errors.field", hasItem("step"));
     byte[] grid = given().get("/jobs/" + id + "/grid").then().statusCode(200).extract().asByteArray();
-    java.awt.image.BufferedImage g = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(grid));
+    java.awt.image.BufferedImage g = TestPngs.decode(grid);
     assertEquals(32, g.getWidth()); // 3 images: 2 columns of 16 px
     assertEquals(32, g.getHeight());
   }
@@ -183,15 +201,8 @@ class JobLifecycleTest {
     return events;
   }
 
-  private static void awaitStep(String id, int step) throws InterruptedException {
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    while (System.nanoTime() < deadline) {
-      Integer s = given().get("/jobs/" + id).path("progress.step");
-      if (s != null && s >= step) {
-        return;
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("job " + id + " never reached step " + step);
+  private static void awaitStep(String id, int step) {
+    await("job " + id + " at step " + step).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+        .until(() -> given().get("/jobs/" + id).<Integer>path("progress.step"), s -> s != null && s >= step);
   }
 }

@@ -1,5 +1,6 @@
 package org.lucerna.api;
 
+import org.lucerna.testing.TestPngs;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -63,7 +64,7 @@ class LimitsTest {
     refused("{" + OK + ", \"snapshots\": " + snapshots + "}", "snapshots",
         "must have at most " + limits.maxSnapshots() + " entries");
     String picture = Base64.getEncoder()
-        .encodeToString(StartImageTest.pngHeader((int) limits.maxStartImagePixels() + 1, 1));
+        .encodeToString(TestPngs.header((int) limits.maxStartImagePixels() + 1, 1));
     refused("{" + OK + ", \"startImage\": \"" + picture + "\"}", "startImage",
         "at most " + limits.maxStartImagePixels() + " are accepted");
   }

@@ -7,7 +7,9 @@ import static org.hamcrest.Matchers.hasItem;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.lucerna.testing.TestJobs;
 
 /**
  * A neuron's explicit position is checked at submit against its layer at the smallest image that can
@@ -23,6 +25,11 @@ class NeuronPositionTest {
     return "{\"objective\": {\"terms\": [{\"kind\": \"channel\", \"layer\": \"conv1\", \"channel\": 2},"
         + " {\"kind\": \"neuron\", \"layer\": \"conv2\", \"channel\": 5, \"x\": " + x + ", \"y\": " + y + "}]},"
         + " \"height\": 32, \"width\": 48, \"steps\": 6, \"seed\": 9, \"transforms\": " + TRANSFORMS + "}";
+  }
+
+  @AfterEach
+  void leaveNoJobRunning() {
+    TestJobs.cancelUnfinished();
   }
 
   @Test

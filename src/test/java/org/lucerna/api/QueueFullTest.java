@@ -1,6 +1,7 @@
 package org.lucerna.api;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -9,8 +10,11 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
+import java.time.Duration;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.lucerna.testing.TestJobs;
 
 /** A service whose queue holds one job and whose limits are lowered by configuration. */
 @QuarkusTest
@@ -27,13 +31,16 @@ class QueueFullTest {
 
   private static final String LONG = "{\"objective\": \"conv1:0\", \"size\": 64, \"steps\": 20000, \"seed\": %d}";
 
+  @AfterEach
+  void leaveNoJobRunning() {
+    TestJobs.cancelUnfinished();
+  }
+
   @Test
-  void aFullQueueAnswers503WithRetryAfterAtOnceAndLosesNothingAccepted() throws Exception {
+  void aFullQueueAnswers503WithRetryAfterAtOnceAndLosesNothingAccepted() {
     String running = VisualizeResourceTest.submit(LONG.formatted(1));
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    while (!"RUNNING".equals(given().get("/jobs/" + running).path("status")) && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
+    await("job " + running + " running").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+        .until(() -> given().get("/jobs/" + running).path("status"), equalTo("RUNNING"));
     String queued = VisualizeResourceTest.submit(LONG.formatted(2));
     given().contentType(ContentType.JSON).body(LONG.formatted(3)).post("/visualize")
         .then().statusCode(503).header("Retry-After", org.hamcrest.Matchers.notNullValue())

@@ -15,20 +15,18 @@ import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.SplittableRandom;
-import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.lucerna.job.ImageNames;
 import org.lucerna.job.ImageStore;
+import org.lucerna.testing.TestJobs;
+import org.lucerna.testing.TestPngs;
 
 /** Jobs that start from an uploaded picture, over HTTP, on tiny_cnn. */
 @QuarkusTest
@@ -39,6 +37,11 @@ class StartImageTest {
   @Inject
   org.lucerna.job.Limits limits;
 
+  @AfterEach
+  void leaveNoJobRunning() {
+    TestJobs.cancelUnfinished();
+  }
+
   /**
    * One step of Adam at a learning rate of 1e-6 moves each parameter by about 1e-6, far below one 8-bit
    * level: what is left is the parametrization's round trip (picture → parameters → picture) and 8-bit
@@ -46,7 +49,7 @@ class StartImageTest {
    */
   @Test
   void aJobStartsFromThePictureAndWithoutItFromNoise() throws Exception {
-    byte[] picture = png(gradient(32, 32, 0));
+    byte[] picture = TestPngs.encode(gradient(32, 32, 0));
     for (String param : new String[] {"{\"type\": \"fourier\"}", "{\"type\": \"pixel\"}"}) {
       String id = VisualizeResourceTest.submit(request(picture, 32, 32, 5, ", \"param\": " + param));
       VisualizeResourceTest.awaitFinished(id).then().body("status", equalTo("SUCCEEDED"));
@@ -64,7 +67,7 @@ class StartImageTest {
 
   @Test
   void theJobShowsThePicturesHashNotItsBytesAndDeletingTheJobDeletesThePicture() throws Exception {
-    byte[] picture = png(gradient(24, 24, 1));
+    byte[] picture = TestPngs.encode(gradient(24, 24, 1));
     String base64 = Base64.getEncoder().encodeToString(picture);
     String id = VisualizeResourceTest.submit(request(picture, 24, 24, 11, ""));
     Response done = VisualizeResourceTest.awaitFinished(id);
@@ -86,7 +89,7 @@ class StartImageTest {
         + " \"seed\": 2, \"optimizer\": {\"learningRate\": 1e-6}, \"startImage\": \"data:image/jpeg;base64,"
         + Base64.getEncoder().encodeToString(jpeg.toByteArray()) + "\"}");
     VisualizeResourceTest.awaitFinished(id).then().body("status", equalTo("SUCCEEDED"));
-    BufferedImage result = ImageIO.read(new ByteArrayInputStream(VisualizeResourceTest.image(id)));
+    BufferedImage result = TestPngs.decode(VisualizeResourceTest.image(id));
     assertEquals(32, result.getWidth());
     assertEquals(24, result.getHeight());
     // Covered, then the centre cropped: red rises left to right across the kept middle, not the whole picture.
@@ -97,8 +100,8 @@ class StartImageTest {
 
   @Test
   void requestsThatDifferOnlyInTheirPictureAreNotMergedAndAnEqualOneReusesTheResult() throws Exception {
-    byte[] one = png(gradient(16, 16, 3));
-    byte[] two = png(gradient(16, 16, 4));
+    byte[] one = TestPngs.encode(gradient(16, 16, 3));
+    byte[] two = TestPngs.encode(gradient(16, 16, 4));
     String a = VisualizeResourceTest.submit(request(one, 16, 16, 21, ""));
     VisualizeResourceTest.awaitFinished(a).then().body("status", equalTo("SUCCEEDED"));
     String b = VisualizeResourceTest.submit(request(two, 16, 16, 21, ""));
@@ -124,11 +127,11 @@ class StartImageTest {
     refused("\"not base64 !!\"", "not valid base64");
     refused("\"" + Base64.getEncoder().encodeToString("hello world".getBytes()) + "\"", "not a PNG or JPEG");
     refused("\"data:image/gif;base64,R0lGODlhAQABAAAAACw=\"", "data:image/png;base64");
-    refused("\"data:image/png," + Base64.getEncoder().encodeToString(png(gradient(8, 8, 0))) + "\"", "in base64");
-    byte[] png = png(gradient(8, 8, 0));
+    refused("\"data:image/png," + Base64.getEncoder().encodeToString(TestPngs.encode(gradient(8, 8, 0))) + "\"", "in base64");
+    byte[] png = TestPngs.encode(gradient(8, 8, 0));
     byte[] truncated = java.util.Arrays.copyOf(png, 40);
     refused("\"" + Base64.getEncoder().encodeToString(truncated) + "\"", "PNG or JPEG");
-    refused("\"" + Base64.getEncoder().encodeToString(pngHeader(100_000, 100_000)) + "\"",
+    refused("\"" + Base64.getEncoder().encodeToString(TestPngs.header(100_000, 100_000)) + "\"",
         "10000000000 pixels; at most " + limits.maxStartImagePixels());
   }
 
@@ -141,7 +144,7 @@ class StartImageTest {
         noise.setRGB(x, y, random.nextInt(1 << 24));
       }
     }
-    String body = request(png(noise), 16, 16, 3, "");
+    String body = request(TestPngs.encode(noise), 16, 16, 3, "");
     System.out.printf("a 512×512 PNG of noise makes a body of %d bytes; the limit is %d%n", body.length(),
         limits.maxBodyBytes());
     assertTrue(body.length() <= limits.maxBodyBytes());
@@ -177,29 +180,9 @@ class StartImageTest {
     return image;
   }
 
-  private static byte[] png(BufferedImage image) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try {
-      ImageIO.write(image, "png", out);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
-  }
-
-  /** The signature and header chunk of a PNG of that size, and nothing else: a file that claims a lot. */
-  static byte[] pngHeader(int width, int height) {
-    ByteBuffer ihdr = ByteBuffer.allocate(17).put("IHDR".getBytes()).putInt(width).putInt(height)
-        .put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
-    CRC32 crc = new CRC32();
-    crc.update(ihdr.array());
-    return ByteBuffer.allocate(8 + 4 + 17 + 4).put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'})
-        .putInt(13).put(ihdr.array()).putInt((int) crc.getValue()).array();
-  }
-
-  private static double meanAbsDifference(byte[] pngA, byte[] pngB) throws IOException {
-    BufferedImage a = ImageIO.read(new ByteArrayInputStream(pngA));
-    BufferedImage b = ImageIO.read(new ByteArrayInputStream(pngB));
+  private static double meanAbsDifference(byte[] pngA, byte[] pngB) {
+    BufferedImage a = TestPngs.decode(pngA);
+    BufferedImage b = TestPngs.decode(pngB);
     assertEquals(a.getWidth(), b.getWidth());
     assertEquals(a.getHeight(), b.getHeight());
     double sum = 0;

@@ -1,6 +1,7 @@
 package org.lucerna.api;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -13,15 +14,22 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
-import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.lucerna.testing.TestJobs;
+import org.lucerna.testing.TestPngs;
 
 @QuarkusTest
 class VisualizeResourceTest {
+  private static final Set<String> FINAL = Set.of("SUCCEEDED", "FAILED", "CANCELLED");
+
+  @AfterEach
+  void leaveNoJobRunning() {
+    TestJobs.cancelUnfinished();
+  }
 
   static String submit(String body) {
     return given().contentType(ContentType.JSON).body(body)
@@ -32,18 +40,12 @@ class VisualizeResourceTest {
         .extract().path("id");
   }
 
-  static Response awaitFinished(String id) throws InterruptedException {
-    long deadline = System.nanoTime() + 120_000_000_000L;
-    while (System.nanoTime() < deadline) {
-      Response r = given().get("/jobs/" + id);
-      r.then().statusCode(200);
-      String status = r.path("status");
-      if (status.equals("SUCCEEDED") || status.equals("FAILED") || status.equals("CANCELLED")) {
-        return r;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("job " + id + " did not finish in time");
+  static Response awaitFinished(String id) {
+    return await("job " + id + " finished").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
+        .until(() -> given().get("/jobs/" + id), r -> {
+          r.then().statusCode(200);
+          return FINAL.contains(r.<String>path("status"));
+        });
   }
 
   static byte[] image(String id) {
@@ -62,7 +64,7 @@ class VisualizeResourceTest {
         .body("request.model", equalTo("tiny_cnn"))
         .body("request.version", equalTo(1))
         .body("request.optimizer.learningRate", equalTo(0.05f));
-    BufferedImage png = ImageIO.read(new ByteArrayInputStream(image(id)));
+    BufferedImage png = TestPngs.decode(image(id));
     assertEquals(64, png.getWidth());
     assertEquals(64, png.getHeight());
     assertTrue(distinctColors(png) > 100, "the image has " + distinctColors(png) + " colors");
@@ -74,7 +76,7 @@ class VisualizeResourceTest {
     awaitFinished(id).then().body("status", equalTo("SUCCEEDED"))
         .body("request.height", equalTo(24))
         .body("request.width", equalTo(40));
-    BufferedImage png = ImageIO.read(new ByteArrayInputStream(image(id)));
+    BufferedImage png = TestPngs.decode(image(id));
     assertEquals(40, png.getWidth());
     assertEquals(24, png.getHeight());
   }
@@ -234,7 +236,7 @@ class VisualizeResourceTest {
         .body("detail", containsString(text));
   }
 
-  private static int distinctColors(BufferedImage image) throws IOException {
+  private static int distinctColors(BufferedImage image) {
     Set<Integer> colors = new HashSet<>();
     for (int y = 0; y < image.getHeight(); y++) {
       for (int x = 0; x < image.getWidth(); x++) {

@@ -1,6 +1,8 @@
 package org.lucerna.job;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,7 +12,9 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.lucerna.testing.TestJobs;
 
 @QuarkusTest
 class JobMetricsTest {
@@ -25,6 +29,11 @@ class JobMetricsTest {
 
   static String scrape() {
     return given().get("/q/metrics").then().statusCode(200).extract().asString();
+  }
+
+  @AfterEach
+  void leaveNoJobRunning() {
+    TestJobs.cancelUnfinished();
   }
 
   @Test
@@ -58,17 +67,12 @@ class JobMetricsTest {
   }
 
   @Test
-  void aRealJobLeavesTheGaugesAtRest() throws InterruptedException {
+  void aRealJobLeavesTheGaugesAtRest() {
     String id = given().contentType(ContentType.JSON)
         .body("{\"objective\": \"conv2:1\", \"size\": 16, \"steps\": 3}")
         .when().post("/visualize").then().statusCode(202).extract().path("id");
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    String status = "QUEUED";
-    while (!status.equals("SUCCEEDED") && System.nanoTime() < deadline) {
-      Thread.sleep(50);
-      status = given().get("/jobs/" + id).then().statusCode(200).extract().path("status");
-    }
-    assertEquals("SUCCEEDED", status);
+    await("job " + id + " succeeded").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+        .until(() -> given().get("/jobs/" + id).then().statusCode(200).extract().path("status"), equalTo("SUCCEEDED"));
     String after = scrape();
     // Present without any hook in the job service: the queue gauge reads the queue itself, and the
     // warm-up records the default model's load.

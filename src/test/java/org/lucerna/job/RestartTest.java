@@ -6,13 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import javax.imageio.ImageIO;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lucerna.optvis.Objectives;
@@ -21,6 +19,7 @@ import org.lucerna.optvis.param.StartImage;
 import org.lucerna.optvis.transform.FitMode;
 import org.lucerna.optvis.transform.Transforms;
 import org.lucerna.testing.TestModels;
+import org.lucerna.testing.TestPngs;
 
 /**
  * A service stopped and started again on the same data folder: finished jobs keep their images, and
@@ -40,17 +39,17 @@ class RestartTest {
     final WorkerPool pool = new WorkerPool(jobs, images, TestModels.registry(), queue, service, Clock.systemUTC(),
         CONFIG, metrics);
 
-    Job await(String id, JobStatus status) throws InterruptedException {
-      long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-      while (System.nanoTime() < deadline) {
-        Job job = jobs.find(id).orElseThrow();
-        if (job.status() == status) {
-          return job;
-        }
-        Thread.sleep(20);
-      }
-      throw new AssertionError("job " + id + " did not reach " + status + ": " + jobs.find(id));
+    Job await(String id, JobStatus status) {
+      return Awaitility.await("job " + id + " " + status).atMost(Duration.ofSeconds(120))
+          .pollInterval(Duration.ofMillis(20))
+          .failFast("job " + id + " ended otherwise", () -> endedOtherwise(jobs.find(id).orElseThrow(), status))
+          .until(() -> jobs.find(id).orElseThrow(), job -> job.status() == status);
     }
+  }
+
+  /** Whether the job has ended in another state than the one awaited, so that waiting longer is no use. */
+  static boolean endedOtherwise(Job job, JobStatus awaited) {
+    return job.status().isFinal() && job.status() != awaited;
   }
 
   private static JobSpec spec(int size, int steps, long seed) {
@@ -91,9 +90,7 @@ class RestartTest {
         picture.setRGB(x, y, ((40 + 7 * x) << 16) | ((40 + 10 * y) << 8) | 128);
       }
     }
-    ByteArrayOutputStream png = new ByteArrayOutputStream();
-    ImageIO.write(picture, "png", png);
-    byte[] bytes = png.toByteArray();
+    byte[] bytes = TestPngs.encode(picture);
     JobSpec spec = new JobSpec("tiny_cnn", 0, Objectives.channel("conv2", 4), 16, 24, 2, 1, 7, 1e-6, List.of(),
         ParamSpec.DEFAULT, List.of(), FitMode.RESIZE, false, false, null, StartImageRef.of(StartImage.read(bytes, 16 * 24)));
 
@@ -107,8 +104,7 @@ class RestartTest {
     second.await(id, JobStatus.SUCCEEDED);
     second.pool.stop(null);
     for (int b = 0; b < 2; b++) {
-      BufferedImage result = ImageIO.read(new ByteArrayInputStream(second.images.get(id, ImageNames.finalImage(b))
-          .orElseThrow()));
+      BufferedImage result = TestPngs.decode(second.images.get(id, ImageNames.finalImage(b)).orElseThrow());
       for (int y = 0; y < 16; y++) {
         for (int x = 0; x < 24; x++) {
           for (int shift = 0; shift <= 16; shift += 8) {

@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Predicate;
+import org.awaitility.Awaitility;
 import org.lucerna.model.DefaultModel;
 import org.lucerna.model.ModelsConfig;
 import org.lucerna.testing.TestModels;
@@ -39,19 +40,11 @@ public final class WarmingPools {
   }
 
   /** The pool's warm-up state once {@code until} holds; fails after {@code timeout}. */
-  public static WarmupState await(WorkerPool pool, Predicate<WarmupState> until, Duration timeout)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    WarmupState state = pool.warmup();
-    while (!until.test(state)) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("the warm-up did not get there within " + timeout + ": " + state);
-      }
-      Thread.sleep(20);
-      state = pool.warmup();
-    }
-    return state;
+  public static WarmupState await(WorkerPool pool, Predicate<WarmupState> until, Duration timeout) {
+    return Awaitility.await("the warm-up").atMost(timeout).pollInterval(Duration.ofMillis(20))
+        .until(pool::warmup, until);
   }
+
 
   // Built by SmallRye Config as Quarkus does, so that the defaults are the code's own.
   public static SmallRyeConfig config(String defaultModel, int perDevice) {

@@ -4,14 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.awt.image.BufferedImage;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.lucerna.optvis.Objectives;
 import org.lucerna.optvis.param.ParamSpec;
 import org.lucerna.optvis.param.StartImage;
 import org.lucerna.optvis.transform.FitMode;
 import org.lucerna.testing.TestModels;
+import org.lucerna.testing.TestPngs;
 
 /** A job that throws inside its render ends FAILED, is counted so, and its worker takes the next job. */
 class WorkerFailureTest {
@@ -27,8 +31,7 @@ class WorkerFailureTest {
     WorkerPool pool = new WorkerPool(jobs, images, TestModels.registry(), queue, service, Clock.systemUTC(),
         RestartTest.CONFIG, metrics);
     // A job whose start image is gone from the image store by the time a worker takes it: the render throws.
-    byte[] picture = java.util.Base64.getDecoder().decode(
-        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGNoaGgAAAMEAYFL09IAAAAASUVORK5CYII=");
+    byte[] picture = TestPngs.encode(new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB));
     JobSpec withPicture = spec(Objectives.channel("conv2", 1));
     withPicture = new JobSpec(withPicture.model(), withPicture.version(), withPicture.objective(), 16, 16, 1, 3, 1,
         0.05, List.of(), ParamSpec.DEFAULT, List.of(), FitMode.RESIZE, false, false, null, StartImageRef.of(StartImage.read(picture, 1)));
@@ -53,15 +56,10 @@ class WorkerFailureTest {
         List.of(), FitMode.RESIZE, false, false, null, null);
   }
 
-  private static Job await(JobStore jobs, String id, JobStatus status) throws InterruptedException {
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    while (System.nanoTime() < deadline) {
-      Job job = jobs.find(id).orElseThrow();
-      if (job.status() == status) {
-        return job;
-      }
-      Thread.sleep(20);
-    }
-    throw new AssertionError(id + " never reached " + status + ": " + jobs.find(id));
+  private static Job await(JobStore jobs, String id, JobStatus status) {
+    return Awaitility.await("job " + id + " " + status).atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(20))
+        .failFast("job " + id + " ended otherwise", () -> RestartTest.endedOtherwise(jobs.find(id).orElseThrow(), status))
+        .until(() -> jobs.find(id).orElseThrow(), job -> job.status() == status);
   }
 }

@@ -1,5 +1,6 @@
 package org.lucerna.model;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -89,11 +91,9 @@ class ModelRegistryTest {
     try (ModelRegistry registry = new ModelRegistry(new ModelRepository(root), null, 1024)) {
       PreparedModel model = registry.get("tiny", OptionalLong.empty());
       assertTrue(model.sizeBytes() > 1024, "the tiny CNN weighs " + model.sizeBytes());
-      long deadline = System.nanoTime() + 10_000_000_000L;
-      while (registry.loaded(model.id()).isPresent() && System.nanoTime() < deadline) {
-        Thread.sleep(20); // eviction runs on the registry's executor
-      }
-      assertFalse(registry.loaded(model.id()).isPresent(), "evicted: heavier than the bound");
+      // Eviction runs on the registry's executor.
+      await("evicted: heavier than the bound").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+          .until(() -> registry.loaded(model.id()).isEmpty());
     }
   }
 }

@@ -1,26 +1,28 @@
 package org.lucerna.api.health;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasItem;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 class HealthTest {
 
   @Test
-  void startedOnceTheDefaultModelIsWarmed() throws InterruptedException {
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    Response r = given().get("/q/health/started");
-    while (r.statusCode() != 200 && System.nanoTime() < deadline) {
-      r.then().statusCode(503).body("status", equalTo("DOWN"));
-      Thread.sleep(100);
-      r = given().get("/q/health/started");
-    }
+  void startedOnceTheDefaultModelIsWarmed() {
+    Response r = await("started").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+        .until(() -> given().get("/q/health/started"), started -> {
+          if (started.statusCode() != 200) {
+            started.then().statusCode(503).body("status", equalTo("DOWN"));
+          }
+          return started.statusCode() == 200;
+        });
     r.then().statusCode(200)
         .body("status", equalTo("UP"))
         .body("checks.find { it.name == 'models warmed' }.data.model", equalTo("tiny_cnn"))
