@@ -11,19 +11,21 @@ import org.lucerna.model.ModelMetadata;
 
 /**
  * The request's {@code input}, {@code {"valueRange": [lo, hi], "channelOrder": "RGB"|"BGR"}}: the
- * request's view of the model input. Its errors are 422s naming the field inside {@code input}, as the
- * other checks of a request's content; {@link ProblemMappers} takes them out of Jackson's wrapping. Of
- * several errors, an unknown field is reported first, then the value range, then the channel order.
+ * request's view of the model input. Its errors are 422s naming the field inside {@code input}, as
+ * the other checks of a request's content; {@link ProblemMappers} takes them out of Jackson's
+ * wrapping. Of several errors, an unknown field is reported first, then the value range, then the
+ * channel order.
  */
 final class InputOverrideJson extends JsonDeserializer<MetadataOverride> {
   private static final String FIELD = "input";
 
   @Override
-  public MetadataOverride deserialize(JsonParser p, DeserializationContext context) throws IOException {
+  public MetadataOverride deserialize(JsonParser p, DeserializationContext context)
+      throws IOException {
     if (!p.isExpectedStartObjectToken()) {
       p.skipChildren();
-      throw new InvalidJobException(FIELD,
-          "must be an object such as {\"valueRange\": [-1, 1], \"channelOrder\": \"RGB\"}");
+      throw new InvalidJobException(
+          FIELD, "must be an object such as {\"valueRange\": [-1, 1], \"channelOrder\": \"RGB\"}");
     }
     double[] range = null;
     boolean rangeGiven = false;
@@ -38,12 +40,15 @@ final class InputOverrideJson extends JsonDeserializer<MetadataOverride> {
         }
         case "channelOrder" -> {
           orderGiven = true;
-          order = value == JsonToken.VALUE_STRING && p.getText().matches("RGB|BGR")
-              ? ModelMetadata.ChannelOrder.valueOf(p.getText()) : null;
+          order =
+              value == JsonToken.VALUE_STRING && p.getText().matches("RGB|BGR")
+                  ? ModelMetadata.ChannelOrder.valueOf(p.getText())
+                  : null;
           p.skipChildren();
         }
-        default -> throw new InvalidJobException(FIELD + "." + name,
-            "is not a known field; known: [channelOrder, valueRange]");
+        default ->
+            throw new InvalidJobException(
+                FIELD + "." + name, "is not a known field; known: [channelOrder, valueRange]");
       }
     }
     if (rangeGiven && range == null) {
@@ -53,13 +58,17 @@ final class InputOverrideJson extends JsonDeserializer<MetadataOverride> {
       throw new InvalidJobException(FIELD + ".channelOrder", "must be \"RGB\" or \"BGR\"");
     }
     try {
-      return range == null ? new MetadataOverride(null, null, order) : new MetadataOverride(range[0], range[1], order);
+      return range == null
+          ? new MetadataOverride(null, null, order)
+          : new MetadataOverride(range[0], range[1], order);
     } catch (IllegalArgumentException e) {
       throw new InvalidJobException(FIELD + ".valueRange", e.getMessage());
     }
   }
 
-  /** {@code [lo, hi]}, or null when the value is anything else; the value is consumed either way. */
+  /**
+   * {@code [lo, hi]}, or null when the value is anything else; the value is consumed either way.
+   */
   private static double[] twoNumbers(JsonParser p, JsonToken value) throws IOException {
     if (value != JsonToken.START_ARRAY) {
       p.skipChildren();

@@ -7,15 +7,17 @@ import org.lucerna.optvis.param.StartImage;
 import org.lucerna.optvis.param.StartImageException;
 
 /**
- * The request's {@code startImage}: base64 of a PNG or JPEG file, bare or as a {@code data:} URL, read
- * into a {@link StartImage} at submit, so that a picture that cannot be used is refused with 422 before a
- * job exists.
+ * The request's {@code startImage}: base64 of a PNG or JPEG file, bare or as a {@code data:} URL,
+ * read into a {@link StartImage} at submit, so that a picture that cannot be used is refused with
+ * 422 before a job exists.
  */
 final class StartImageUpload {
   static final String FIELD = "startImage";
-  private static final String ACCEPTED = "send base64 of a PNG or JPEG file, bare or as a data URL"
-      + " (data:image/png;base64,… or data:image/jpeg;base64,…)";
-  private static final Pattern DATA_URL_HEADER = Pattern.compile("(?i)data:image/(png|jpeg|jpg);base64");
+  private static final String ACCEPTED =
+      "send base64 of a PNG or JPEG file, bare or as a data URL"
+          + " (data:image/png;base64,… or data:image/jpeg;base64,…)";
+  private static final Pattern DATA_URL_HEADER =
+      Pattern.compile("(?i)data:image/(png|jpeg|jpg);base64");
   private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
   private StartImageUpload() {}
@@ -23,7 +25,8 @@ final class StartImageUpload {
   /**
    * The picture the text holds.
    *
-   * @param maxPixels the most pixels the file may hold ({@code lucerna.limits.max-start-image-pixels})
+   * @param maxPixels the most pixels the file may hold ({@code
+   *     lucerna.limits.max-start-image-pixels})
    * @throws InvalidJobException naming {@code startImage} and what is accepted
    */
   static StartImage read(String text, long maxPixels) {
@@ -31,8 +34,9 @@ final class StartImageUpload {
     try {
       return StartImage.read(bytes, maxPixels);
     } catch (StartImage.TooLargeException e) {
-      throw new InvalidJobException(FIELD, e.getMessage()
-          + " (lucerna.limits.max-start-image-pixels): send a smaller picture");
+      throw new InvalidJobException(
+          FIELD,
+          e.getMessage() + " (lucerna.limits.max-start-image-pixels): send a smaller picture");
     } catch (StartImageException e) {
       throw new InvalidJobException(FIELD, e.getMessage() + "; " + ACCEPTED);
     }
@@ -43,12 +47,14 @@ final class StartImageUpload {
     if (text.startsWith("data:")) {
       int comma = text.indexOf(',');
       if (comma < 0 || !DATA_URL_HEADER.matcher(text.substring(0, comma)).matches()) {
-        throw new InvalidJobException(FIELD, "is a data URL of another kind than image/png or image/jpeg in base64; "
-            + ACCEPTED);
+        throw new InvalidJobException(
+            FIELD,
+            "is a data URL of another kind than image/png or image/jpeg in base64; " + ACCEPTED);
       }
       payload = text.substring(comma + 1);
     }
-    // Line breaks as base64 tools write them are allowed; anything else outside the alphabet is not.
+    // Line breaks as base64 tools write them are allowed; anything else outside the alphabet is
+    // not.
     payload = WHITESPACE.matcher(payload).replaceAll("");
     if (payload.isEmpty()) {
       throw new InvalidJobException(FIELD, "is empty; " + ACCEPTED);
@@ -56,7 +62,8 @@ final class StartImageUpload {
     try {
       return Base64.getDecoder().decode(payload);
     } catch (IllegalArgumentException e) {
-      throw new InvalidJobException(FIELD, "is not valid base64 (" + e.getMessage() + "); " + ACCEPTED);
+      throw new InvalidJobException(
+          FIELD, "is not valid base64 (" + e.getMessage() + "); " + ACCEPTED);
     }
   }
 }

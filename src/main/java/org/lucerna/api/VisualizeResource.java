@@ -12,15 +12,12 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
 import org.lucerna.job.JobService;
 import org.lucerna.job.JobSpec;
 import org.lucerna.job.Limits;
 import org.lucerna.job.StartImageRef;
 import org.lucerna.model.DefaultModel;
-import org.lucerna.model.MetadataOverride;
-import org.lucerna.model.ModelMetadata;
 import org.lucerna.optvis.Objective;
 import org.lucerna.optvis.param.ParamSpec;
 import org.lucerna.optvis.param.StartImage;
@@ -28,11 +25,11 @@ import org.lucerna.optvis.transform.FitMode;
 import org.lucerna.optvis.transform.TransformList;
 
 /**
- * Takes render jobs: answers with the queued job (202) once the request is checked against its model,
- * never waiting for the render. The check needs the model loaded, so the first request for a model that
- * is not in memory waits while it loads (and, the first time, is prepared), seconds for a large one;
- * later requests answer in milliseconds. A retry with the same {@code Idempotency-Key} gets the same job
- * back (200).
+ * Takes render jobs: answers with the queued job (202) once the request is checked against its
+ * model, never waiting for the render. The check needs the model loaded, so the first request for a
+ * model that is not in memory waits while it loads (and, the first time, is prepared), seconds for
+ * a large one; later requests answer in milliseconds. A retry with the same {@code Idempotency-Key}
+ * gets the same job back (200).
  */
 @Path("/visualize")
 public class VisualizeResource {
@@ -51,12 +48,15 @@ public class VisualizeResource {
   @Produces(MediaType.APPLICATION_JSON)
   public Response submit(
       @NotNull(message = "a JSON object is required") @Valid VisualizeRequest request,
-      @HeaderParam("Idempotency-Key") @Size(max = 200, message = "must be at most {max} characters") String key) {
+      @HeaderParam("Idempotency-Key") @Size(max = 200, message = "must be at most {max} characters")
+          String key) {
     int size = request.size() == null ? Limits.DEFAULT_SIZE : request.size();
     int height = request.height() == null ? size : request.height();
     int width = request.width() == null ? size : request.width();
-    StartImage start = request.startImage() == null ? null
-        : StartImageUpload.read(request.startImage(), limits.maxStartImagePixels());
+    StartImage start =
+        request.startImage() == null
+            ? null
+            : StartImageUpload.read(request.startImage(), limits.maxStartImagePixels());
     JobService.Submitted s = jobs.submit(normalize(request, height, width, start), start, key);
     return Response.status(s.created() ? Response.Status.ACCEPTED : Response.Status.OK)
         .entity(JobDocument.of(s.job(), jobs.queuePosition(s.job())))
@@ -80,7 +80,9 @@ public class VisualizeResource {
         r.snapshots() == null ? List.of() : r.snapshots(),
         r.param() == null ? ParamSpec.DEFAULT : r.param(),
         (r.transforms() == null ? TransformList.standard() : r.transforms()).specs(),
-        r.fit() == null ? FitMode.RESIZE : FitMode.valueOf(r.fit().toUpperCase(java.util.Locale.ROOT)),
+        r.fit() == null
+            ? FitMode.RESIZE
+            : FitMode.valueOf(r.fit().toUpperCase(java.util.Locale.ROOT)),
         Boolean.TRUE.equals(r.normalizeGradient()),
         Boolean.TRUE.equals(r.redirectedRelu()),
         r.input(),

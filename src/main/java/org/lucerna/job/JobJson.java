@@ -1,17 +1,12 @@
 package org.lucerna.job;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
-import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,17 +14,20 @@ import java.nio.charset.StandardCharsets;
 import org.lucerna.optvis.param.ParamSpec;
 
 /**
- * Jobs as JSON, for stores that keep them outside the process, and the fingerprint of a request. The
- * objective is written in its structured request form, so a stored job reads like the request it was.
+ * Jobs as JSON, for stores that keep them outside the process, and the fingerprint of a request.
+ * The objective is written in its structured request form, so a stored job reads like the request
+ * it was.
  */
 public final class JobJson {
-  private static final ObjectMapper MAPPER = new ObjectMapper()
-      .registerModule(new JavaTimeModule())
-      // Stored jobs, and so fingerprints, keep the parametrization in the record's own form ("kind": "FOURIER").
-      .addMixIn(ParamSpec.class, StoredParam.class)
-      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-      .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper()
+          .registerModule(new JavaTimeModule())
+          // Stored jobs, and so fingerprints, keep the parametrization in the record's own form
+          // ("kind": "FOURIER").
+          .addMixIn(ParamSpec.class, StoredParam.class)
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   @JsonSerialize(using = JsonSerializer.None.class)
   @JsonDeserialize(using = JsonDeserializer.None.class)
@@ -55,8 +53,8 @@ public final class JobJson {
 
   /**
    * SHA-256 of the spec's canonical JSON: equal for requests that render equal images (same model
-   * version, objective, height and width, steps, seed, learning rate, snapshots, and start image by its
-   * hash).
+   * version, objective, height and width, steps, seed, learning rate, snapshots, and start image by
+   * its hash).
    */
   public static String fingerprint(JobSpec spec) {
     try {

@@ -7,9 +7,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Ids of jobs waiting for a worker in this instance. New jobs are bounded, so that overload is refused at
- * once rather than queued; jobs that were accepted before (recovered at start-up, or put back by a
- * stopping worker) always get back in, since nothing accepted may be lost.
+ * Ids of jobs waiting for a worker in this instance. New jobs are bounded, so that overload is
+ * refused at once rather than queued; jobs that were accepted before (recovered at start-up, or put
+ * back by a stopping worker) always get back in, since nothing accepted may be lost.
  */
 @ApplicationScoped
 public class JobQueue {

@@ -15,8 +15,8 @@ import org.lucerna.optvis.param.StartImage;
 import org.lucerna.optvis.transform.Transforms;
 
 /**
- * The rules of jobs: what may be submitted, what a retry or a repeat gets, what cancel and delete do.
- * It reads and writes jobs only through the stores, so it holds for jobs that run anywhere.
+ * The rules of jobs: what may be submitted, what a retry or a repeat gets, what cancel and delete
+ * do. It reads and writes jobs only through the stores, so it holds for jobs that run anywhere.
  */
 @ApplicationScoped
 public class JobService {
@@ -29,7 +29,12 @@ public class JobService {
   private final NeuronPositions positions = new NeuronPositions(new LayerShapes());
   private volatile boolean draining;
 
-  public JobService(JobStore jobs, ImageStore images, ModelRegistry models, JobQueue queue, Clock clock,
+  public JobService(
+      JobStore jobs,
+      ImageStore images,
+      ModelRegistry models,
+      JobQueue queue,
+      Clock clock,
       JobMetrics metrics) {
     this.metrics = metrics;
     this.jobs = jobs;
@@ -44,8 +49,8 @@ public class JobService {
 
   /**
    * Checks {@code spec} against its model and queues it. The spec's version may be 0, meaning the
-   * model's highest; the job names the version it got. A finished job with the same fingerprint serves
-   * its result to a new job at once, without rendering again.
+   * model's highest; the job names the version it got. A finished job with the same fingerprint
+   * serves its result to a new job at once, without rendering again.
    *
    * @throws InvalidJobException naming the field at fault
    * @throws IdempotencyConflictException when the key was used for another request
@@ -56,14 +61,15 @@ public class JobService {
   }
 
   /**
-   * As {@link #submit(JobSpec, String)}, for a spec that may start from a picture: {@code startImage}
-   * is the picture the spec's {@link JobSpec#startImage()} names, null when the spec has none. Its bytes
-   * are stored under the new job before the job can be seen by any worker.
+   * As {@link #submit(JobSpec, String)}, for a spec that may start from a picture: {@code
+   * startImage} is the picture the spec's {@link JobSpec#startImage()} names, null when the spec
+   * has none. Its bytes are stored under the new job before the job can be seen by any worker.
    */
   public Submitted submit(JobSpec spec, StartImage startImage, String idempotencyKey) {
     if (draining) {
       metrics.rejected(JobMetrics.QUEUE_FULL);
-      throw new QueueFullException(queue.capacity(), "the service is shutting down; retry on another instance");
+      throw new QueueFullException(
+          queue.capacity(), "the service is shutting down; retry on another instance");
     }
     if ((spec.startImage() == null) != (startImage == null)
         || (startImage != null && !spec.startImage().matches(startImage))) {
@@ -75,9 +81,11 @@ public class JobService {
     if (earlier.isPresent()) {
       return new Submitted(earlier.get(), false);
     }
-    Optional<Job> done = first(new JobQuery(Set.of(JobStatus.SUCCEEDED), null, fingerprint, null, null, 1));
+    Optional<Job> done =
+        first(new JobQuery(Set.of(JobStatus.SUCCEEDED), null, fingerprint, null, null, 1));
     if (done.isPresent()) {
-      return new Submitted(reuse(done.get(), resolved, fingerprint, idempotencyKey, startImage), true);
+      return new Submitted(
+          reuse(done.get(), resolved, fingerprint, idempotencyKey, startImage), true);
     }
     return new Submitted(enqueue(resolved, fingerprint, idempotencyKey, startImage), true);
   }
@@ -90,8 +98,9 @@ public class JobService {
   private JobSpec validate(JobSpec spec) {
     for (int step : spec.snapshots()) {
       if (step > spec.steps()) {
-        throw new InvalidJobException("snapshots", "each snapshot step must be at most steps (" + spec.steps()
-            + "); got " + step);
+        throw new InvalidJobException(
+            "snapshots",
+            "each snapshot step must be at most steps (" + spec.steps() + "); got " + step);
       }
     }
     int smallestHeight;
@@ -111,15 +120,22 @@ public class JobService {
     positions.check(spec.objective(), model, smallestHeight, smallestWidth, spec.fit());
     int channels = model.input().isImage() ? model.input().channels() : 0;
     if (spec.startImage() != null && channels != 1 && channels != 3 && channels != 4) {
-      throw new InvalidJobException("startImage", "model " + model.id() + " takes " + model.input()
-          + "; a starting image fills 1 (gray), 3 (RGB) or 4 (RGBA): render without one");
+      throw new InvalidJobException(
+          "startImage",
+          "model "
+              + model.id()
+              + " takes "
+              + model.input()
+              + "; a starting image fills 1 (gray), 3 (RGB) or 4 (RGBA): render without one");
     }
     return spec.withVersion(model.id().version());
   }
 
   private PreparedModel model(JobSpec spec) {
     try {
-      return models.get(spec.model(), spec.version() == 0 ? OptionalLong.empty() : OptionalLong.of(spec.version()));
+      return models.get(
+          spec.model(),
+          spec.version() == 0 ? OptionalLong.empty() : OptionalLong.of(spec.version()));
     } catch (ModelException e) {
       throw new InvalidJobException(spec.version() == 0 ? "model" : "version", e.getMessage());
     }
@@ -142,9 +158,14 @@ public class JobService {
   }
 
   /** A new queued job; nothing of it remains if the queue refuses it. */
-  private Job enqueue(JobSpec spec, String fingerprint, String idempotencyKey, StartImage startImage) {
-    Job job = Job.queued(JobIds.next(clock.instant()),
-        spec, new Job.Submission(fingerprint, idempotencyKey, null), clock.instant());
+  private Job enqueue(
+      JobSpec spec, String fingerprint, String idempotencyKey, StartImage startImage) {
+    Job job =
+        Job.queued(
+            JobIds.next(clock.instant()),
+            spec,
+            new Job.Submission(fingerprint, idempotencyKey, null),
+            clock.instant());
     // Stored before the job exists: a worker (here or on another instance) may take it at once.
     if (startImage != null) {
       images.put(job.id(), ImageNames.START, startImage.bytes());
@@ -168,10 +189,19 @@ public class JobService {
   }
 
   /** A new job that serves {@code done}'s images: same request, same seed, same model version. */
-  private Job reuse(Job done, JobSpec spec, String fingerprint, String idempotencyKey, StartImage startImage) {
-    Job job = new Job(JobIds.next(clock.instant()), spec, JobStatus.SUCCEEDED, done.progress(),
-        new Job.Timestamps(clock.instant(), clock.instant(), clock.instant()), null, false,
-        new Job.Submission(fingerprint, idempotencyKey, done.id()), 0);
+  private Job reuse(
+      Job done, JobSpec spec, String fingerprint, String idempotencyKey, StartImage startImage) {
+    Job job =
+        new Job(
+            JobIds.next(clock.instant()),
+            spec,
+            JobStatus.SUCCEEDED,
+            done.progress(),
+            new Job.Timestamps(clock.instant(), clock.instant(), clock.instant()),
+            null,
+            false,
+            new Job.Submission(fingerprint, idempotencyKey, done.id()),
+            0);
     if (startImage != null) {
       // Every job whose spec names a start image holds it, whichever job it was rendered by.
       images.put(job.id(), ImageNames.START, startImage.bytes());
@@ -218,11 +248,14 @@ public class JobService {
    * left as it is.
    */
   public Job cancel(String id) {
-    return jobs.update(id, j -> switch (j.status()) {
-      case QUEUED -> j.moveTo(JobStatus.CANCELLED, clock.instant(), null);
-      case RUNNING -> j.withCancelRequested();
-      default -> j;
-    });
+    return jobs.update(
+        id,
+        j ->
+            switch (j.status()) {
+              case QUEUED -> j.moveTo(JobStatus.CANCELLED, clock.instant(), null);
+              case RUNNING -> j.withCancelRequested();
+              default -> j;
+            });
   }
 
   /**

@@ -4,7 +4,10 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.util.List;
 
-/** Configuration of the workers, the job stores and the time limit (the queue's bound is in {@link Limits}). */
+/**
+ * Configuration of the workers, the job stores and the time limit (the queue's bound is in {@link
+ * Limits}).
+ */
 @ConfigMapping(prefix = "lucerna")
 public interface JobsConfig {
 
@@ -47,7 +50,9 @@ public interface JobsConfig {
     @WithDefault("0")
     int interOpThreads();
 
-    /** Compiled plans each worker keeps; a job whose structure matches one starts without building. */
+    /**
+     * Compiled plans each worker keeps; a job whose structure matches one starts without building.
+     */
     @WithDefault("4")
     int planCacheSize();
   }

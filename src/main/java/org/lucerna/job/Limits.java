@@ -6,11 +6,12 @@ import io.smallrye.config.WithName;
 
 /**
  * Every bound on what a client may ask of the service, in one place. The bounds a deployment may
- * change are configured ({@code lucerna.limits.*}, {@code lucerna.queue.capacity}); their defaults here
- * are the ones application.properties and the README's configuration table state (a test holds them
- * together) and fit one GPU pod. Each past its limit: 422 naming the limit, 413 for the body, 503 for the
- * queue. The fixed bounds and a request's defaults are the constants below; the fixed bounds of the
- * objective, parametrization and transform formats are {@code org.lucerna.optvis.FormatLimits}.
+ * change are configured ({@code lucerna.limits.*}, {@code lucerna.queue.capacity}); their defaults
+ * here are the ones application.properties and the README's configuration table state (a test holds
+ * them together) and fit one GPU pod. Each past its limit: 422 naming the limit, 413 for the body,
+ * 503 for the queue. The fixed bounds and a request's defaults are the constants below; the fixed
+ * bounds of the objective, parametrization and transform formats are {@code
+ * org.lucerna.optvis.FormatLimits}.
  */
 @ConfigMapping(prefix = "lucerna")
 public interface Limits {
@@ -44,8 +45,8 @@ public interface Limits {
   int maxSnapshots();
 
   /**
-   * Bytes of a request body; a larger one is refused with 413 before it is read. The default takes a
-   * start image of 512×512 pixels as a PNG of noise (the worst case) in base64.
+   * Bytes of a request body; a larger one is refused with 413 before it is read. The default takes
+   * a start image of 512×512 pixels as a PNG of noise (the worst case) in base64.
    */
   @WithName("limits.max-body-bytes")
   @WithDefault("2097152")

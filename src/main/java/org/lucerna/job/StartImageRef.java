@@ -4,9 +4,9 @@ import java.util.regex.Pattern;
 import org.lucerna.optvis.param.StartImage;
 
 /**
- * The picture a job starts from, by reference: its bytes are kept in the {@link ImageStore} under the
- * job's id as {@link ImageNames#START}, so that job documents and listings stay small; the hash makes
- * two requests that differ only in their picture different requests.
+ * The picture a job starts from, by reference: its bytes are kept in the {@link ImageStore} under
+ * the job's id as {@link ImageNames#START}, so that job documents and listings stay small; the hash
+ * makes two requests that differ only in their picture different requests.
  *
  * @param sha256 SHA-256 of the uploaded PNG or JPEG bytes, lower-case hex
  */
@@ -15,7 +15,8 @@ public record StartImageRef(String sha256) {
 
   public StartImageRef {
     if (sha256 == null || !HEX.matcher(sha256).matches()) {
-      throw new IllegalArgumentException("a start image is named by 64 lower-case hex digits, got " + sha256);
+      throw new IllegalArgumentException(
+          "a start image is named by 64 lower-case hex digits, got " + sha256);
     }
   }
 

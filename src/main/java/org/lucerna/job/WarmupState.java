@@ -27,7 +27,8 @@ public record WarmupState(String model, List<Worker> workers) {
    * @param warmed what its step was, once it ran; else null
    * @param lastFailure why the last attempt failed, or null
    */
-  public record Worker(String name, Device device, Warmed warmed, String lastFailure, int attempts) {}
+  public record Worker(
+      String name, Device device, Warmed warmed, String lastFailure, int attempts) {}
 
   /**
    * A warm-up step that ran.
@@ -37,7 +38,8 @@ public record WarmupState(String model, List<Worker> workers) {
    * @param firstPlan building the plan and running its steps
    * @param steps the steps the render reported
    */
-  public record Warmed(ModelId model, PlanSpec plan, Duration load, Duration firstPlan, int steps) {}
+  public record Warmed(
+      ModelId model, PlanSpec plan, Duration load, Duration firstPlan, int steps) {}
 
   public boolean done() {
     return !workers.isEmpty() && workers.stream().allMatch(w -> w.warmed() != null);
@@ -50,13 +52,18 @@ public record WarmupState(String model, List<Worker> workers) {
 
   /** Why a worker that is not warm yet failed last, if one did. */
   public Optional<String> lastFailure() {
-    return workers.stream().filter(w -> w.warmed() == null).map(Worker::lastFailure)
-        .filter(f -> f != null).findFirst();
+    return workers.stream()
+        .filter(w -> w.warmed() == null)
+        .map(Worker::lastFailure)
+        .filter(f -> f != null)
+        .findFirst();
   }
 
   /** The warm-up that took longest, load and plan together: what the service waited for. */
   public Optional<Warmed> slowest() {
-    return workers.stream().map(Worker::warmed).filter(w -> w != null)
+    return workers.stream()
+        .map(Worker::warmed)
+        .filter(w -> w != null)
         .max(Comparator.comparing(w -> w.load().plus(w.firstPlan())));
   }
 }

@@ -33,12 +33,12 @@ import org.lucerna.optvis.RenderSettings;
 import org.lucerna.optvis.param.StartImage;
 
 /**
- * The threads that run renders: {@code per-device} workers on each configured device, each owning its
- * plans and sessions and taking job ids from the queue. A failure inside a job ends that job FAILED;
- * the worker goes on. At start-up, jobs the store holds as queued or running (a previous run of this
- * instance stopped) are queued again, and each worker warms its device and plan cache with the default
- * model ({@link Warmup}) before it takes a job; at shutdown, running jobs stop at their next step and go
- * back to the queue.
+ * The threads that run renders: {@code per-device} workers on each configured device, each owning
+ * its plans and sessions and taking job ids from the queue. A failure inside a job ends that job
+ * FAILED; the worker goes on. At start-up, jobs the store holds as queued or running (a previous
+ * run of this instance stopped) are queued again, and each worker warms its device and plan cache
+ * with the default model ({@link Warmup}) before it takes a job; at shutdown, running jobs stop at
+ * their next step and go back to the queue.
  */
 @ApplicationScoped
 public class WorkerPool {
@@ -60,15 +60,32 @@ public class WorkerPool {
   private volatile boolean running;
 
   /** A pool whose workers warm nothing: for tests of what workers do with jobs. */
-  public WorkerPool(JobStore jobs, ImageStore images, ModelRegistry models, JobQueue queue, JobService service,
-      Clock clock, JobsConfig config, JobMetrics metrics) {
+  public WorkerPool(
+      JobStore jobs,
+      ImageStore images,
+      ModelRegistry models,
+      JobQueue queue,
+      JobService service,
+      Clock clock,
+      JobsConfig config,
+      JobMetrics metrics) {
     this(jobs, images, models, null, queue, service, clock, config, metrics);
   }
 
-  /** @param defaultModel the model each worker warms before its first job, or null for no warm-up */
+  /**
+   * @param defaultModel the model each worker warms before its first job, or null for no warm-up
+   */
   @Inject
-  public WorkerPool(JobStore jobs, ImageStore images, ModelRegistry models, DefaultModel defaultModel, JobQueue queue,
-      JobService service, Clock clock, JobsConfig config, JobMetrics metrics) {
+  public WorkerPool(
+      JobStore jobs,
+      ImageStore images,
+      ModelRegistry models,
+      DefaultModel defaultModel,
+      JobQueue queue,
+      JobService service,
+      Clock clock,
+      JobsConfig config,
+      JobMetrics metrics) {
     this.warmupModel = defaultModel == null ? null : defaultModel::name;
     this.metrics = metrics;
     this.jobs = jobs;
@@ -87,16 +104,24 @@ public class WorkerPool {
     AtomicBoolean loadRecorded = new AtomicBoolean();
     for (String d : config.workers().devices()) {
       Device device = Device.parse(d);
-      ExecutionOptions execution = new ExecutionOptions(
-          device, config.workers().intraOpThreads(), config.workers().interOpThreads());
+      ExecutionOptions execution =
+          new ExecutionOptions(
+              device, config.workers().intraOpThreads(), config.workers().interOpThreads());
       for (int i = 0; i < config.workers().perDevice(); i++) {
         String name = "lucerna-worker-" + device + "-" + i;
-        Warmup warmup = warmupModel == null ? null : new Warmup(name, device, warmupModel, warmed -> {
-          // The workers share one load; the first to finish has measured it.
-          if (loadRecorded.compareAndSet(false, true)) {
-            metrics.modelLoaded(warmed.model().name(), warmed.load());
-          }
-        });
+        Warmup warmup =
+            warmupModel == null
+                ? null
+                : new Warmup(
+                    name,
+                    device,
+                    warmupModel,
+                    warmed -> {
+                      // The workers share one load; the first to finish has measured it.
+                      if (loadRecorded.compareAndSet(false, true)) {
+                        metrics.modelLoaded(warmed.model().name(), warmed.load());
+                      }
+                    });
         if (warmup != null) {
           warmups.add(warmup);
         }
@@ -111,11 +136,23 @@ public class WorkerPool {
 
   /** Puts the jobs a stopped run left queued or running back in the queue, oldest first. */
   private void recover() {
-    List<Job> unfinished = jobs.list(new JobQuery(Set.of(JobStatus.QUEUED, JobStatus.RUNNING), null, null, null,
-        null, Integer.MAX_VALUE));
+    List<Job> unfinished =
+        jobs.list(
+            new JobQuery(
+                Set.of(JobStatus.QUEUED, JobStatus.RUNNING),
+                null,
+                null,
+                null,
+                null,
+                Integer.MAX_VALUE));
     for (Job job : unfinished) {
       if (job.status() == JobStatus.RUNNING) {
-        jobs.update(job.id(), j -> j.status() == JobStatus.RUNNING ? j.moveTo(JobStatus.QUEUED, clock.instant(), null) : j);
+        jobs.update(
+            job.id(),
+            j ->
+                j.status() == JobStatus.RUNNING
+                    ? j.moveTo(JobStatus.QUEUED, clock.instant(), null)
+                    : j);
       }
       queue.requeue(job.id());
     }
@@ -143,7 +180,9 @@ public class WorkerPool {
     return threads.size();
   }
 
-  /** @param warmup this worker's warm-up, or null for none */
+  /**
+   * @param warmup this worker's warm-up, or null for none
+   */
   private void work(ExecutionOptions execution, Warmup warmup) {
     try (PlanCache plans = new PlanCache(config.workers().planCacheSize(), execution)) {
       while (running) {
@@ -185,7 +224,8 @@ public class WorkerPool {
     } finally {
       // After the failure is recorded, so that the outcome counted is the job's final status.
       Job after = jobs.find(id).orElse(job);
-      metrics.finished(after.status(), Duration.ofNanos(System.nanoTime() - t0), after.progress().step());
+      metrics.finished(
+          after.status(), Duration.ofNanos(System.nanoTime() - t0), after.progress().step());
     }
   }
 
@@ -193,9 +233,11 @@ public class WorkerPool {
     String id = job.id();
     JobSpec spec = job.spec();
     PreparedModel loaded = models.get(spec.model(), OptionalLong.of(spec.version()));
-    PreparedModel model = spec.input() == null ? loaded : loaded.withMetadata(spec.input().apply(loaded.metadata()));
+    PreparedModel model =
+        spec.input() == null ? loaded : loaded.withMetadata(spec.input().apply(loaded.metadata()));
     PlanSpec planSpec = spec.planSpec();
-    RenderSettings settings = new RenderSettings(spec.steps(), spec.seed(), spec.learningRate(), spec.snapshots());
+    RenderSettings settings =
+        new RenderSettings(spec.steps(), spec.seed(), spec.learningRate(), spec.snapshots());
     if (spec.startImage() != null) {
       settings = settings.withStartImage(startImage(id, spec, model.input().channels()));
     }
@@ -207,14 +249,25 @@ public class WorkerPool {
         images.put(id, ImageNames.finalImage(b), result.image().png(b));
       }
       images.put(id, ImageNames.GRID, result.image().gridPng());
-      jobs.update(id, j -> j.withProgress(watcher.finished(j, result.lastObjective()))
-          .moveTo(JobStatus.SUCCEEDED, clock.instant(), null));
+      jobs.update(
+          id,
+          j ->
+              j.withProgress(watcher.finished(j, result.lastObjective()))
+                  .moveTo(JobStatus.SUCCEEDED, clock.instant(), null));
     } catch (RenderCancelledException e) {
       if (!running) {
-        jobs.update(id, j -> j.moveTo(JobStatus.QUEUED, clock.instant(), null)); // picked up after restart
+        jobs.update(
+            id, j -> j.moveTo(JobStatus.QUEUED, clock.instant(), null)); // picked up after restart
       } else if (watcher.overTime()) {
-        jobs.update(id, j -> j.moveTo(JobStatus.FAILED, clock.instant(),
-            "the job ran longer than its time limit of " + config.jobs().timeLimit().toSeconds() + " s"));
+        jobs.update(
+            id,
+            j ->
+                j.moveTo(
+                    JobStatus.FAILED,
+                    clock.instant(),
+                    "the job ran longer than its time limit of "
+                        + config.jobs().timeLimit().toSeconds()
+                        + " s"));
       } else {
         jobs.update(id, j -> j.moveTo(JobStatus.CANCELLED, clock.instant(), null));
       }
@@ -226,32 +279,49 @@ public class WorkerPool {
 
   /** The job's picture, from the image store (it may have been uploaded to another instance). */
   private ImageBatch startImage(String id, JobSpec spec, int channels) {
-    byte[] bytes = images.get(id, ImageNames.START).orElseThrow(() -> new IllegalStateException(
-        "the start image of job " + id + " is missing from the image store"));
+    byte[] bytes =
+        images
+            .get(id, ImageNames.START)
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "the start image of job " + id + " is missing from the image store"));
     StartImage image = StartImage.stored(bytes);
     if (!spec.startImage().matches(image)) {
-      throw new IllegalStateException("the start image of job " + id + " in the image store is not the one "
-          + "submitted (SHA-256 " + spec.startImage().sha256() + ")");
+      throw new IllegalStateException(
+          "the start image of job "
+              + id
+              + " in the image store is not the one "
+              + "submitted (SHA-256 "
+              + spec.startImage().sha256()
+              + ")");
     }
     float[] one = image.pixels(spec.height(), spec.width(), channels);
-    return new ImageBatch(spec.batch(), spec.height(), spec.width(), channels, StartImage.repeat(one, spec.batch()));
+    return new ImageBatch(
+        spec.batch(), spec.height(), spec.width(), channels, StartImage.repeat(one, spec.batch()));
   }
 
   private void fail(String id, Throwable t) {
-    String reason = t instanceof OutOfMemoryError
-        ? "out of memory: try a smaller image size or batch"
-        : t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    String reason =
+        t instanceof OutOfMemoryError
+            ? "out of memory: try a smaller image size or batch"
+            : t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     try {
-      jobs.update(id, j -> j.status().canMoveTo(JobStatus.FAILED) ? j.moveTo(JobStatus.FAILED, clock.instant(), reason) : j);
+      jobs.update(
+          id,
+          j ->
+              j.status().canMoveTo(JobStatus.FAILED)
+                  ? j.moveTo(JobStatus.FAILED, clock.instant(), reason)
+                  : j);
     } catch (RuntimeException e) {
       LOG.errorf(e, "job %s: cannot record its failure", id);
     }
   }
 
   /**
-   * Follows one render: writes progress and snapshots to the store at most every
-   * {@value #PROGRESS_INTERVAL_MS} ms, and asks the render to stop when the job was cancelled, ran over
-   * its time limit, or the pool is stopping.
+   * Follows one render: writes progress and snapshots to the store at most every {@value
+   * #PROGRESS_INTERVAL_MS} ms, and asks the render to stop when the job was cancelled, ran over its
+   * time limit, or the pool is stopping.
    */
   private final class Watcher implements RenderListener {
     private final String id;
@@ -273,13 +343,18 @@ public class WorkerPool {
     @Override
     public void onStep(int step, int totalSteps, double objective) {
       long now = System.nanoTime();
-      if (step < totalSteps && now - lastWrite < TimeUnit.MILLISECONDS.toNanos(PROGRESS_INTERVAL_MS)) {
+      if (step < totalSteps
+          && now - lastWrite < TimeUnit.MILLISECONDS.toNanos(PROGRESS_INTERVAL_MS)) {
         return;
       }
       lastWrite = now;
       double seconds = (now - startNanos) / 1e9;
-      jobs.update(id, j -> j.withProgress(new Progress(step, totalSteps, objective, step / seconds,
-          j.progress().snapshots())));
+      jobs.update(
+          id,
+          j ->
+              j.withProgress(
+                  new Progress(
+                      step, totalSteps, objective, step / seconds, j.progress().snapshots())));
     }
 
     @Override
@@ -303,7 +378,9 @@ public class WorkerPool {
 
   // For the health probes (org.lucerna.api.health).
 
-  /** Worker threads still running; fewer than {@link #size()} while not draining means some died. */
+  /**
+   * Worker threads still running; fewer than {@link #size()} while not draining means some died.
+   */
   public synchronized int aliveWorkers() {
     return (int) threads.stream().filter(Thread::isAlive).count();
   }
@@ -315,7 +392,8 @@ public class WorkerPool {
 
   /** Each worker's warm-up; no workers before start-up, or when this pool warms nothing. */
   public WarmupState warmup() {
-    return new WarmupState(warmupModel == null ? null : warmupModel.get(),
+    return new WarmupState(
+        warmupModel == null ? null : warmupModel.get(),
         warmups.stream().map(Warmup::status).toList());
   }
 }

@@ -16,19 +16,26 @@ import org.tensorflow.proto.GraphDef;
 import org.tensorflow.types.TFloat32;
 
 /**
- * Runs a prepared graph once on a blank input and checks that every cataloged layer's channel count is
- * the depth of its real activations. Shape inference declares the channels; an objective's channel index
- * is checked against them, so a wrong declaration would make renders fail or read the wrong unit.
+ * Runs a prepared graph once on a blank input and checks that every cataloged layer's channel count
+ * is the depth of its real activations. Shape inference declares the channels; an objective's
+ * channel index is checked against them, so a wrong declaration would make renders fail or read the
+ * wrong unit.
  */
 final class LayerCheck {
   private static final Logger LOG = Logger.getLogger(LayerCheck.class);
+
   /** Height and width tried for a model of free input size that its metadata does not fix. */
   private static final int FREE_SIZE = 128;
 
   private LayerCheck() {}
 
   /** The number of layers checked: 0 when the model could not be run on a blank input. */
-  static int check(ModelId id, GraphDef graph, InputSpec input, LayerCatalog layers, ModelMetadata metadata,
+  static int check(
+      ModelId id,
+      GraphDef graph,
+      InputSpec input,
+      LayerCatalog layers,
+      ModelMetadata metadata,
       DataType inputType) {
     long[] dims = blankInputShape(input, metadata, inputType);
     if (dims == null) {
@@ -40,7 +47,8 @@ final class LayerCheck {
     try {
       real = activationShapes(graph, input, dims, byOutput.keySet());
     } catch (RuntimeException e) {
-      // TensorFlow's errors extend several Java exceptions; a size the model refuses says nothing about
+      // TensorFlow's errors extend several Java exceptions; a size the model refuses says nothing
+      // about
       // its layers.
       LOG.debugf("%s: layer check skipped at %s: %s", id, Arrays.toString(dims), e.getMessage());
       return 0;
@@ -50,10 +58,11 @@ final class LayerCheck {
   }
 
   /**
-   * The input's shape with its free dimensions chosen (batch 1, height and width from the metadata or
-   * {@value #FREE_SIZE}); null when no blank input can be built.
+   * The input's shape with its free dimensions chosen (batch 1, height and width from the metadata
+   * or {@value #FREE_SIZE}); null when no blank input can be built.
    */
-  private static long[] blankInputShape(InputSpec input, ModelMetadata metadata, DataType inputType) {
+  private static long[] blankInputShape(
+      InputSpec input, ModelMetadata metadata, DataType inputType) {
     long[] dims = input.shape().clone();
     if (dims.length == 0 || inputType != DataType.DT_FLOAT) {
       return null;
@@ -74,20 +83,26 @@ final class LayerCheck {
     return dims;
   }
 
-  /** The shape of each output, in order, when the graph runs on a blank input of shape {@code dims}. */
-  private static List<long[]> activationShapes(GraphDef graph, InputSpec input, long[] dims,
-      Collection<String> outputs) {
+  /**
+   * The shape of each output, in order, when the graph runs on a blank input of shape {@code dims}.
+   */
+  private static List<long[]> activationShapes(
+      GraphDef graph, InputSpec input, long[] dims, Collection<String> outputs) {
     List<long[]> real = new ArrayList<>();
     try (Graph g = new Graph()) {
       g.importGraphDef(graph);
-      try (Session s = new Session(g); TFloat32 blank = TFloat32.tensorOf(Shape.of(dims))) {
+      try (Session s = new Session(g);
+          TFloat32 blank = TFloat32.tensorOf(Shape.of(dims))) {
         Session.Runner runner = s.runner().feed(input.node() + ":0", blank);
         int i = 0;
         for (String output : outputs) {
           // Fetched through an Identity: oneDNN fuses BiasAdd into a following activation and then
           // cannot find a BiasAdd that is fetched directly.
-          runner.fetch(g.opBuilder("Identity", "lucerna_check/" + i++, g.baseScope())
-              .addInput(g.outputOrThrow(output)).build().output(0));
+          runner.fetch(
+              g.opBuilder("Identity", "lucerna_check/" + i++, g.baseScope())
+                  .addInput(g.outputOrThrow(output))
+                  .build()
+                  .output(0));
         }
         try (Result r = runner.run()) {
           for (int k = 0; k < outputs.size(); k++) {
@@ -109,8 +124,8 @@ final class LayerCheck {
       }
     }
     if (!wrong.isEmpty()) {
-      throw new ModelException.Unusable(id + ": layers whose declared channels are not their activations' depth: "
-          + wrong);
+      throw new ModelException.Unusable(
+          id + ": layers whose declared channels are not their activations' depth: " + wrong);
     }
   }
 }

@@ -22,8 +22,10 @@ public class ModelBeans {
   @Singleton
   ModelRegistry registry(ModelsConfig config, Instance<ModelImporter> importers) {
     // The importers are beans of their own packages (model.tfjs), which this package does not name.
-    return new ModelRegistry(new ModelRepository(config.root(), importers.stream().toList()),
-        new PreparedModelCache(config.preparedDirOrDefault()), config.cacheBytes());
+    return new ModelRegistry(
+        new ModelRepository(config.root(), importers.stream().toList()),
+        new PreparedModelCache(config.preparedDirOrDefault()),
+        config.cacheBytes());
   }
 
   void close(@Disposes ModelRegistry registry) {
@@ -31,7 +33,9 @@ public class ModelBeans {
   }
 
   // Before the default observer priority: before the worker pool starts warming the default model.
-  void writeBuiltin(@Observes @Priority(Interceptor.Priority.APPLICATION) StartupEvent event, ModelsConfig config,
+  void writeBuiltin(
+      @Observes @Priority(Interceptor.Priority.APPLICATION) StartupEvent event,
+      ModelsConfig config,
       ModelRegistry registry) {
     if (!config.builtin()) {
       return;

@@ -11,11 +11,12 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * A folder of models in TensorFlow Serving's layout, {@code <root>/<name>/<version>/saved_model.pb};
- * a bare SavedModel folder {@code <root>/<name>/saved_model.pb} counts as version 1. A version folder
- * holding another format that one of the repository's {@link ModelImporter}s reads (a TF.js
- * {@code model.json}, say) is a version too, imported before loading. Names are checked before any path
- * is built, so no request reaches outside the root.
+ * A folder of models in TensorFlow Serving's layout, {@code
+ * <root>/<name>/<version>/saved_model.pb}; a bare SavedModel folder {@code
+ * <root>/<name>/saved_model.pb} counts as version 1. A version folder holding another format that
+ * one of the repository's {@link ModelImporter}s reads (a TF.js {@code model.json}, say) is a
+ * version too, imported before loading. Names are checked before any path is built, so no request
+ * reaches outside the root.
  */
 public final class ModelRepository {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
@@ -66,12 +67,13 @@ public final class ModelRepository {
     }
     List<Long> versions = versionsOf(modelDir);
     if (versions.isEmpty()) {
-      throw new ModelException.NotFound("model '" + name + "' has no version folder with a " + SAVED_MODEL
-          + otherFormats());
+      throw new ModelException.NotFound(
+          "model '" + name + "' has no version folder with a " + SAVED_MODEL + otherFormats());
     }
     long v = version.orElse(versions.get(versions.size() - 1));
     if (!versions.contains(v)) {
-      throw new ModelException.NotFound("model '" + name + "' has no version " + v + "; versions: " + versions);
+      throw new ModelException.NotFound(
+          "model '" + name + "' has no version " + v + "; versions: " + versions);
     }
     Path dir = modelDir.resolve(Long.toString(v));
     return new Location(new ModelId(name, v), dir, pendingImport(dir));
@@ -91,8 +93,11 @@ public final class ModelRepository {
   }
 
   private String otherFormats() {
-    return importers.isEmpty() ? ""
-        : importers.stream().map(ModelImporter::reads).collect(Collectors.joining(", or a ", " (or a ", ")"));
+    return importers.isEmpty()
+        ? ""
+        : importers.stream()
+            .map(ModelImporter::reads)
+            .collect(Collectors.joining(", or a ", " (or a ", ")"));
   }
 
   /** The versions of a model, ascending (a bare SavedModel folder: [1]). */
@@ -113,15 +118,19 @@ public final class ModelRepository {
 
   private Path modelDir(String name) {
     if (!validName(name)) {
-      throw new ModelException.InvalidName("'" + name + "' is not a model name: use letters, digits, '.',"
-          + " '_' and '-', starting with a letter or digit, at most 64 characters");
+      throw new ModelException.InvalidName(
+          "'"
+              + name
+              + "' is not a model name: use letters, digits, '.',"
+              + " '_' and '-', starting with a letter or digit, at most 64 characters");
     }
     Path modelDir = root.resolve(name).normalize();
     if (!modelDir.startsWith(root) || !modelDir.getParent().equals(root)) {
       throw new ModelException.InvalidName("'" + name + "' would leave the model repository");
     }
     if (!Files.isDirectory(modelDir)) {
-      throw new ModelException.NotFound("no model '" + name + "' in the repository; models: " + names());
+      throw new ModelException.NotFound(
+          "no model '" + name + "' in the repository; models: " + names());
     }
     return modelDir;
   }
@@ -142,7 +151,9 @@ public final class ModelRepository {
     }
   }
 
-  /** The versions of a model folder that hold a SavedModel or a model an importer reads, ascending. */
+  /**
+   * The versions of a model folder that hold a SavedModel or a model an importer reads, ascending.
+   */
   private List<Long> versionsOf(Path modelDir) {
     try (Stream<Path> dirs = Files.list(modelDir)) {
       return dirs.filter(p -> p.getFileName().toString().matches("\\d{1,18}"))

@@ -1,23 +1,30 @@
 package org.lucerna.optvis;
 
 /**
- * Bounds of the render format itself, the same on every deployment (what a deployment may allow, such as
- * image size or steps, is configured elsewhere).
+ * Bounds of the render format itself, the same on every deployment (what a deployment may allow,
+ * such as image size or steps, is configured elsewhere).
  */
 public final class FormatLimits {
   /** Transforms in one list. */
   public static final int MAX_TRANSFORMS = 16;
+
   /** Largest pad or jitter, in pixels. */
   public static final int MAX_TRANSFORM_PIXELS = 1024;
+
   /** Largest random scale factor. */
   public static final double MAX_SCALE = 4;
+
   /** Values a random scale or rotation draws from. */
   public static final int MAX_DRAWS = 64;
-  /** Largest Fourier decay; beyond it the highest frequencies get factors below 1e-30 and never move. */
+
+  /**
+   * Largest Fourier decay; beyond it the highest frequencies get factors below 1e-30 and never
+   * move.
+   */
   public static final double MAX_DECAY = 10;
+
   /** Largest gain inside the sigmoid. */
   public static final double MAX_GAIN = 1000;
-
 
   /** Terms of one objective. */
   public static final int MAX_TERMS = 32;

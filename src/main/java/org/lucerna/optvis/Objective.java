@@ -15,12 +15,13 @@ import org.lucerna.optvis.term.Constant;
 import org.lucerna.optvis.term.Term;
 
 /**
- * What a render maximizes: a weighted sum of {@link Term}s, each optionally restricted to one element of
- * the batch. Objectives are immutable values that add, subtract, negate and scale; a plan compiles the
- * terms once and feeds their weights and arguments, so the weights are not part of a plan's structure.
+ * What a render maximizes: a weighted sum of {@link Term}s, each optionally restricted to one
+ * element of the batch. Objectives are immutable values that add, subtract, negate and scale; a
+ * plan compiles the terms once and feeds their weights and arguments, so the weights are not part
+ * of a plan's structure.
  *
- * <p>As JSON an objective is the short string {@code "mixed4:97"} or the structured form, a weighted sum
- * of terms, which is how it is written (see {@link ObjectiveFormat}).
+ * <p>As JSON an objective is the short string {@code "mixed4:97"} or the structured form, a
+ * weighted sum of terms, which is how it is written (see {@link ObjectiveFormat}).
  */
 @JsonDeserialize(using = ObjectiveFormat.Reader.class)
 @JsonSerialize(using = ObjectiveFormat.Writer.class)
@@ -99,7 +100,8 @@ public final class Objective {
   }
 
   public Objective times(double factor) {
-    return new Objective(terms.stream().map(t -> new Weighted(t.weight() * factor, t.batch(), t.term())).toList());
+    return new Objective(
+        terms.stream().map(t -> new Weighted(t.weight() * factor, t.batch(), t.term())).toList());
   }
 
   public Objective dividedBy(double divisor) {
@@ -108,7 +110,8 @@ public final class Objective {
 
   /** This objective on batch element {@code index} only. */
   public Objective onBatch(int index) {
-    return new Objective(terms.stream().map(t -> new Weighted(t.weight(), index, t.term())).toList());
+    return new Objective(
+        terms.stream().map(t -> new Weighted(t.weight(), index, t.term())).toList());
   }
 
   /** The layers the terms read, in order of first use. */
@@ -119,8 +122,8 @@ public final class Objective {
   }
 
   /**
-   * Checks the objective against a model's layers and a batch size before any graph is built, so that a
-   * request can be refused with a message that names what is wrong.
+   * Checks the objective against a model's layers and a batch size before any graph is built, so
+   * that a request can be refused with a message that names what is wrong.
    *
    * @throws org.lucerna.model.UnknownLayerException for a layer the model does not have
    * @throws IllegalArgumentException for an index, vector or batch element out of range
@@ -128,27 +131,38 @@ public final class Objective {
   public void check(LayerCatalog layers, int batch) {
     for (Weighted w : terms) {
       if (w.batch() != null && w.batch() >= batch) {
-        throw new IllegalArgumentException(w.term().describe() + " is on batch element " + w.batch()
-            + " but the batch has " + batch + " (0 to " + (batch - 1) + ")");
+        throw new IllegalArgumentException(
+            w.term().describe()
+                + " is on batch element "
+                + w.batch()
+                + " but the batch has "
+                + batch
+                + " (0 to "
+                + (batch - 1)
+                + ")");
       }
       w.term().check(w.term().layer() == null ? null : layers.get(w.term().layer()), batch);
     }
   }
 
-  /** Whether {@link #checkSizes} has anything to check: telling a layer's size takes shape inference. */
+  /**
+   * Whether {@link #checkSizes} has anything to check: telling a layer's size takes shape
+   * inference.
+   */
   public boolean needsLayerSizes() {
     return terms.stream().anyMatch(w -> w.term().needsLayerSize());
   }
 
   /**
-   * Checks the terms that depend on their layer's height and width (a neuron at a position) against the
-   * smallest image the model sees.
+   * Checks the terms that depend on their layer's height and width (a neuron at a position) against
+   * the smallest image the model sees.
    *
    * @param sizes a layer's size at that image, or empty when shape inference cannot tell
    * @param seen that image, as the messages describe it
    * @throws SpecFormatException naming the field below the objective, such as {@code terms[1].x}
    */
-  public void checkSizes(LayerCatalog layers, Function<LayerInfo, Optional<LayerShapes.Spatial>> sizes, String seen) {
+  public void checkSizes(
+      LayerCatalog layers, Function<LayerInfo, Optional<LayerShapes.Spatial>> sizes, String seen) {
     for (int i = 0; i < terms.size(); i++) {
       Term term = terms.get(i).term();
       if (!term.needsLayerSize()) {

@@ -20,18 +20,19 @@ import org.lucerna.optvis.term.TermKind;
 import org.lucerna.optvis.term.TermKinds;
 
 /**
- * The two JSON forms of an {@link Objective}: the short string {@code "mixed4:97"}, and the structured
- * form, a weighted sum of terms:
+ * The two JSON forms of an {@link Objective}: the short string {@code "mixed4:97"}, and the
+ * structured form, a weighted sum of terms:
  *
  * <pre>{"terms": [{"kind": "channel", "layer": "mixed4", "channel": 97},
  *            {"kind": "diversity", "layer": "mixed5", "weight": -100, "batch": 1}]}</pre>
  *
- * Objectives are always written in the structured form, which can be submitted again as it is; stores
- * keep jobs in it. Each term's own fields are its kind's ({@link TermKinds}); errors are
+ * Objectives are always written in the structured form, which can be submitted again as it is;
+ * stores keep jobs in it. Each term's own fields are its kind's ({@link TermKinds}); errors are
  * {@link SpecFormatException}s naming the field from the request's root.
  */
 final class ObjectiveFormat {
-  static final String REQUIRED = "is required, e.g. \"mixed4:97\" (layer:channel) or {\"terms\": [...]}";
+  static final String REQUIRED =
+      "is required, e.g. \"mixed4:97\" (layer:channel) or {\"terms\": [...]}";
   private static final Set<String> COMMON = Set.of("kind", "weight", "batch");
 
   private ObjectiveFormat() {}
@@ -53,13 +54,16 @@ final class ObjectiveFormat {
       }
       TokenBuffer terms = p.currentToken() == JsonToken.START_OBJECT ? onlyTerms(p) : null;
       if (terms == null) {
-        throw new SpecFormatException(path, "must be a string \"layer:channel\" or an object {\"terms\": [...]}");
+        throw new SpecFormatException(
+            path, "must be a string \"layer:channel\" or an object {\"terms\": [...]}");
       }
       return Objective.of(terms(terms.asParserOnFirstToken(), path));
     }
   }
 
-  /** The value of the object's one field {@code terms}, or null when it has no such field or others. */
+  /**
+   * The value of the object's one field {@code terms}, or null when it has no such field or others.
+   */
   private static TokenBuffer onlyTerms(JsonParser p) throws IOException {
     TokenBuffer terms = null;
     boolean others = false;
@@ -87,8 +91,9 @@ final class ObjectiveFormat {
       throw new SpecFormatException(path + ".terms", "must be a non-empty array of terms");
     }
     if (elements.size() > FormatLimits.MAX_TERMS) {
-      throw new SpecFormatException(path + ".terms", "must have at most " + FormatLimits.MAX_TERMS + " terms, has "
-          + elements.size());
+      throw new SpecFormatException(
+          path + ".terms",
+          "must have at most " + FormatLimits.MAX_TERMS + " terms, has " + elements.size());
     }
     List<Objective.Weighted> terms = new ArrayList<>();
     for (int i = 0; i < elements.size(); i++) {
@@ -103,12 +108,20 @@ final class ObjectiveFormat {
     }
     TermFields fields = TermFields.read(p, path);
     String name = fields.text("kind").toLowerCase(Locale.ROOT);
-    TermKind kind = TermKinds.named(name).orElseThrow(
-        () -> new SpecFormatException(path + ".kind", "must be one of " + TermKinds.names()));
+    TermKind kind =
+        TermKinds.named(name)
+            .orElseThrow(
+                () ->
+                    new SpecFormatException(path + ".kind", "must be one of " + TermKinds.names()));
     for (String f : fields.names()) {
       if (!COMMON.contains(f) && !kind.fields().contains(f)) {
-        throw new SpecFormatException(path + "." + f, "is not a field of a " + name + " term; its fields: "
-            + new TreeSet<>(kind.fields()) + " and weight, batch");
+        throw new SpecFormatException(
+            path + "." + f,
+            "is not a field of a "
+                + name
+                + " term; its fields: "
+                + new TreeSet<>(kind.fields())
+                + " and weight, batch");
       }
     }
     double weight = fields.number("weight", 1);
@@ -126,7 +139,8 @@ final class ObjectiveFormat {
     }
 
     @Override
-    public void serialize(Objective objective, JsonGenerator g, SerializerProvider provider) throws IOException {
+    public void serialize(Objective objective, JsonGenerator g, SerializerProvider provider)
+        throws IOException {
       g.writeStartObject();
       g.writeArrayFieldStart("terms");
       for (Objective.Weighted w : objective.terms()) {

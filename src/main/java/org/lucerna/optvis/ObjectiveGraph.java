@@ -20,7 +20,10 @@ import org.tensorflow.types.TFloat32;
  */
 final class ObjectiveGraph {
 
-  /** The activations an objective may read: {@code [B, h, w, C]}, dense layers as {@code [B, 1, 1, C]}. */
+  /**
+   * The activations an objective may read: {@code [B, h, w, C]}, dense layers as {@code [B, 1, 1,
+   * C]}.
+   */
   record Layer(LayerInfo info, Operand<TFloat32> activations) {}
 
   /** One built term: the name of its coefficients, the layer it reads (or null) and its feeder. */
@@ -30,20 +33,36 @@ final class ObjectiveGraph {
   private final List<Built> built = new ArrayList<>();
   private final Operand<TFloat32> total;
 
-  ObjectiveGraph(Ops tf, List<TermGraph> graphs, int batch, Map<String, Layer> layers, Operand<TFloat32> image) {
+  ObjectiveGraph(
+      Ops tf,
+      List<TermGraph> graphs,
+      int batch,
+      Map<String, Layer> layers,
+      Operand<TFloat32> image) {
     this.batch = batch;
     if (graphs.stream().noneMatch(TermGraph::readsImage)) {
-      throw new IllegalArgumentException("the objective is a constant; it needs a term that reads the image or a layer");
+      throw new IllegalArgumentException(
+          "the objective is a constant; it needs a term that reads the image or a layer");
     }
     Operand<TFloat32> sum = null;
     for (int i = 0; i < graphs.size(); i++) {
       TermGraph graph = graphs.get(i);
       Ops t = tf.withSubScope("term" + i);
-      Placeholder<TFloat32> coef = t.withName("coefficients").placeholder(TFloat32.class, Placeholder.shape(Shape.of(batch)));
+      Placeholder<TFloat32> coef =
+          t.withName("coefficients")
+              .placeholder(TFloat32.class, Placeholder.shape(Shape.of(batch)));
       Layer layer = graph.layer() == null ? null : layers.get(graph.layer());
-      TermGraph.Built term = graph.build(new TermGraph.Scope(t, batch, layer == null ? null : layer.info(),
-          layer == null ? null : layer.activations(), image));
-      built.add(new Built(TermGraph.Feeds.name(coef), layer == null ? null : layer.info(), term.feeder()));
+      TermGraph.Built term =
+          graph.build(
+              new TermGraph.Scope(
+                  t,
+                  batch,
+                  layer == null ? null : layer.info(),
+                  layer == null ? null : layer.activations(),
+                  image));
+      built.add(
+          new Built(
+              TermGraph.Feeds.name(coef), layer == null ? null : layer.info(), term.feeder()));
       Operand<TFloat32> weighted = t.reduceSum(t.math.mul(term.values(), coef), t.constant(0));
       sum = sum == null ? weighted : tf.math.add(sum, weighted);
     }
@@ -56,8 +75,8 @@ final class ObjectiveGraph {
   }
 
   /**
-   * Feeds {@code objective}'s weights and arguments; its term graphs must be this graph's. Each term is
-   * checked first, as at submit: a plan may be used without the job service.
+   * Feeds {@code objective}'s weights and arguments; its term graphs must be this graph's. Each
+   * term is checked first, as at submit: a plan may be used without the job service.
    */
   void feed(Objective objective, Session.Runner runner, List<Tensor> toClose) {
     TermGraph.Feeds feeds = new TermGraph.Feeds(runner, toClose);
@@ -65,8 +84,16 @@ final class ObjectiveGraph {
     for (int i = 0; i < terms.size(); i++) {
       Objective.Weighted w = terms.get(i);
       if (w.batch() != null && w.batch() >= batch) {
-        throw new IllegalArgumentException("term " + w.term().describe() + " is on batch element " + w.batch()
-            + " but the batch has " + batch + " (0 to " + (batch - 1) + ")");
+        throw new IllegalArgumentException(
+            "term "
+                + w.term().describe()
+                + " is on batch element "
+                + w.batch()
+                + " but the batch has "
+                + batch
+                + " (0 to "
+                + (batch - 1)
+                + ")");
       }
       Built b = built.get(i);
       w.term().check(b.layer(), batch);

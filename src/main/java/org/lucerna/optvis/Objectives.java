@@ -14,7 +14,10 @@ import org.lucerna.optvis.term.Neuron;
 import org.lucerna.optvis.term.TotalVariation;
 import org.lucerna.optvis.term.WeightedChannels;
 
-/** Builds objectives, in code or from the short string form. Each factory gives a one-term objective. */
+/**
+ * Builds objectives, in code or from the short string form. Each factory gives a one-term
+ * objective.
+ */
 public final class Objectives {
   private Objectives() {}
 
@@ -86,16 +89,18 @@ public final class Objectives {
   }
 
   /**
-   * Parses the short form {@code "layer:channel"} (the layer name may itself contain ':' or '/'; the
-   * channel is what follows the last ':').
+   * Parses the short form {@code "layer:channel"} (the layer name may itself contain ':' or '/';
+   * the channel is what follows the last ':').
    */
   public static Objective parse(String text) {
     if (text == null || text.isBlank()) {
-      throw new IllegalArgumentException("objective is empty; write it as 'layer:channel', e.g. 'mixed4:97'");
+      throw new IllegalArgumentException(
+          "objective is empty; write it as 'layer:channel', e.g. 'mixed4:97'");
     }
     int colon = text.lastIndexOf(':');
     if (colon <= 0 || colon == text.length() - 1) {
-      throw new IllegalArgumentException("objective '" + text + "' is not of the form 'layer:channel'");
+      throw new IllegalArgumentException(
+          "objective '" + text + "' is not of the form 'layer:channel'");
     }
     String layer = text.substring(0, colon).trim();
     String number = text.substring(colon + 1).trim();
@@ -103,7 +108,8 @@ public final class Objectives {
     try {
       channel = Integer.parseInt(number);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("objective '" + text + "': channel '" + number + "' is not a whole number");
+      throw new IllegalArgumentException(
+          "objective '" + text + "': channel '" + number + "' is not a whole number");
     }
     if (channel < 0) {
       throw new IllegalArgumentException("objective '" + text + "': channel must be at least 0");

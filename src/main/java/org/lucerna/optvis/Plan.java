@@ -31,22 +31,26 @@ import org.tensorflow.types.TFloat32;
 
 /**
  * One compiled render graph and its session: parameters → image → random transforms → model →
- * objective → gradient → Adam update, run with one {@code Session.run} per step. The objective's weights and arguments, the seed,
- * the learning rate and Adam's bias corrections are fed, so one plan serves every render of its
- * {@link PlanSpec}.
+ * objective → gradient → Adam update, run with one {@code Session.run} per step. The objective's
+ * weights and arguments, the seed, the learning rate and Adam's bias corrections are fed, so one
+ * plan serves every render of its {@link PlanSpec}.
  *
- * <p>The graph is built in fixed stages, then copied with every node placed on the plan's device (the
- * gradient ops TensorFlow adds carry no device, and would otherwise land on the first GPU). Ops are
- * therefore fed and fetched by name. A plan is used by one thread at a time; {@link #close()} is safe
- * to call twice.
+ * <p>The graph is built in fixed stages, then copied with every node placed on the plan's device
+ * (the gradient ops TensorFlow adds carry no device, and would otherwise land on the first GPU).
+ * Ops are therefore fed and fetched by name. A plan is used by one thread at a time; {@link
+ * #close()} is safe to call twice.
  */
 public final class Plan implements AutoCloseable {
   private static final String SCOPE = "lucerna";
   private static final String MODEL_PREFIX = "model";
   private static final double BETA1 = 0.9;
   private static final double BETA2 = 0.999;
-  /** Mixed into the seed for the transforms' draws, so they do not repeat the initial values' draws. */
+
+  /**
+   * Mixed into the seed for the transforms' draws, so they do not repeat the initial values' draws.
+   */
   private static final long TRANSFORM_SEED_SALT = 0x7F4A7C15L;
+
   /** Steps that use the redirected ReLU gradient when the spec asks for it, as in Lucid. */
   public static final int REDIRECTED_STEPS = 16;
 
@@ -65,14 +69,17 @@ public final class Plan implements AutoCloseable {
   private final String update;
   private final String image;
   private final String total;
+
   /** The flag that switches the redirected ReLU gradient on, or null when the plan has none. */
   private final String redirectFlag;
+
   private boolean closed;
 
   private Plan(PreparedModel model, PlanSpec spec, ExecutionOptions execution) {
     this.spec = spec;
     channels = imageChannels(model);
-    param = ImageParametrization.of(spec.param(), spec.batch(), spec.height(), spec.width(), channels);
+    param =
+        ImageParametrization.of(spec.param(), spec.batch(), spec.height(), spec.width(), channels);
     GraphDef placed;
     try (Graph building = new Graph()) {
       Ops tf = Ops.create(building).withSubScope(SCOPE);
@@ -108,33 +115,54 @@ public final class Plan implements AutoCloseable {
   private static int imageChannels(PreparedModel model) {
     InputSpec input = model.input();
     if (input.shape().length != 4 || input.channels() < 1) {
-      throw new IllegalArgumentException("model " + model.id() + " takes " + input
-          + "; the optimizer renders images, so the input must be NHWC with a known channel count");
+      throw new IllegalArgumentException(
+          "model "
+              + model.id()
+              + " takes "
+              + input
+              + "; the optimizer renders images, so the input must be NHWC with a known channel count");
     }
     return input.channels();
   }
 
   /** The trainable parameters, Adam's slots, and the op that resets them for a render. */
-  private record Parameters(Variable<TFloat32> params, Variable<TFloat32> m, Variable<TFloat32> v,
-      Placeholder<TFloat32> start, Op reset, Operand<TFloat32> read) {}
+  private record Parameters(
+      Variable<TFloat32> params,
+      Variable<TFloat32> m,
+      Variable<TFloat32> v,
+      Placeholder<TFloat32> start,
+      Op reset,
+      Operand<TFloat32> read) {}
 
-  /** Stage 1. Gradients are taken with respect to {@code read}, a read of the variable, not its reference. */
+  /**
+   * Stage 1. Gradients are taken with respect to {@code read}, a read of the variable, not its
+   * reference.
+   */
   private Parameters parameters(Ops tf) {
     Shape shape = param.parameterShape();
     Variable<TFloat32> params = tf.withName("params").variable(shape, TFloat32.class);
     Variable<TFloat32> m = tf.withName("adam_m").variable(shape, TFloat32.class);
     Variable<TFloat32> v = tf.withName("adam_v").variable(shape, TFloat32.class);
-    Placeholder<TFloat32> start = tf.withName("initial_params").placeholder(TFloat32.class, Placeholder.shape(shape));
+    Placeholder<TFloat32> start =
+        tf.withName("initial_params").placeholder(TFloat32.class, Placeholder.shape(shape));
     Operand<TFloat32> zeros = tf.fill(tf.constant(shape.asArray()), tf.constant(0f));
-    Op reset = tf.withControlDependencies(List.of(tf.assign(params, start), tf.assign(m, zeros), tf.assign(v, zeros)))
-        .withName("init").noOp();
+    Op reset =
+        tf.withControlDependencies(
+                List.of(tf.assign(params, start), tf.assign(m, zeros), tf.assign(v, zeros)))
+            .withName("init")
+            .noOp();
     return new Parameters(params, m, v, start, reset, tf.withName("params_read").identity(params));
   }
 
   /** Stage 2: the random transforms of the parametrized image. */
   private TransformPipeline transforms(Ops tf, Operand<TFloat32> img, InputSpec input) {
-    return TransformPipeline.build(tf, img, spec.transforms(),
-        (int) Math.max(0, input.height()), (int) Math.max(0, input.width()), spec.fit());
+    return TransformPipeline.build(
+        tf,
+        img,
+        spec.transforms(),
+        (int) Math.max(0, input.height()),
+        (int) Math.max(0, input.width()),
+        spec.fit());
   }
 
   /**
@@ -142,44 +170,77 @@ public final class Plan implements AutoCloseable {
    *
    * @return the name of the redirected ReLU's flag, or null when the model has none
    */
-  private String importModel(Graph building, Ops tf, Operand<TFloat32> transformed, PreparedModel model, Device device) {
+  private String importModel(
+      Graph building, Ops tf, Operand<TFloat32> transformed, PreparedModel model, Device device) {
     Operand<TFloat32> modelInput = toModelRange(tf, transformed, model.metadata(), channels);
-    GraphDef modelGraph = spec.redirectedRelu() ? RedirectedRelu.rewrite(model.graph()) : model.graph();
-    GraphImport.importMapped(building, modelGraph, MODEL_PREFIX, model.input().node(), modelInput.asOutput(), device);
+    GraphDef modelGraph =
+        spec.redirectedRelu() ? RedirectedRelu.rewrite(model.graph()) : model.graph();
+    GraphImport.importMapped(
+        building, modelGraph, MODEL_PREFIX, model.input().node(), modelInput.asOutput(), device);
     String flag = MODEL_PREFIX + "/" + RedirectedRelu.FLAG;
     return building.operation(flag) == null ? null : flag;
   }
 
   /** Stage 4: the objective, over the layers its terms read, each read once. */
-  private ObjectiveGraph objective(Graph building, Ops obj, PreparedModel model, Operand<TFloat32> img) {
+  private ObjectiveGraph objective(
+      Graph building, Ops obj, PreparedModel model, Operand<TFloat32> img) {
     Map<String, ObjectiveGraph.Layer> layers = new LinkedHashMap<>();
     for (TermGraph term : spec.terms()) {
       if (term.layer() != null && !layers.containsKey(term.layer())) {
         LayerInfo info = model.layers().get(term.layer());
-        layers.put(term.layer(), new ObjectiveGraph.Layer(info, activations(building, obj, info, spec.batch())));
+        layers.put(
+            term.layer(),
+            new ObjectiveGraph.Layer(info, activations(building, obj, info, spec.batch())));
       }
     }
     return new ObjectiveGraph(obj, spec.terms(), spec.batch(), layers, img);
   }
 
   /** Adam's fed inputs and its update op. */
-  private record Adam(Placeholder<TFloat32> learningRate, Placeholder<TFloat32> beta1Power,
-      Placeholder<TFloat32> beta2Power, Op update) {}
+  private record Adam(
+      Placeholder<TFloat32> learningRate,
+      Placeholder<TFloat32> beta1Power,
+      Placeholder<TFloat32> beta2Power,
+      Op update) {}
 
   /** Stage 5: the one place the objective becomes a loss, its gradient, and Adam's update. */
-  private Adam adam(Graph building, Ops tf, Ops obj, Operand<TFloat32> objective, Operand<TFloat32> img, Parameters p) {
+  private Adam adam(
+      Graph building,
+      Ops tf,
+      Ops obj,
+      Operand<TFloat32> objective,
+      Operand<TFloat32> img,
+      Parameters p) {
     Operand<TFloat32> loss = obj.withName("loss").math.neg(objective);
     Operand<TFloat32> grad = gradient(building, tf, loss, img, p.read(), spec.normalizeGradient());
     Ops adam = tf.withSubScope("adam");
-    Placeholder<TFloat32> lr = adam.withName("learning_rate").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
-    Placeholder<TFloat32> b1 = adam.withName("beta1_power").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
-    Placeholder<TFloat32> b2 = adam.withName("beta2_power").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
-    Op step = adam.withName("update").train.applyAdam(p.params(), p.m(), p.v(), b1, b2, lr,
-        adam.constant((float) BETA1), adam.constant((float) BETA2), adam.constant(1e-8f), grad);
+    Placeholder<TFloat32> lr =
+        adam.withName("learning_rate")
+            .placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+    Placeholder<TFloat32> b1 =
+        adam.withName("beta1_power").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+    Placeholder<TFloat32> b2 =
+        adam.withName("beta2_power").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+    Op step =
+        adam.withName("update")
+            .train
+            .applyAdam(
+                p.params(),
+                p.m(),
+                p.v(),
+                b1,
+                b2,
+                lr,
+                adam.constant((float) BETA1),
+                adam.constant((float) BETA2),
+                adam.constant(1e-8f),
+                grad);
     return new Adam(lr, b1, b2, step);
   }
 
-  /** Feeds and fetches go by name: the plan runs a placed copy of the graph its ops were built in. */
+  /**
+   * Feeds and fetches go by name: the plan runs a placed copy of the graph its ops were built in.
+   */
   private static String name(Op op) {
     return op.op().name();
   }
@@ -199,11 +260,15 @@ public final class Plan implements AutoCloseable {
   }
 
   private static GraphDef placeAll(GraphDef def, Device device) {
-    String name = DeviceSpec.newBuilder()
-        .deviceType(device.kind() == Device.Kind.GPU ? DeviceSpec.DeviceType.GPU : DeviceSpec.DeviceType.CPU)
-        .deviceIndex(device.index())
-        .build()
-        .toString();
+    String name =
+        DeviceSpec.newBuilder()
+            .deviceType(
+                device.kind() == Device.Kind.GPU
+                    ? DeviceSpec.DeviceType.GPU
+                    : DeviceSpec.DeviceType.CPU)
+            .deviceIndex(device.index())
+            .build()
+            .toString();
     GraphDef.Builder b = def.toBuilder();
     for (NodeDef.Builder n : b.getNodeBuilderList()) {
       if (n.getDevice().isEmpty()) {
@@ -224,50 +289,83 @@ public final class Plan implements AutoCloseable {
   }
 
   /**
-   * The gradient of {@code loss} with respect to the parameters; with {@code normalize}, the image's
-   * gradient is first divided by its L2 norm per batch element (Lucid's normalize_gradient), in two
-   * stages because TensorFlow Java cannot register a custom gradient for an identity op reliably.
+   * The gradient of {@code loss} with respect to the parameters; with {@code normalize}, the
+   * image's gradient is first divided by its L2 norm per batch element (Lucid's
+   * normalize_gradient), in two stages because TensorFlow Java cannot register a custom gradient
+   * for an identity op reliably.
    */
   @SuppressWarnings("unchecked")
-  private static Operand<TFloat32> gradient(Graph g, Ops tf, Operand<TFloat32> loss, Operand<TFloat32> image,
-      Operand<TFloat32> params, boolean normalize) {
+  private static Operand<TFloat32> gradient(
+      Graph g,
+      Ops tf,
+      Operand<TFloat32> loss,
+      Operand<TFloat32> image,
+      Operand<TFloat32> params,
+      boolean normalize) {
     if (!normalize) {
-      return (Operand<TFloat32>) g.addGradients(loss.asOutput(), new Output<?>[] {params.asOutput()})[0];
+      return (Operand<TFloat32>)
+          g.addGradients(loss.asOutput(), new Output<?>[] {params.asOutput()})[0];
     }
-    Operand<TFloat32> gImage = (Operand<TFloat32>) g.addGradients(
-        "image_gradient", new Output<?>[] {loss.asOutput()}, new Output<?>[] {image.asOutput()}, null)[0];
+    Operand<TFloat32> gImage =
+        (Operand<TFloat32>)
+            g.addGradients(
+                    "image_gradient",
+                    new Output<?>[] {loss.asOutput()},
+                    new Output<?>[] {image.asOutput()},
+                    null)[0];
     Ops n = tf.withSubScope("normalize_gradient");
-    Operand<TFloat32> norm = n.math.sqrt(n.math.add(n.reduceSum(n.math.square(gImage), n.constant(new int[] {1, 2, 3}),
-        org.tensorflow.op.core.ReduceSum.keepDims(true)), n.constant(1e-16f)));
+    Operand<TFloat32> norm =
+        n.math.sqrt(
+            n.math.add(
+                n.reduceSum(
+                    n.math.square(gImage),
+                    n.constant(new int[] {1, 2, 3}),
+                    org.tensorflow.op.core.ReduceSum.keepDims(true)),
+                n.constant(1e-16f)));
     Operand<TFloat32> unit = n.math.div(gImage, norm);
-    return (Operand<TFloat32>) g.addGradients("param_gradient", new Output<?>[] {image.asOutput()},
-        new Output<?>[] {params.asOutput()}, new Output<?>[] {unit.asOutput()})[0];
+    return (Operand<TFloat32>)
+        g.addGradients(
+                "param_gradient",
+                new Output<?>[] {image.asOutput()},
+                new Output<?>[] {params.asOutput()},
+                new Output<?>[] {unit.asOutput()})[0];
   }
 
-  private static Operand<TFloat32> toModelRange(Ops tf, Operand<TFloat32> image, ModelMetadata meta, int channels) {
+  private static Operand<TFloat32> toModelRange(
+      Ops tf, Operand<TFloat32> image, ModelMetadata meta, int channels) {
     Operand<TFloat32> x = image;
     if (meta.channelOrder() == ModelMetadata.ChannelOrder.BGR && channels == 3) {
       x = tf.reverse(x, tf.constant(new int[] {3}));
     }
     if (meta.valueMin() != 0 || meta.valueMax() != 1) {
-      x = tf.math.add(tf.math.mul(x, tf.constant((float) (meta.valueMax() - meta.valueMin()))),
-          tf.constant((float) meta.valueMin()));
+      x =
+          tf.math.add(
+              tf.math.mul(x, tf.constant((float) (meta.valueMax() - meta.valueMin()))),
+              tf.constant((float) meta.valueMin()));
     }
     return tf.withName("model_input").identity(x);
   }
 
   /** Runs one render from a fresh start; the plan can render again afterwards. */
-  public RenderResult render(Objective objective, RenderSettings settings, RenderListener listener) {
+  public RenderResult render(
+      Objective objective, RenderSettings settings, RenderListener listener) {
     if (closed) {
       throw new IllegalStateException("plan is closed");
     }
     if (!spec.fits(objective)) {
-      throw new IllegalArgumentException("this plan renders " + spec.terms() + ", not " + PlanSpec.shapes(objective));
+      throw new IllegalArgumentException(
+          "this plan renders " + spec.terms() + ", not " + PlanSpec.shapes(objective));
     }
     SplittableRandom draws = new SplittableRandom(settings.seed() ^ TRANSFORM_SEED_SALT);
-    try (TFloat32 start = TFloat32.tensorOf(param.parameterShape(), DataBuffers.of(
-            settings.startImage() == null ? param.initialParameters(settings.seed()) : paramsFor(settings.startImage()),
-            true, false));
+    try (TFloat32 start =
+            TFloat32.tensorOf(
+                param.parameterShape(),
+                DataBuffers.of(
+                    settings.startImage() == null
+                        ? param.initialParameters(settings.seed())
+                        : paramsFor(settings.startImage()),
+                    true,
+                    false));
         TFloat32 lr = TFloat32.scalarOf((float) settings.learningRate())) {
       session.runner().feed(initialParams, start).addTarget(init).run();
       double[] values = new double[settings.steps()];
@@ -278,8 +376,12 @@ public final class Plan implements AutoCloseable {
         }
         values[step - 1] = step(objective, lr, step, draws);
         if (!Double.isFinite(values[step - 1])) {
-          throw new IllegalStateException("objective became " + values[step - 1] + " at step " + step
-              + "; try a lower learning rate");
+          throw new IllegalStateException(
+              "objective became "
+                  + values[step - 1]
+                  + " at step "
+                  + step
+                  + "; try a lower learning rate");
         }
         listener.onStep(step, settings.steps(), values[step - 1]);
         if (settings.snapshots().contains(step)) {
@@ -297,10 +399,12 @@ public final class Plan implements AutoCloseable {
     List<Tensor> fed = new ArrayList<>();
     List<AutoCloseable> drawn = new ArrayList<>();
     try {
-      Session.Runner runner = session.runner()
-          .feed(learningRate, lr)
-          .feed(beta1Power, keep(fed, TFloat32.scalarOf((float) Math.pow(BETA1, step))))
-          .feed(beta2Power, keep(fed, TFloat32.scalarOf((float) Math.pow(BETA2, step))));
+      Session.Runner runner =
+          session
+              .runner()
+              .feed(learningRate, lr)
+              .feed(beta1Power, keep(fed, TFloat32.scalarOf((float) Math.pow(BETA1, step))))
+              .feed(beta2Power, keep(fed, TFloat32.scalarOf((float) Math.pow(BETA2, step))));
       objectiveGraph.feed(objective, runner, fed);
       if (redirectFlag != null && step <= REDIRECTED_STEPS) {
         runner.feed(redirectFlag, keep(fed, TFloat32.scalarOf(1f)));
@@ -328,11 +432,27 @@ public final class Plan implements AutoCloseable {
 
   /** The parameters whose image is {@code image}. */
   private float[] paramsFor(ImageBatch image) {
-    if (image.batch() != spec.batch() || image.height() != spec.height() || image.width() != spec.width()
+    if (image.batch() != spec.batch()
+        || image.height() != spec.height()
+        || image.width() != spec.width()
         || image.channels() != channels) {
-      throw new IllegalArgumentException("start image is " + image.batch() + "×" + image.height() + "×"
-          + image.width() + "×" + image.channels() + ", the plan renders " + spec.batch() + "×" + spec.height()
-          + "×" + spec.width() + "×" + channels);
+      throw new IllegalArgumentException(
+          "start image is "
+              + image.batch()
+              + "×"
+              + image.height()
+              + "×"
+              + image.width()
+              + "×"
+              + image.channels()
+              + ", the plan renders "
+              + spec.batch()
+              + "×"
+              + spec.height()
+              + "×"
+              + spec.width()
+              + "×"
+              + channels);
     }
     return param.parametersFor(image.pixels());
   }

@@ -10,9 +10,9 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * One object of a spec as Jackson binds it untyped (numbers, strings, booleans, lists, maps), read field by
- * field with the checks and messages of the request format: a wrong type is refused rather than coerced,
- * and the error names the field's path.
+ * One object of a spec as Jackson binds it untyped (numbers, strings, booleans, lists, maps), read
+ * field by field with the checks and messages of the request format: a wrong type is refused rather
+ * than coerced, and the error names the field's path.
  */
 public final class SpecFields {
   private final Map<?, ?> values;

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonStreamContext;
 
 /**
- * The field a deserializer is reading, as the dotted path that {@link SpecFormatException} names, such as
- * {@code objective.terms[1].kind}: taken from the parser's context, so a type bound anywhere in a request
- * names its fields from the request's root.
+ * The field a deserializer is reading, as the dotted path that {@link SpecFormatException} names,
+ * such as {@code objective.terms[1].kind}: taken from the parser's context, so a type bound
+ * anywhere in a request names its fields from the request's root.
  */
 public final class SpecPaths {
   private SpecPaths() {}
@@ -18,7 +18,11 @@ public final class SpecPaths {
 
   /** The path of field {@code field} of the object the parser is in. */
   public static String of(JsonParser p, String field) {
-    String at = of(p.getParsingContext().inObject() ? p.getParsingContext().getParent() : p.getParsingContext());
+    String at =
+        of(
+            p.getParsingContext().inObject()
+                ? p.getParsingContext().getParent()
+                : p.getParsingContext());
     return at.isEmpty() ? field : at + "." + field;
   }
 

@@ -24,11 +24,14 @@ class CorsTest {
 
   @Test
   void thePreflightOfASubmissionIsAllowed() {
-    given().header("Origin", ORIGIN)
+    given()
+        .header("Origin", ORIGIN)
         .header("Access-Control-Request-Method", "POST")
         .header("Access-Control-Request-Headers", "content-type,idempotency-key")
-        .when().options("/visualize")
-        .then().statusCode(200)
+        .when()
+        .options("/visualize")
+        .then()
+        .statusCode(200)
         .header("Access-Control-Allow-Origin", is(ORIGIN))
         .header("Access-Control-Allow-Methods", containsString("POST"))
         .header("Access-Control-Allow-Headers", containsString("Idempotency-Key"));
@@ -36,10 +39,14 @@ class CorsTest {
 
   @Test
   void aSubmissionExposesItsLocationToScripts() {
-    given().header("Origin", ORIGIN).contentType(ContentType.JSON)
+    given()
+        .header("Origin", ORIGIN)
+        .contentType(ContentType.JSON)
         .body("{\"objective\": \"conv1:0\", \"size\": 8, \"steps\": 1}")
-        .when().post("/visualize")
-        .then().statusCode(202)
+        .when()
+        .post("/visualize")
+        .then()
+        .statusCode(202)
         .header("Location", notNullValue())
         .header("Access-Control-Allow-Origin", is(ORIGIN))
         .header("Access-Control-Expose-Headers", containsString("Location"))
@@ -49,11 +56,16 @@ class CorsTest {
 
   @Test
   void anErrorIsReadableFromAnotherOriginToo() {
-    // Without the CORS headers on a 4xx the page sees only a network error, never the problem document.
-    given().header("Origin", ORIGIN).contentType(ContentType.JSON)
+    // Without the CORS headers on a 4xx the page sees only a network error, never the problem
+    // document.
+    given()
+        .header("Origin", ORIGIN)
+        .contentType(ContentType.JSON)
         .body("{\"objective\": \"no_such_layer:0\"}")
-        .when().post("/visualize")
-        .then().statusCode(422)
+        .when()
+        .post("/visualize")
+        .then()
+        .statusCode(422)
         .header("Access-Control-Allow-Origin", equalTo(ORIGIN));
   }
 }

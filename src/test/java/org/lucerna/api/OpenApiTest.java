@@ -24,13 +24,22 @@ import org.junit.jupiter.api.Test;
 class OpenApiTest {
   /** {@code GET /jobs/{id}} in the README's prose and tables. */
   private static final Pattern MENTION = Pattern.compile("\\b(GET|POST|DELETE) (/[^\\s`|?]*)");
-  /** A curl command of the README's examples, up to its URL's path; the README names POST with -X. */
-  private static final Pattern CURL = Pattern.compile("curl\\b([^\\n]*?)localhost:8080(/[^\\s'\"?]*)");
+
+  /**
+   * A curl command of the README's examples, up to its URL's path; the README names POST with -X.
+   */
+  private static final Pattern CURL =
+      Pattern.compile("curl\\b([^\\n]*?)localhost:8080(/[^\\s'\"?]*)");
+
   private static final Pattern METHOD = Pattern.compile("-X (\\w+)");
 
   @Test
   void theDocumentListsTheJobEndpoints() {
-    given().accept("application/json").get("/q/openapi").then().statusCode(200)
+    given()
+        .accept("application/json")
+        .get("/q/openapi")
+        .then()
+        .statusCode(200)
         .body("info.title", equalTo("Lucerna"))
         .body("info.version", notNullValue())
         .body("paths.'/visualize'.post", notNullValue())
@@ -38,25 +47,40 @@ class OpenApiTest {
         .body("paths.'/jobs/{id}/image'.get", notNullValue());
   }
 
-  /** Each "METHOD /path" and each curl example of the README (but Quarkus' own /q/ pages) is in the document. */
+  /**
+   * Each "METHOD /path" and each curl example of the README (but Quarkus' own /q/ pages) is in the
+   * document.
+   */
   @Test
   void theDocumentListsEveryEndpointOfTheReadme() throws IOException {
-    Map<String, Map<String, Object>> paths = given().accept("application/json").get("/q/openapi")
-        .then().statusCode(200).extract().jsonPath().getMap("paths");
+    Map<String, Map<String, Object>> paths =
+        given()
+            .accept("application/json")
+            .get("/q/openapi")
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath()
+            .getMap("paths");
     Set<String> endpoints = readmeEndpoints(Files.readString(Path.of("README.md")));
     assertTrue(endpoints.size() >= 12, "the README's endpoints were not found: " + endpoints);
     List<String> missing = new ArrayList<>();
     for (String endpoint : endpoints) {
       String method = endpoint.substring(0, endpoint.indexOf(' '));
       String path = endpoint.substring(endpoint.indexOf(' ') + 1);
-      boolean listed = paths.entrySet().stream().anyMatch(p -> template(p.getKey()).matcher(path).matches()
-          && p.getValue().containsKey(method.toLowerCase(Locale.ROOT)));
+      boolean listed =
+          paths.entrySet().stream()
+              .anyMatch(
+                  p ->
+                      template(p.getKey()).matcher(path).matches()
+                          && p.getValue().containsKey(method.toLowerCase(Locale.ROOT)));
       if (!listed) {
         missing.add(endpoint);
       }
     }
-    assertTrue(missing.isEmpty(), "in the README but not in /q/openapi: " + missing + "; the document has "
-        + paths.keySet());
+    assertTrue(
+        missing.isEmpty(),
+        "in the README but not in /q/openapi: " + missing + "; the document has " + paths.keySet());
   }
 
   @Test
@@ -78,7 +102,10 @@ class OpenApiTest {
     return endpoints;
   }
 
-  /** A path of the document, {@code /jobs/{id}}, as a pattern that a concrete path or the same template matches. */
+  /**
+   * A path of the document, {@code /jobs/{id}}, as a pattern that a concrete path or the same
+   * template matches.
+   */
   private static Pattern template(String path) {
     StringBuilder regex = new StringBuilder();
     for (String part : path.split("(?=\\{)|(?<=\\})")) {

@@ -24,12 +24,20 @@ class QueueFullTest {
   public static class SmallQueue implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
-      return Map.of("lucerna.queue.capacity", "1", "lucerna.limits.max-steps", "20000",
-          "lucerna.limits.max-size", "64", "lucerna.limits.max-body-bytes", "4096");
+      return Map.of(
+          "lucerna.queue.capacity",
+          "1",
+          "lucerna.limits.max-steps",
+          "20000",
+          "lucerna.limits.max-size",
+          "64",
+          "lucerna.limits.max-body-bytes",
+          "4096");
     }
   }
 
-  private static final String LONG = "{\"objective\": \"conv1:0\", \"size\": 64, \"steps\": 20000, \"seed\": %d}";
+  private static final String LONG =
+      "{\"objective\": \"conv1:0\", \"size\": 64, \"steps\": 20000, \"seed\": %d}";
 
   @AfterEach
   void leaveNoJobRunning() {
@@ -39,32 +47,63 @@ class QueueFullTest {
   @Test
   void aFullQueueAnswers503WithRetryAfterAtOnceAndLosesNothingAccepted() {
     String running = VisualizeResourceTest.submit(LONG.formatted(1));
-    await("job " + running + " running").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+    await("job " + running + " running")
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(20))
         .until(() -> given().get("/jobs/" + running).path("status"), equalTo("RUNNING"));
     String queued = VisualizeResourceTest.submit(LONG.formatted(2));
-    given().contentType(ContentType.JSON).body(LONG.formatted(3)).post("/visualize")
-        .then().statusCode(503).header("Retry-After", org.hamcrest.Matchers.notNullValue())
-        .contentType("application/problem+json").body("detail", containsString("queue is full"));
-    given().get("/jobs?status=QUEUED,RUNNING").then().body("jobs.id", org.hamcrest.Matchers.containsInAnyOrder(running, queued));
+    given()
+        .contentType(ContentType.JSON)
+        .body(LONG.formatted(3))
+        .post("/visualize")
+        .then()
+        .statusCode(503)
+        .header("Retry-After", org.hamcrest.Matchers.notNullValue())
+        .contentType("application/problem+json")
+        .body("detail", containsString("queue is full"));
+    given()
+        .get("/jobs?status=QUEUED,RUNNING")
+        .then()
+        .body("jobs.id", org.hamcrest.Matchers.containsInAnyOrder(running, queued));
     given().post("/jobs/" + queued + "/cancel").then().body("status", equalTo("CANCELLED"));
     given().post("/jobs/" + running + "/cancel");
     VisualizeResourceTest.awaitFinished(running).then().body("status", equalTo("CANCELLED"));
-    String after = VisualizeResourceTest.submit("{\"objective\": \"conv1:0\", \"size\": 16, \"steps\": 2, \"seed\": 4}");
+    String after =
+        VisualizeResourceTest.submit(
+            "{\"objective\": \"conv1:0\", \"size\": 16, \"steps\": 2, \"seed\": 4}");
     VisualizeResourceTest.awaitFinished(after).then().body("status", equalTo("SUCCEEDED"));
   }
 
   @Test
   void theConfiguredLimitsAreTheOnesEnforcedAndNamed() {
-    given().contentType(ContentType.JSON).body("{\"objective\": \"conv1:0\", \"size\": 65}").post("/visualize")
-        .then().statusCode(422).body("errors.field", hasItem("size")).body("detail", containsString("at most 64"));
-    given().contentType(ContentType.JSON).body("{\"objective\": \"conv1:0\", \"steps\": 20001}").post("/visualize")
-        .then().statusCode(422).body("errors.field", hasItem("steps")).body("detail", containsString("at most 20000"));
+    given()
+        .contentType(ContentType.JSON)
+        .body("{\"objective\": \"conv1:0\", \"size\": 65}")
+        .post("/visualize")
+        .then()
+        .statusCode(422)
+        .body("errors.field", hasItem("size"))
+        .body("detail", containsString("at most 64"));
+    given()
+        .contentType(ContentType.JSON)
+        .body("{\"objective\": \"conv1:0\", \"steps\": 20001}")
+        .post("/visualize")
+        .then()
+        .statusCode(422)
+        .body("errors.field", hasItem("steps"))
+        .body("detail", containsString("at most 20000"));
   }
 
   @Test
   void aBodyOverTheLimitIs413BeforeItIsRead() {
     String big = "{\"objective\": \"conv1:0\", \"model\": \"" + "x".repeat(5000) + "\"}";
-    given().contentType(ContentType.JSON).body(big).post("/visualize")
-        .then().statusCode(413).contentType("application/problem+json").body("detail", containsString("at most 4096"));
+    given()
+        .contentType(ContentType.JSON)
+        .body(big)
+        .post("/visualize")
+        .then()
+        .statusCode(413)
+        .contentType("application/problem+json")
+        .body("detail", containsString("at most 4096"));
   }
 }

@@ -24,8 +24,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's tables of request fields and configuration keys say what the code does: the same names,
- * and for each key the default the service runs with.
+ * The README's tables of request fields and configuration keys say what the code does: the same
+ * names, and for each key the default the service runs with.
  */
 class ReadmeTablesTest {
   /** The default of a key that has none in the code: the README says in words what applies. */
@@ -37,8 +37,10 @@ class ReadmeTablesTest {
     for (String cell : ReadmeTables.firstTwoColumns("## The request").keySet()) {
       documented.addAll(ReadmeTables.code(cell));
     }
-    Set<String> fields = Arrays.stream(VisualizeRequest.class.getRecordComponents())
-        .map(RecordComponent::getName).collect(Collectors.toCollection(TreeSet::new));
+    Set<String> fields =
+        Arrays.stream(VisualizeRequest.class.getRecordComponents())
+            .map(RecordComponent::getName)
+            .collect(Collectors.toCollection(TreeSet::new));
     assertEquals(fields, documented, "README.md's request table against VisualizeRequest");
   }
 
@@ -46,55 +48,73 @@ class ReadmeTablesTest {
   void theConfigurationTableListsEveryKeyWithTheDefaultTheServiceRunsWith() {
     Map<String, String> documented = new TreeMap<>();
     ReadmeTables.firstTwoColumns("## Configuration")
-        .forEach((key, value) -> documented.put(ReadmeTables.onlyCode(key), ReadmeTables.onlyCode(value)));
+        .forEach(
+            (key, value) ->
+                documented.put(ReadmeTables.onlyCode(key), ReadmeTables.onlyCode(value)));
     Map<String, String> properties = applicationProperties();
     Map<String, String> mapped = mappedDefaults();
 
     Map<String, String> expected = new TreeMap<>();
     mapped.forEach((key, value) -> expected.put(key, properties.getOrDefault(key, value)));
-    properties.forEach((key, value) -> {
-      if (key.startsWith("lucerna.")) {
-        expected.put(key, value);
-      }
-    });
-    documented.keySet().stream().filter(k -> k.startsWith("quarkus."))
-        .forEach(k -> expected.put(k, properties.getOrDefault(k, "(not in application.properties)")));
+    properties.forEach(
+        (key, value) -> {
+          if (key.startsWith("lucerna.")) {
+            expected.put(key, value);
+          }
+        });
+    documented.keySet().stream()
+        .filter(k -> k.startsWith("quarkus."))
+        .forEach(
+            k -> expected.put(k, properties.getOrDefault(k, "(not in application.properties)")));
     // What the README says of a key without a default in the code is not a value to compare.
-    expected.forEach((key, value) -> {
-      if (value.equals(NO_DEFAULT) && documented.containsKey(key)) {
-        documented.put(key, NO_DEFAULT);
-      }
-    });
-    assertEquals(expected, documented, "README.md's configuration table against application.properties"
-        + " and the configuration mappings (keys and defaults)");
+    expected.forEach(
+        (key, value) -> {
+          if (value.equals(NO_DEFAULT) && documented.containsKey(key)) {
+            documented.put(key, NO_DEFAULT);
+          }
+        });
+    assertEquals(
+        expected,
+        documented,
+        "README.md's configuration table against application.properties"
+            + " and the configuration mappings (keys and defaults)");
   }
 
   @Test
   void applicationPropertiesStatesTheMappingsOwnDefaults() {
     Map<String, String> mapped = mappedDefaults();
     Map<String, String> differing = new TreeMap<>();
-    applicationProperties().forEach((key, value) -> {
-      if (mapped.containsKey(key) && !mapped.get(key).equals(value)) {
-        differing.put(key, value + " in application.properties, " + mapped.get(key) + " in the code");
-      }
-    });
+    applicationProperties()
+        .forEach(
+            (key, value) -> {
+              if (mapped.containsKey(key) && !mapped.get(key).equals(value)) {
+                differing.put(
+                    key, value + " in application.properties, " + mapped.get(key) + " in the code");
+              }
+            });
     assertEquals(Map.of(), differing);
   }
 
   /** The settings the packaged service runs with: keys without a profile. */
   private static Map<String, String> applicationProperties() {
     Properties p = new Properties();
-    try (InputStream in = Files.newInputStream(Path.of("src/main/resources/application.properties"))) {
+    try (InputStream in =
+        Files.newInputStream(Path.of("src/main/resources/application.properties"))) {
       p.load(in);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     Map<String, String> m = new TreeMap<>();
-    p.stringPropertyNames().stream().filter(k -> !k.startsWith("%")).forEach(k -> m.put(k, p.getProperty(k)));
+    p.stringPropertyNames().stream()
+        .filter(k -> !k.startsWith("%"))
+        .forEach(k -> m.put(k, p.getProperty(k)));
     return m;
   }
 
-  /** Every key of every configuration mapping of the service, with its {@code @WithDefault} or NO_DEFAULT. */
+  /**
+   * Every key of every configuration mapping of the service, with its {@code @WithDefault} or
+   * NO_DEFAULT.
+   */
   static Map<String, String> mappedDefaults() {
     Map<String, String> keys = new LinkedHashMap<>();
     for (Class<?> mapping : configMappings()) {
@@ -105,7 +125,9 @@ class ReadmeTablesTest {
 
   private static void collect(String prefix, Class<?> group, Map<String, String> keys) {
     for (Method m : group.getMethods()) {
-      if (m.isDefault() || java.lang.reflect.Modifier.isStatic(m.getModifiers()) || m.getParameterCount() > 0) {
+      if (m.isDefault()
+          || java.lang.reflect.Modifier.isStatic(m.getModifiers())
+          || m.getParameterCount() > 0) {
         continue;
       }
       WithName name = m.getAnnotation(WithName.class);
@@ -128,8 +150,15 @@ class ReadmeTablesTest {
   private static Set<Class<?>> configMappings() {
     Path classes = Path.of("target/classes");
     try (Stream<Path> files = Files.walk(classes)) {
-      return files.filter(f -> f.toString().endsWith(".class"))
-          .map(f -> classes.relativize(f).toString().replace(java.io.File.separatorChar, '.').replaceAll("\\.class$", ""))
+      return files
+          .filter(f -> f.toString().endsWith(".class"))
+          .map(
+              f ->
+                  classes
+                      .relativize(f)
+                      .toString()
+                      .replace(java.io.File.separatorChar, '.')
+                      .replaceAll("\\.class$", ""))
           .map(ReadmeTablesTest::load)
           .filter(c -> c != null && c.isAnnotationPresent(ConfigMapping.class))
           .collect(Collectors.toSet());

@@ -31,11 +31,9 @@ import org.lucerna.testing.TestPngs;
 /** Jobs that start from an uploaded picture, over HTTP, on tiny_cnn. */
 @QuarkusTest
 class StartImageTest {
-  @Inject
-  ImageStore images;
+  @Inject ImageStore images;
 
-  @Inject
-  org.lucerna.job.Limits limits;
+  @Inject org.lucerna.job.Limits limits;
 
   @AfterEach
   void leaveNoJobRunning() {
@@ -43,26 +41,31 @@ class StartImageTest {
   }
 
   /**
-   * One step of Adam at a learning rate of 1e-6 moves each parameter by about 1e-6, far below one 8-bit
-   * level: what is left is the parametrization's round trip (picture → parameters → picture) and 8-bit
-   * rounding, for the Fourier and the pixel parametrization alike.
+   * One step of Adam at a learning rate of 1e-6 moves each parameter by about 1e-6, far below one
+   * 8-bit level: what is left is the parametrization's round trip (picture → parameters → picture)
+   * and 8-bit rounding, for the Fourier and the pixel parametrization alike.
    */
   @Test
   void aJobStartsFromThePictureAndWithoutItFromNoise() throws Exception {
     byte[] picture = TestPngs.encode(gradient(32, 32, 0));
     for (String param : new String[] {"{\"type\": \"fourier\"}", "{\"type\": \"pixel\"}"}) {
-      String id = VisualizeResourceTest.submit(request(picture, 32, 32, 5, ", \"param\": " + param));
+      String id =
+          VisualizeResourceTest.submit(request(picture, 32, 32, 5, ", \"param\": " + param));
       VisualizeResourceTest.awaitFinished(id).then().body("status", equalTo("SUCCEEDED"));
       double near = meanAbsDifference(picture, VisualizeResourceTest.image(id));
       System.out.printf("start image, %s param: mean |difference| %.3f/255%n", param, near * 255);
-      assertTrue(near < 2 / 255.0, param + ": the result is " + near * 255 + "/255 from the start image");
+      assertTrue(
+          near < 2 / 255.0, param + ": the result is " + near * 255 + "/255 from the start image");
     }
-    String plain = VisualizeResourceTest.submit("{\"objective\": \"conv2:7\", \"size\": 32, \"steps\": 1, \"seed\": 5,"
-        + " \"optimizer\": {\"learningRate\": 1e-6}}");
+    String plain =
+        VisualizeResourceTest.submit(
+            "{\"objective\": \"conv2:7\", \"size\": 32, \"steps\": 1, \"seed\": 5,"
+                + " \"optimizer\": {\"learningRate\": 1e-6}}");
     VisualizeResourceTest.awaitFinished(plain).then().body("status", equalTo("SUCCEEDED"));
     double far = meanAbsDifference(picture, VisualizeResourceTest.image(plain));
     System.out.printf("no start image: mean |difference| %.1f/255%n", far * 255);
-    assertTrue(far > 30 / 255.0, "without the picture the result is only " + far * 255 + "/255 from it");
+    assertTrue(
+        far > 30 / 255.0, "without the picture the result is only " + far * 255 + "/255 from it");
   }
 
   @Test
@@ -71,10 +74,14 @@ class StartImageTest {
     String base64 = Base64.getEncoder().encodeToString(picture);
     String id = VisualizeResourceTest.submit(request(picture, 24, 24, 11, ""));
     Response done = VisualizeResourceTest.awaitFinished(id);
-    done.then().body("status", equalTo("SUCCEEDED")).body("request.startImage.sha256", equalTo(sha256(picture)));
+    done.then()
+        .body("status", equalTo("SUCCEEDED"))
+        .body("request.startImage.sha256", equalTo(sha256(picture)));
     String chunk = base64.substring(40, 80);
     assertFalse(done.asString().contains(chunk), "the job document carries the picture");
-    assertFalse(given().get("/jobs?limit=100").asString().contains(chunk), "the listing carries the picture");
+    assertFalse(
+        given().get("/jobs?limit=100").asString().contains(chunk),
+        "the listing carries the picture");
     assertArrayEquals(picture, images.get(id, ImageNames.START).orElseThrow());
     given().delete("/jobs/" + id).then().statusCode(204);
     assertTrue(images.get(id, ImageNames.START).isEmpty(), "the picture outlived its job");
@@ -85,53 +92,97 @@ class StartImageTest {
     BufferedImage wide = gradient(40, 96, 2);
     ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
     assertTrue(ImageIO.write(wide, "jpeg", jpeg));
-    String id = VisualizeResourceTest.submit("{\"objective\": \"conv2:7\", \"height\": 24, \"width\": 32, \"steps\": 1,"
-        + " \"seed\": 2, \"optimizer\": {\"learningRate\": 1e-6}, \"startImage\": \"data:image/jpeg;base64,"
-        + Base64.getEncoder().encodeToString(jpeg.toByteArray()) + "\"}");
+    String id =
+        VisualizeResourceTest.submit(
+            "{\"objective\": \"conv2:7\", \"height\": 24, \"width\": 32, \"steps\": 1,"
+                + " \"seed\": 2, \"optimizer\": {\"learningRate\": 1e-6}, \"startImage\": \"data:image/jpeg;base64,"
+                + Base64.getEncoder().encodeToString(jpeg.toByteArray())
+                + "\"}");
     VisualizeResourceTest.awaitFinished(id).then().body("status", equalTo("SUCCEEDED"));
     BufferedImage result = TestPngs.decode(VisualizeResourceTest.image(id));
     assertEquals(32, result.getWidth());
     assertEquals(24, result.getHeight());
-    // Covered, then the centre cropped: red rises left to right across the kept middle, not the whole picture.
+    // Covered, then the centre cropped: red rises left to right across the kept middle, not the
+    // whole picture.
     int left = (result.getRGB(1, 12) >> 16) & 0xff;
     int right = (result.getRGB(30, 12) >> 16) & 0xff;
     assertTrue(right - left > 60 && right - left < 150, "red from " + left + " to " + right);
   }
 
   @Test
-  void requestsThatDifferOnlyInTheirPictureAreNotMergedAndAnEqualOneReusesTheResult() throws Exception {
+  void requestsThatDifferOnlyInTheirPictureAreNotMergedAndAnEqualOneReusesTheResult()
+      throws Exception {
     byte[] one = TestPngs.encode(gradient(16, 16, 3));
     byte[] two = TestPngs.encode(gradient(16, 16, 4));
     String a = VisualizeResourceTest.submit(request(one, 16, 16, 21, ""));
     VisualizeResourceTest.awaitFinished(a).then().body("status", equalTo("SUCCEEDED"));
     String b = VisualizeResourceTest.submit(request(two, 16, 16, 21, ""));
-    VisualizeResourceTest.awaitFinished(b).then().body("status", equalTo("SUCCEEDED")).body("reusedFrom", nullValue());
-    assertFalse(java.util.Arrays.equals(VisualizeResourceTest.image(a), VisualizeResourceTest.image(b)));
-    String again = given().contentType(ContentType.JSON).body(request(one, 16, 16, 21, "")).post("/visualize")
-        .then().statusCode(202).body("status", equalTo("SUCCEEDED")).body("reusedFrom", equalTo(a))
-        .extract().path("id");
+    VisualizeResourceTest.awaitFinished(b)
+        .then()
+        .body("status", equalTo("SUCCEEDED"))
+        .body("reusedFrom", nullValue());
+    assertFalse(
+        java.util.Arrays.equals(VisualizeResourceTest.image(a), VisualizeResourceTest.image(b)));
+    String again =
+        given()
+            .contentType(ContentType.JSON)
+            .body(request(one, 16, 16, 21, ""))
+            .post("/visualize")
+            .then()
+            .statusCode(202)
+            .body("status", equalTo("SUCCEEDED"))
+            .body("reusedFrom", equalTo(a))
+            .extract()
+            .path("id");
     assertArrayEquals(VisualizeResourceTest.image(a), VisualizeResourceTest.image(again));
 
     String key = "start-image-" + System.nanoTime();
-    String first = given().contentType(ContentType.JSON).header("Idempotency-Key", key).body(request(one, 16, 16, 22, ""))
-        .post("/visualize").then().statusCode(202).extract().path("id");
-    given().contentType(ContentType.JSON).header("Idempotency-Key", key).body(request(one, 16, 16, 22, ""))
-        .post("/visualize").then().statusCode(200).body("id", equalTo(first));
-    given().contentType(ContentType.JSON).header("Idempotency-Key", key).body(request(two, 16, 16, 22, ""))
-        .post("/visualize").then().statusCode(422).body("errors.field", hasItem("Idempotency-Key"));
+    String first =
+        given()
+            .contentType(ContentType.JSON)
+            .header("Idempotency-Key", key)
+            .body(request(one, 16, 16, 22, ""))
+            .post("/visualize")
+            .then()
+            .statusCode(202)
+            .extract()
+            .path("id");
+    given()
+        .contentType(ContentType.JSON)
+        .header("Idempotency-Key", key)
+        .body(request(one, 16, 16, 22, ""))
+        .post("/visualize")
+        .then()
+        .statusCode(200)
+        .body("id", equalTo(first));
+    given()
+        .contentType(ContentType.JSON)
+        .header("Idempotency-Key", key)
+        .body(request(two, 16, 16, 22, ""))
+        .post("/visualize")
+        .then()
+        .statusCode(422)
+        .body("errors.field", hasItem("Idempotency-Key"));
   }
 
   @Test
   void aPictureThatCannotBeUsedIsRefusedNamingTheField() throws Exception {
     refused("\"\"", "is empty");
     refused("\"not base64 !!\"", "not valid base64");
-    refused("\"" + Base64.getEncoder().encodeToString("hello world".getBytes()) + "\"", "not a PNG or JPEG");
+    refused(
+        "\"" + Base64.getEncoder().encodeToString("hello world".getBytes()) + "\"",
+        "not a PNG or JPEG");
     refused("\"data:image/gif;base64,R0lGODlhAQABAAAAACw=\"", "data:image/png;base64");
-    refused("\"data:image/png," + Base64.getEncoder().encodeToString(TestPngs.encode(gradient(8, 8, 0))) + "\"", "in base64");
+    refused(
+        "\"data:image/png,"
+            + Base64.getEncoder().encodeToString(TestPngs.encode(gradient(8, 8, 0)))
+            + "\"",
+        "in base64");
     byte[] png = TestPngs.encode(gradient(8, 8, 0));
     byte[] truncated = java.util.Arrays.copyOf(png, 40);
     refused("\"" + Base64.getEncoder().encodeToString(truncated) + "\"", "PNG or JPEG");
-    refused("\"" + Base64.getEncoder().encodeToString(TestPngs.header(100_000, 100_000)) + "\"",
+    refused(
+        "\"" + Base64.getEncoder().encodeToString(TestPngs.header(100_000, 100_000)) + "\"",
         "10000000000 pixels; at most " + limits.maxStartImagePixels());
   }
 
@@ -145,23 +196,40 @@ class StartImageTest {
       }
     }
     String body = request(TestPngs.encode(noise), 16, 16, 3, "");
-    System.out.printf("a 512×512 PNG of noise makes a body of %d bytes; the limit is %d%n", body.length(),
-        limits.maxBodyBytes());
+    System.out.printf(
+        "a 512×512 PNG of noise makes a body of %d bytes; the limit is %d%n",
+        body.length(), limits.maxBodyBytes());
     assertTrue(body.length() <= limits.maxBodyBytes());
     VisualizeResourceTest.submit(body);
   }
 
   private static String request(byte[] picture, int height, int width, long seed, String more) {
-    return "{\"objective\": \"conv2:7\", \"height\": " + height + ", \"width\": " + width + ", \"steps\": 1,"
-        + " \"seed\": " + seed + ", \"optimizer\": {\"learningRate\": 1e-6}" + more
-        + ", \"startImage\": \"" + Base64.getEncoder().encodeToString(picture) + "\"}";
+    return "{\"objective\": \"conv2:7\", \"height\": "
+        + height
+        + ", \"width\": "
+        + width
+        + ", \"steps\": 1,"
+        + " \"seed\": "
+        + seed
+        + ", \"optimizer\": {\"learningRate\": 1e-6}"
+        + more
+        + ", \"startImage\": \""
+        + Base64.getEncoder().encodeToString(picture)
+        + "\"}";
   }
 
   private static void refused(String startImage, String text) {
-    given().contentType(ContentType.JSON)
-        .body("{\"objective\": \"conv2:7\", \"size\": 16, \"steps\": 1, \"startImage\": " + startImage + "}")
-        .when().post("/visualize")
-        .then().statusCode(422).contentType("application/problem+json")
+    given()
+        .contentType(ContentType.JSON)
+        .body(
+            "{\"objective\": \"conv2:7\", \"size\": 16, \"steps\": 1, \"startImage\": "
+                + startImage
+                + "}")
+        .when()
+        .post("/visualize")
+        .then()
+        .statusCode(422)
+        .contentType("application/problem+json")
         .body("errors.field", hasItem("startImage"))
         .body("detail", containsString(text));
   }
@@ -172,7 +240,8 @@ class StartImageTest {
     for (int y = 0; y < height; y++) {
       for (int x = 0; x < width; x++) {
         int r = (int) Math.round(40 + 170.0 * x / (width - 1));
-        int g = (int) Math.round(40 + 170.0 * (variant % 2 == 0 ? y : height - 1 - y) / (height - 1));
+        int g =
+            (int) Math.round(40 + 170.0 * (variant % 2 == 0 ? y : height - 1 - y) / (height - 1));
         int b = (int) Math.round(128 + 80 * Math.sin((x + y + variant * 5) / 4.0));
         image.setRGB(x, y, (r << 16) | (g << 8) | b);
       }

@@ -7,8 +7,8 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /**
- * A job stored before objectives were bound by Jackson, with one term of every kind: it reads back, writes
- * back byte for byte, and keeps its fingerprint and description.
+ * A job stored before objectives were bound by Jackson, with one term of every kind: it reads back,
+ * writes back byte for byte, and keeps its fingerprint and description.
  */
 class StoredObjectiveTest {
 
@@ -19,13 +19,18 @@ class StoredObjectiveTest {
       stored = in.readAllBytes();
     }
     Job job = JobJson.read(stored);
-    assertEquals(new String(stored, StandardCharsets.UTF_8), new String(JobJson.write(job), StandardCharsets.UTF_8));
+    assertEquals(
+        new String(stored, StandardCharsets.UTF_8),
+        new String(JobJson.write(job), StandardCharsets.UTF_8));
     // Written by the earlier code for this spec: equal requests must still find the earlier jobs.
-    assertEquals("bdb47988d5ae603de9f516167c3e725f7d0cc28c754945b64f18a07536b8311c", JobJson.fingerprint(job.spec()));
-    assertEquals("Channel[conv2, 3] + 0.500000 × Neuron[conv2, 1 at 2,3] + Neuron[conv1, 4]"
-        + " + Direction[conv1, 3 values, cossim^1.50000] + WeightedChannels[conv1, 2×2] + DeepDream[conv1]"
-        + " + ClassLogit[dense, 7] − 100 × Diversity[conv2] @batch 1 + Alignment[conv2, decay 2]"
-        + " − 0.0100000 × L1[0.500000] − L2[0] − 0.00100000 × TotalVariation − Blur + 3.50000",
+    assertEquals(
+        "bdb47988d5ae603de9f516167c3e725f7d0cc28c754945b64f18a07536b8311c",
+        JobJson.fingerprint(job.spec()));
+    assertEquals(
+        "Channel[conv2, 3] + 0.500000 × Neuron[conv2, 1 at 2,3] + Neuron[conv1, 4]"
+            + " + Direction[conv1, 3 values, cossim^1.50000] + WeightedChannels[conv1, 2×2] + DeepDream[conv1]"
+            + " + ClassLogit[dense, 7] − 100 × Diversity[conv2] @batch 1 + Alignment[conv2, decay 2]"
+            + " − 0.0100000 × L1[0.500000] − L2[0] − 0.00100000 × TotalVariation − Blur + 3.50000",
         job.spec().objective().describe());
   }
 }

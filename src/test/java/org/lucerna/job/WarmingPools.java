@@ -24,9 +24,19 @@ public final class WarmingPools {
     InMemoryJobStore jobs = new InMemoryJobStore();
     InMemoryImageStore images = new InMemoryImageStore();
     JobMetrics metrics = new JobMetrics(new SimpleMeterRegistry(), queue);
-    JobService service = new JobService(jobs, images, TestModels.registry(), queue, Clock.systemUTC(), metrics);
-    DefaultModel model = new DefaultModel(config.getConfigMapping(ModelsConfig.class), TestModels.registry());
-    return new WorkerPool(jobs, images, TestModels.registry(), model, queue, service, Clock.systemUTC(), jobsConfig,
+    JobService service =
+        new JobService(jobs, images, TestModels.registry(), queue, Clock.systemUTC(), metrics);
+    DefaultModel model =
+        new DefaultModel(config.getConfigMapping(ModelsConfig.class), TestModels.registry());
+    return new WorkerPool(
+        jobs,
+        images,
+        TestModels.registry(),
+        model,
+        queue,
+        service,
+        Clock.systemUTC(),
+        jobsConfig,
         metrics);
   }
 
@@ -41,22 +51,29 @@ public final class WarmingPools {
 
   /** The pool's warm-up state once {@code until} holds; fails after {@code timeout}. */
   public static WarmupState await(WorkerPool pool, Predicate<WarmupState> until, Duration timeout) {
-    return Awaitility.await("the warm-up").atMost(timeout).pollInterval(Duration.ofMillis(20))
+    return Awaitility.await("the warm-up")
+        .atMost(timeout)
+        .pollInterval(Duration.ofMillis(20))
         .until(pool::warmup, until);
   }
-
 
   // Built by SmallRye Config as Quarkus does, so that the defaults are the code's own.
   public static SmallRyeConfig config(String defaultModel, int perDevice) {
     return new SmallRyeConfigBuilder()
-        .withConverter(Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter())
+        .withConverter(
+            Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter())
         .withMapping(JobsConfig.class)
         .withMapping(ModelsConfig.class)
-        .withDefaultValues(Map.of(
-            "lucerna.models.root", TestModels.ROOT.toString(),
-            "lucerna.models.default", defaultModel,
-            "lucerna.models.builtin", "false",
-            "lucerna.workers.per-device", Integer.toString(perDevice)))
+        .withDefaultValues(
+            Map.of(
+                "lucerna.models.root",
+                TestModels.ROOT.toString(),
+                "lucerna.models.default",
+                defaultModel,
+                "lucerna.models.builtin",
+                "false",
+                "lucerna.workers.per-device",
+                Integer.toString(perDevice)))
         .build();
   }
 }

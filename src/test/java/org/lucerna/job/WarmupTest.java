@@ -26,7 +26,8 @@ class WarmupTest {
     try {
       WarmupState state = WarmingPools.await(pool, WarmupState::done, PATIENCE);
       assertEquals(TinyCnn.NAME, state.model());
-      assertEquals(List.of("lucerna-worker-cpu-0", "lucerna-worker-cpu-1"),
+      assertEquals(
+          List.of("lucerna-worker-cpu-0", "lucerna-worker-cpu-1"),
           state.workers().stream().map(WarmupState.Worker::name).toList());
       PlanSpec recipe = Warmup.recipe(Warmup.objective(TestModels.tinyCnn()));
       assertEquals(128, recipe.height());
@@ -50,8 +51,9 @@ class WarmupTest {
     WorkerPool pool = WarmingPools.of("no_such_model", 2);
     pool.start(null);
     try {
-      WarmupState state = WarmingPools.await(pool,
-          s -> s.workers().stream().allMatch(w -> w.attempts() > 0), PATIENCE);
+      WarmupState state =
+          WarmingPools.await(
+              pool, s -> s.workers().stream().allMatch(w -> w.attempts() > 0), PATIENCE);
       assertFalse(state.done());
       for (WarmupState.Worker w : state.workers()) {
         assertNull(w.warmed(), w.name());

@@ -19,20 +19,22 @@ import org.lucerna.optvis.transform.Transforms;
 import org.lucerna.testing.TestPngs;
 
 /**
- * The README's plain-main example, compiled and run: the same calls at the size and batch that the README
- * asks for, on the tiny CNN and with fewer steps.
+ * The README's plain-main example, compiled and run: the same calls at the size and batch that the
+ * README asks for, on the tiny CNN and with fewer steps.
  */
 class ReadmeExampleTest {
   /** The README's {@code PlanSpec.of(height, width, batch, objective)}. */
-  private static final Pattern PLAN_SPEC = Pattern.compile("PlanSpec\\.of\\((\\d+), (\\d+), (\\d+), objective\\)");
+  private static final Pattern PLAN_SPEC =
+      Pattern.compile("PlanSpec\\.of\\((\\d+), (\\d+), (\\d+), objective\\)");
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void theOptimizerWritesThePictureAskedForFromPlainCode() throws Exception {
     Matcher asked = PLAN_SPEC.matcher(Files.readString(Path.of("README.md")));
-    assertTrue(asked.find(), "the README's example builds its plan with PlanSpec.of(height, width, batch, objective)");
+    assertTrue(
+        asked.find(),
+        "the README's example builds its plan with PlanSpec.of(height, width, batch, objective)");
     int height = Integer.parseInt(asked.group(1));
     int width = Integer.parseInt(asked.group(2));
     int batch = Integer.parseInt(asked.group(3));
@@ -42,8 +44,10 @@ class ReadmeExampleTest {
 
     try (ModelRegistry registry = new ModelRegistry(new ModelRepository(dir.resolve("models")))) {
       PreparedModel model = registry.get(TinyCnn.NAME, OptionalLong.empty());
-      Objective objective = Objectives.channel("conv2", 7).plus(Objectives.totalVariation().times(-1e-4));
-      PlanSpec spec = PlanSpec.of(height, width, batch, objective).withTransforms(Transforms.standard());
+      Objective objective =
+          Objectives.channel("conv2", 7).plus(Objectives.totalVariation().times(-1e-4));
+      PlanSpec spec =
+          PlanSpec.of(height, width, batch, objective).withTransforms(Transforms.standard());
       try (Plan plan = Plan.build(model, spec, ExecutionOptions.CPU_DEFAULT)) {
         result = plan.render(objective, new RenderSettings(16, 1), RenderListener.NONE);
         Files.write(png, result.image().png(0));
@@ -54,14 +58,17 @@ class ReadmeExampleTest {
     BufferedImage image = TestPngs.decode(Files.readAllBytes(png));
     assertEquals(width, image.getWidth());
     assertEquals(height, image.getHeight());
-    // The Fourier parametrization starts from an almost flat gray; what varies is what the steps made.
+    // The Fourier parametrization starts from an almost flat gray; what varies is what the steps
+    // made.
     double spread = TestPngs.levelStdDev(image);
     double smoothness = TestPngs.neighbourCorrelation(image);
-    System.out.printf("README example: level std %.1f/255, neighbour correlation %.3f, objective %.3f -> %.3f%n",
+    System.out.printf(
+        "README example: level std %.1f/255, neighbour correlation %.3f, objective %.3f -> %.3f%n",
         spread, smoothness, result.firstObjective(), result.lastObjective());
     assertTrue(spread > 10, "the picture is flat: level std " + spread + "/255");
     assertTrue(smoothness > 0.5, "the picture is noise: neighbour correlation " + smoothness);
-    assertTrue(result.lastObjective() > result.firstObjective(),
+    assertTrue(
+        result.lastObjective() > result.firstObjective(),
         "objective " + result.firstObjective() + " -> " + result.lastObjective());
   }
 }

@@ -11,13 +11,15 @@ import org.junit.platform.launcher.LauncherSession;
 import org.junit.platform.launcher.LauncherSessionListener;
 
 /**
- * Empties the test service's prepared-model cache before the first test of a JVM runs, so that every
- * test run prepares its models again instead of reading what an earlier run left in {@code target/}.
- * Registered in {@code META-INF/services}; the service's test configuration points at the same folder.
+ * Empties the test service's prepared-model cache before the first test of a JVM runs, so that
+ * every test run prepares its models again instead of reading what an earlier run left in {@code
+ * target/}. Registered in {@code META-INF/services}; the service's test configuration points at the
+ * same folder.
  */
 public final class FreshPreparedModels implements LauncherSessionListener {
   /** {@code %test.lucerna.models.prepared-dir}. */
   public static final Path DIR = Path.of("target", "test-prepared").toAbsolutePath();
+
   private static final AtomicBoolean EMPTIED = new AtomicBoolean();
 
   @Override

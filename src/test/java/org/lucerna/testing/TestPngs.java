@@ -41,15 +41,29 @@ public final class TestPngs {
     }
   }
 
-  /** The signature and header chunk of an RGB PNG of that size, and nothing else: a file that claims a lot. */
+  /**
+   * The signature and header chunk of an RGB PNG of that size, and nothing else: a file that claims
+   * a lot.
+   */
   public static byte[] header(int width, int height) {
-    ByteBuffer ihdr = ByteBuffer.allocate(17).put("IHDR".getBytes(StandardCharsets.US_ASCII))
-        .putInt(width).putInt(height)
-        .put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
+    ByteBuffer ihdr =
+        ByteBuffer.allocate(17)
+            .put("IHDR".getBytes(StandardCharsets.US_ASCII))
+            .putInt(width)
+            .putInt(height)
+            .put((byte) 8)
+            .put((byte) 2)
+            .put((byte) 0)
+            .put((byte) 0)
+            .put((byte) 0);
     CRC32 crc = new CRC32();
     crc.update(ihdr.array());
-    return ByteBuffer.allocate(SIGNATURE.length + 4 + 17 + 4).put(SIGNATURE)
-        .putInt(13).put(ihdr.array()).putInt((int) crc.getValue()).array();
+    return ByteBuffer.allocate(SIGNATURE.length + 4 + 17 + 4)
+        .put(SIGNATURE)
+        .putInt(13)
+        .put(ihdr.array())
+        .putInt((int) crc.getValue())
+        .array();
   }
 
   /** The standard deviation of every red, green and blue level of the image, in 0..255. */
@@ -73,8 +87,8 @@ public final class TestPngs {
   }
 
   /**
-   * The correlation of each level with the same level one pixel to the right: near 1 for a picture whose
-   * neighbours look alike, near 0 for noise.
+   * The correlation of each level with the same level one pixel to the right: near 1 for a picture
+   * whose neighbours look alike, near 0 for noise.
    */
   public static double neighbourCorrelation(BufferedImage image) {
     double sx = 0;

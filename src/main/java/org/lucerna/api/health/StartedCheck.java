@@ -9,8 +9,8 @@ import org.lucerna.job.WarmupState;
 import org.lucerna.job.WorkerPool;
 
 /**
- * {@code /q/health/started}: UP once every worker has loaded the default model and run a first plan on
- * its device. The figures are the slowest worker's: what start-up waited for.
+ * {@code /q/health/started}: UP once every worker has loaded the default model and run a first plan
+ * on its device. The figures are the slowest worker's: what start-up waited for.
  */
 @Startup
 @ApplicationScoped
@@ -24,8 +24,10 @@ public class StartedCheck implements HealthCheck {
   @Override
   public HealthCheckResponse call() {
     WarmupState s = workers.warmup();
-    HealthCheckResponseBuilder r = HealthCheckResponse.named("models warmed").withData("model", s.model())
-        .withData("workers", s.workers().size());
+    HealthCheckResponseBuilder r =
+        HealthCheckResponse.named("models warmed")
+            .withData("model", s.model())
+            .withData("workers", s.workers().size());
     if (s.done()) {
       WarmupState.Warmed slowest = s.slowest().orElseThrow();
       return r.up()

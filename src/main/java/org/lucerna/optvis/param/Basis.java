@@ -6,8 +6,8 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /**
- * How one {@link ParamSpec.Kind} turns parameters into the image before colors and squash, for one image
- * shape {@code [B, H, W, C]}, and back. Linear, so a starting image maps back exactly.
+ * How one {@link ParamSpec.Kind} turns parameters into the image before colors and squash, for one
+ * image shape {@code [B, H, W, C]}, and back. Linear, so a starting image maps back exactly.
  */
 interface Basis {
   /** Shape of the trainable variable. */

@@ -7,15 +7,17 @@ import org.tensorflow.op.linalg.MatMul;
 import org.tensorflow.types.TFloat32;
 
 /**
- * {@link ParamSpec.Kind#FOURIER}: parameters {@code [B, C, H, W]}, each channel's H·W spectrum coefficients
- * (row i and column j at frequencies |fftfreq(H)[i]|, |fftfreq(W)[j]|), scaled by the frequency factor S
- * and taken through the real orthonormal basis of {@link FourierBasis}: {@code B_H · (S ⊙ P) · B_Wᵀ}.
+ * {@link ParamSpec.Kind#FOURIER}: parameters {@code [B, C, H, W]}, each channel's H·W spectrum
+ * coefficients (row i and column j at frequencies |fftfreq(H)[i]|, |fftfreq(W)[j]|), scaled by the
+ * frequency factor S and taken through the real orthonormal basis of {@link FourierBasis}: {@code
+ * B_H · (S ⊙ P) · B_Wᵀ}.
  */
 final class FourierSpectrum implements Basis {
   private final int batch;
   private final int height;
   private final int width;
   private final int channels;
+
   /** The frequency factor S, row-major H×W. */
   private final double[] scale;
 
@@ -36,17 +38,24 @@ final class FourierSpectrum implements Basis {
   public Operand<TFloat32> toImage(Ops p, Operand<TFloat32> params) {
     Ops f = p.withSubScope("fourier");
     int n = batch * channels;
-    Operand<TFloat32> scaled = f.math.mul(params, f.withName("scale").constant(toFloat(scale, height, width)));
+    Operand<TFloat32> scaled =
+        f.math.mul(params, f.withName("scale").constant(toFloat(scale, height, width)));
     // Right product over the width axis: [B·C·H, W] × B_Wᵀ.
     Operand<TFloat32> rows = f.reshape(scaled, f.constant(new int[] {n * height, width}));
-    Operand<TFloat32> byWidth = f.linalg.matMul(rows, f.withName("basis_w").constant(basis(width)),
-        MatMul.transposeB(true));
+    Operand<TFloat32> byWidth =
+        f.linalg.matMul(
+            rows, f.withName("basis_w").constant(basis(width)), MatMul.transposeB(true));
     // Left product over the height axis: bring H to the front, B_H × [H, B·C·W].
-    Operand<TFloat32> heightFirst = f.linalg.transpose(
-        f.reshape(byWidth, f.constant(new int[] {n, height, width})), f.constant(new int[] {1, 0, 2}));
-    Operand<TFloat32> byHeight = f.linalg.matMul(f.withName("basis_h").constant(basis(height)),
-        f.reshape(heightFirst, f.constant(new int[] {height, n * width})));
-    Operand<TFloat32> hbcw = f.reshape(byHeight, f.constant(new int[] {height, batch, channels, width}));
+    Operand<TFloat32> heightFirst =
+        f.linalg.transpose(
+            f.reshape(byWidth, f.constant(new int[] {n, height, width})),
+            f.constant(new int[] {1, 0, 2}));
+    Operand<TFloat32> byHeight =
+        f.linalg.matMul(
+            f.withName("basis_h").constant(basis(height)),
+            f.reshape(heightFirst, f.constant(new int[] {height, n * width})));
+    Operand<TFloat32> hbcw =
+        f.reshape(byHeight, f.constant(new int[] {height, batch, channels, width}));
     return f.linalg.transpose(hbcw, f.constant(new int[] {1, 0, 3, 2}));
   }
 

@@ -9,21 +9,23 @@ import org.tensorflow.op.linalg.MatMul;
 import org.tensorflow.types.TFloat32;
 
 /**
- * A {@link ParamSpec} compiled for one image shape {@code [batch, height, width, channels]}: the parameter
- * shape, the graph ops from parameters to image, seeded initial values and the exact inverse for a
- * starting image. Immutable and thread-safe; holds no TensorFlow resources.
+ * A {@link ParamSpec} compiled for one image shape {@code [batch, height, width, channels]}: the
+ * parameter shape, the graph ops from parameters to image, seeded initial values and the exact
+ * inverse for a starting image. Immutable and thread-safe; holds no TensorFlow resources.
  *
- * <p>The parameter layout and the linear map to pixels are the kind's {@link Basis}: {@link FourierSpectrum}
- * or {@link PixelBasis}.
+ * <p>The parameter layout and the linear map to pixels are the kind's {@link Basis}: {@link
+ * FourierSpectrum} or {@link PixelBasis}.
  */
 public final class ImageParametrization {
   /**
-   * Starting-image values closer than this to 0 or 1 are moved to it before the sigmoid's inverse; 2⁻¹⁰ is a
-   * quarter of an 8-bit level, so the image still rounds to the same bytes.
+   * Starting-image values closer than this to 0 or 1 are moved to it before the sigmoid's inverse;
+   * 2⁻¹⁰ is a quarter of an 8-bit level, so the image still rounds to the same bytes.
    */
   public static final double SIGMOID_EPSILON = 1.0 / 1024;
+
   /** Largest side accepted; a Fourier basis of this size is a 16 MB constant in the graph. */
   public static final int MAX_SIDE = 2048;
+
   private static final double INIT_STDDEV = 0.01;
 
   private final ParamSpec spec;
@@ -45,7 +47,8 @@ public final class ImageParametrization {
   }
 
   /** Compiles {@code spec} for images {@code [batch, height, width, channels]}. */
-  public static ImageParametrization of(ParamSpec spec, int batch, int height, int width, int channels) {
+  public static ImageParametrization of(
+      ParamSpec spec, int batch, int height, int width, int channels) {
     Objects.requireNonNull(spec, "spec");
     requireRange("batch", batch, 1, 1024);
     requireRange("height", height, 1, MAX_SIDE);
@@ -56,7 +59,8 @@ public final class ImageParametrization {
 
   private static void requireRange(String name, int value, int min, int max) {
     if (value < min || value > max) {
-      throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", got " + value);
+      throw new IllegalArgumentException(
+          name + " must be between " + min + " and " + max + ", got " + value);
     }
   }
 
@@ -64,7 +68,9 @@ public final class ImageParametrization {
     return spec;
   }
 
-  /** Whether the color decorrelation is applied: asked for, and the image has exactly 3 channels. */
+  /**
+   * Whether the color decorrelation is applied: asked for, and the image has exactly 3 channels.
+   */
   public boolean decorrelated() {
     return decorrelated;
   }
@@ -83,7 +89,10 @@ public final class ImageParametrization {
     return batch * height * width * channels;
   }
 
-  /** Builds {@code params → image} under the sub-scope {@code param}; values in (0, 1), or [0, 1] for clip. */
+  /**
+   * Builds {@code params → image} under the sub-scope {@code param}; values in (0, 1), or [0, 1]
+   * for clip.
+   */
   public Operand<TFloat32> image(Ops tf, Operand<TFloat32> params) {
     Ops p = tf.withSubScope("param");
     Operand<TFloat32> x = linear(p, params);
@@ -104,22 +113,29 @@ public final class ImageParametrization {
         m[i][j] = (float) ColorDecorrelation.MATRIX[i][j];
       }
     }
-    Operand<TFloat32> rgb = d.linalg.matMul(pixels, d.withName("color").constant(m), MatMul.transposeB(true));
+    Operand<TFloat32> rgb =
+        d.linalg.matMul(pixels, d.withName("color").constant(m), MatMul.transposeB(true));
     return d.reshape(rgb, d.constant(new int[] {batch, height, width, 3}));
   }
 
   private Operand<TFloat32> squash(Ops p, Operand<TFloat32> x) {
     if (spec.squash() == ParamSpec.Squash.SIGMOID) {
-      Operand<TFloat32> scaled = spec.gain() == 1 ? x : p.math.mul(x, p.constant((float) spec.gain()));
+      Operand<TFloat32> scaled =
+          spec.gain() == 1 ? x : p.math.mul(x, p.constant((float) spec.gain()));
       return p.math.sigmoid(scaled);
     }
-    // Straight-through: forward is the clip, the gradient is the identity, so a clipped pixel still feels
-    // the objective and can come back (ClipByValue's own gradient is zero there and would freeze it).
+    // Straight-through: forward is the clip, the gradient is the identity, so a clipped pixel still
+    // feels
+    // the objective and can come back (ClipByValue's own gradient is zero there and would freeze
+    // it).
     Operand<TFloat32> clipped = p.clipByValue(x, p.constant(0f), p.constant(1f));
     return p.math.add(x, p.stopGradient(p.math.sub(clipped, x)));
   }
 
-  /** Normal(0, 0.01) values in {@link #parameterShape()} order, the same for the same seed on every JVM. */
+  /**
+   * Normal(0, 0.01) values in {@link #parameterShape()} order, the same for the same seed on every
+   * JVM.
+   */
   public float[] initialParameters(long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     float[] values = new float[size()];
@@ -136,19 +152,26 @@ public final class ImageParametrization {
   }
 
   /**
-   * The parameters whose {@link #image} is {@code image} (NHWC, values in [0, 1]); exact up to float
-   * rounding, except that for the sigmoid values are first moved {@link #SIGMOID_EPSILON} away from 0 and 1.
+   * The parameters whose {@link #image} is {@code image} (NHWC, values in [0, 1]); exact up to
+   * float rounding, except that for the sigmoid values are first moved {@link #SIGMOID_EPSILON}
+   * away from 0 and 1.
    */
   public float[] parametersFor(float[] image) {
     if (image.length != size()) {
-      throw new IllegalArgumentException("starting image has " + image.length + " values, expected "
-          + size() + " for " + imageShape());
+      throw new IllegalArgumentException(
+          "starting image has "
+              + image.length
+              + " values, expected "
+              + size()
+              + " for "
+              + imageShape());
     }
     double[] x = new double[image.length];
     for (int i = 0; i < image.length; i++) {
       double y = image[i];
       if (!(y >= 0 && y <= 1)) {
-        throw new IllegalArgumentException("starting image values must be in [0, 1], got " + y + " at " + i);
+        throw new IllegalArgumentException(
+            "starting image values must be in [0, 1], got " + y + " at " + i);
       }
       x[i] = spec.squash() == ParamSpec.Squash.SIGMOID ? logit(y) / spec.gain() : y;
     }

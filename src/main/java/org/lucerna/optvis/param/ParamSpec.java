@@ -22,25 +22,26 @@ import org.tensorflow.ndarray.Shape;
  * What a request says about the image parametrization.
  *
  * @param kind how parameters become pixels: a frequency basis or the pixels themselves
- * @param decay frequency decay of the Fourier basis (0 = every frequency equally easy to change); ignored
- *     by {@link Kind#PIXEL}
- * @param decorrelate whether the three channels go through ImageNet's color correlation; applies to RGB
- *     (3-channel) images only and is ignored for any other channel count, since the color statistics
- *     describe RGB
+ * @param decay frequency decay of the Fourier basis (0 = every frequency equally easy to change);
+ *     ignored by {@link Kind#PIXEL}
+ * @param decorrelate whether the three channels go through ImageNet's color correlation; applies to
+ *     RGB (3-channel) images only and is ignored for any other channel count, since the color
+ *     statistics describe RGB
  * @param squash how values are brought into the image range
  * @param gain factor inside the sigmoid, {@code sigmoid(gain·x)}; ignored by {@link Squash#CLIP}
- *
- * <p>Its JSON, in requests and job documents: {@code {"type": "fourier", "decay": 1.0, "decorrelate": true,
- * "squash": "sigmoid", "gain": 1.0}}, every field optional when read (decay defaults to 0 for a pixel
- * basis), all of them written.
+ *     <p>Its JSON, in requests and job documents: {@code {"type": "fourier", "decay": 1.0,
+ *     "decorrelate": true, "squash": "sigmoid", "gain": 1.0}}, every field optional when read
+ *     (decay defaults to 0 for a pixel basis), all of them written.
  */
 @JsonDeserialize(using = ParamSpec.Reader.class)
 @JsonSerialize(using = ParamSpec.Writer.class)
 public record ParamSpec(Kind kind, double decay, boolean decorrelate, Squash squash, double gain) {
   /** Fourier basis with decay 1, decorrelated colors, sigmoid with gain 1. */
-  public static final ParamSpec DEFAULT = new ParamSpec(Kind.FOURIER, 1.0, true, Squash.SIGMOID, 1.0);
+  public static final ParamSpec DEFAULT =
+      new ParamSpec(Kind.FOURIER, 1.0, true, Squash.SIGMOID, 1.0);
 
-  private static final Set<String> FIELDS = Set.of("type", "decay", "decorrelate", "squash", "gain");
+  private static final Set<String> FIELDS =
+      Set.of("type", "decay", "decorrelate", "squash", "gain");
 
   /** How parameters become pixels; each kind builds its {@link Basis}. */
   public enum Kind {
@@ -63,7 +64,10 @@ public record ParamSpec(Kind kind, double decay, boolean decorrelate, Squash squ
   public enum Squash {
     /** {@code sigmoid(gain·x)}: values in the open interval (0, 1), gradient everywhere. */
     SIGMOID,
-    /** Clip to [0, 1] forward; the gradient passes unchanged (straight-through), so clipped pixels can return. */
+    /**
+     * Clip to [0, 1] forward; the gradient passes unchanged (straight-through), so clipped pixels
+     * can return.
+     */
     CLIP
   }
 
@@ -71,11 +75,15 @@ public record ParamSpec(Kind kind, double decay, boolean decorrelate, Squash squ
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(squash, "squash");
     if (!(decay >= 0 && decay <= FormatLimits.MAX_DECAY)) {
-      throw new IllegalArgumentException("decay must be between 0 and " + FormatLimits.MAX_DECAY + ", got " + decay);
+      throw new IllegalArgumentException(
+          "decay must be between 0 and " + FormatLimits.MAX_DECAY + ", got " + decay);
     }
     if (!(gain > 0 && gain <= FormatLimits.MAX_GAIN)) {
-      throw new IllegalArgumentException("gain must be greater than 0 and at most " + (int) FormatLimits.MAX_GAIN
-          + ", got " + gain);
+      throw new IllegalArgumentException(
+          "gain must be greater than 0 and at most "
+              + (int) FormatLimits.MAX_GAIN
+              + ", got "
+              + gain);
     }
   }
 
@@ -100,7 +108,10 @@ public record ParamSpec(Kind kind, double decay, boolean decorrelate, Squash squ
     return new ParamSpec(kind, decay, decorrelate, newSquash, gain);
   }
 
-  /** Reads the request form where it stands in the JSON, its errors naming its path ({@code param.type}). */
+  /**
+   * Reads the request form where it stands in the JSON, its errors naming its path ({@code
+   * param.type}).
+   */
   static final class Reader extends JsonDeserializer<ParamSpec> {
     @Override
     public ParamSpec deserialize(JsonParser p, DeserializationContext c) throws IOException {

@@ -16,15 +16,17 @@ import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
 /**
- * A starting image: the uploaded PNG or JPEG file's bytes, its SHA-256, and the picture decoded from them
- * once. Reading checks the pixel count in the file's header against the limit the caller gives before
- * decoding, so that a small file that would decode into gigabytes is refused without decoding it.
+ * A starting image: the uploaded PNG or JPEG file's bytes, its SHA-256, and the picture decoded
+ * from them once. Reading checks the pixel count in the file's header against the limit the caller
+ * gives before decoding, so that a small file that would decode into gigabytes is refused without
+ * decoding it.
  *
- * <p>{@link #pixels} fits the picture to an image: it is scaled, keeping the aspect ratio, so that it
- * covers H×W, then the centre is cropped (nothing is stretched, the longer side loses its edges). Scaling
- * is bilinear, by successive halvings while the picture is more than twice too large, so a large photo is
- * averaged rather than sampled. Channels: 3 gives RGB, 1 gives luma (BT.601: 0.299 R + 0.587 G + 0.114 B),
- * 4 gives RGBA (opaque when the picture has no alpha); other counts are refused.
+ * <p>{@link #pixels} fits the picture to an image: it is scaled, keeping the aspect ratio, so that
+ * it covers H×W, then the centre is cropped (nothing is stretched, the longer side loses its
+ * edges). Scaling is bilinear, by successive halvings while the picture is more than twice too
+ * large, so a large photo is averaged rather than sampled. Channels: 3 gives RGB, 1 gives luma
+ * (BT.601: 0.299 R + 0.587 G + 0.114 B), 4 gives RGBA (opaque when the picture has no alpha); other
+ * counts are refused.
  */
 public final class StartImage {
   private final byte[] bytes;
@@ -53,8 +55,8 @@ public final class StartImage {
   }
 
   /**
-   * Reads a job's picture back from where it was kept; it passed {@link #read}'s pixel limit when it was
-   * uploaded, and the caller checks {@link #sha256()} against the job's reference.
+   * Reads a job's picture back from where it was kept; it passed {@link #read}'s pixel limit when
+   * it was uploaded, and the caller checks {@link #sha256()} against the job's reference.
    */
   public static StartImage stored(byte[] bytes) {
     return read(bytes, Long.MAX_VALUE);
@@ -80,8 +82,11 @@ public final class StartImage {
   /** {@code [height, width, channels]} floats in [0, 1], row-major NHWC for one image. */
   public float[] pixels(int height, int width, int channels) {
     if (channels != 1 && channels != 3 && channels != 4) {
-      throw new StartImageException("a starting image can fill 1 (gray), 3 (RGB) or 4 (RGBA) channels; "
-          + "the model takes " + channels + ": render without a starting image");
+      throw new StartImageException(
+          "a starting image can fill 1 (gray), 3 (RGB) or 4 (RGBA) channels; "
+              + "the model takes "
+              + channels
+              + ": render without a starting image");
     }
     BufferedImage fitted = cover(picture, height, width);
     float[] out = new float[height * width * channels];
@@ -108,7 +113,9 @@ public final class StartImage {
     return out;
   }
 
-  /** {@code image} repeated {@code batch} times: the NHWC batch that {@code parametersFor} takes. */
+  /**
+   * {@code image} repeated {@code batch} times: the NHWC batch that {@code parametersFor} takes.
+   */
   public static float[] repeat(float[] image, int batch) {
     float[] out = new float[image.length * batch];
     for (int b = 0; b < batch; b++) {
@@ -144,11 +151,15 @@ public final class StartImage {
     try {
       picture = ImageIO.read(new ByteArrayInputStream(bytes));
     } catch (IOException | RuntimeException e) {
-      throw new StartImageException("the starting image could not be decoded: " + e.getMessage()
-          + "; send a PNG or JPEG file", e);
+      throw new StartImageException(
+          "the starting image could not be decoded: "
+              + e.getMessage()
+              + "; send a PNG or JPEG file",
+          e);
     }
     if (picture == null) {
-      throw new StartImageException("the starting image is not a PNG or JPEG file; send one of those");
+      throw new StartImageException(
+          "the starting image is not a PNG or JPEG file; send one of those");
     }
     return picture;
   }
@@ -162,7 +173,8 @@ public final class StartImage {
   }
 
   private static BufferedImage cover(BufferedImage picture, int height, int width) {
-    double factor = Math.max((double) height / picture.getHeight(), (double) width / picture.getWidth());
+    double factor =
+        Math.max((double) height / picture.getHeight(), (double) width / picture.getWidth());
     int scaledW = Math.max(width, (int) Math.round(picture.getWidth() * factor));
     int scaledH = Math.max(height, (int) Math.round(picture.getHeight() * factor));
     BufferedImage current = toArgb(picture);
@@ -184,15 +196,16 @@ public final class StartImage {
   }
 
   /**
-   * Java treats a gray PNG or JPEG as linear light and brightens it on conversion to sRGB; the file's
-   * levels are what the user sees, so they are copied as they are.
+   * Java treats a gray PNG or JPEG as linear light and brightens it on conversion to sRGB; the
+   * file's levels are what the user sees, so they are copied as they are.
    */
   private static BufferedImage grayToArgb(BufferedImage picture) {
     Raster raster = picture.getRaster();
     int bands = raster.getNumBands();
     double grayMax = (1L << picture.getColorModel().getComponentSize(0)) - 1;
     double alphaMax = bands > 1 ? (1L << picture.getColorModel().getComponentSize(1)) - 1 : 1;
-    BufferedImage out = new BufferedImage(picture.getWidth(), picture.getHeight(), BufferedImage.TYPE_INT_ARGB);
+    BufferedImage out =
+        new BufferedImage(picture.getWidth(), picture.getHeight(), BufferedImage.TYPE_INT_ARGB);
     for (int y = 0; y < picture.getHeight(); y++) {
       for (int x = 0; x < picture.getWidth(); x++) {
         int v = (int) Math.round(raster.getSample(x, y, 0) * 255 / grayMax);
@@ -207,7 +220,8 @@ public final class StartImage {
     BufferedImage target = new BufferedImage(w, h, BufferedImage.TYPE_INT_ARGB);
     Graphics2D g = target.createGraphics();
     try {
-      g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+      g.setRenderingHint(
+          RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
       g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
       g.drawImage(source, x, y, w, h, null);
     } finally {

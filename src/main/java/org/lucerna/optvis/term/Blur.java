@@ -54,10 +54,15 @@ public record Blur() implements Term {
           }
         }
       }
-      Operand<TFloat32> blurred = t.stopGradient(t.nn.depthwiseConv2dNative(image, t.constant(kernel),
-          List.of(1L, 1L, 1L, 1L), "SAME"));
-      return new Built(t.math.mul(t.constant(0.5f),
-          t.reduceSum(t.math.square(t.math.sub(image, blurred)), t.constant(new int[] {1, 2, 3}))));
+      Operand<TFloat32> blurred =
+          t.stopGradient(
+              t.nn.depthwiseConv2dNative(
+                  image, t.constant(kernel), List.of(1L, 1L, 1L, 1L), "SAME"));
+      return new Built(
+          t.math.mul(
+              t.constant(0.5f),
+              t.reduceSum(
+                  t.math.square(t.math.sub(image, blurred)), t.constant(new int[] {1, 2, 3}))));
     }
   }
 }

@@ -7,8 +7,9 @@ import org.lucerna.model.LayerInfo;
 
 /** Mean over positions of channel {@code channel}. */
 public record Channel(String layer, int channel) implements LinearTerm {
-  public static final TermKind KIND = new TermKind("channel", List.of("layer", "channel"),
-      f -> new Channel(f.layer(), f.whole("channel")));
+  public static final TermKind KIND =
+      new TermKind(
+          "channel", List.of("layer", "channel"), f -> new Channel(f.layer(), f.whole("channel")));
 
   public Channel {
     TermChecks.requireLayer(layer);

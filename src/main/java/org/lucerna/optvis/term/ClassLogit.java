@@ -7,8 +7,11 @@ import org.lucerna.model.LayerInfo;
 
 /** The logit of class {@code index}: a channel of a dense layer. */
 public record ClassLogit(String layer, int index) implements LinearTerm {
-  public static final TermKind KIND = new TermKind("class_logit", List.of("layer", "index"),
-      f -> new ClassLogit(f.layer(), f.whole("index")));
+  public static final TermKind KIND =
+      new TermKind(
+          "class_logit",
+          List.of("layer", "index"),
+          f -> new ClassLogit(f.layer(), f.whole("index")));
 
   public ClassLogit {
     TermChecks.requireLayer(layer);

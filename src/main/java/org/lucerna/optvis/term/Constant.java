@@ -11,7 +11,8 @@ import org.tensorflow.types.TFloat32;
 
 /** A number: lets objectives be shifted (it has no gradient). */
 public record Constant(double value) implements Term {
-  public static final TermKind KIND = new TermKind("constant", List.of("value"), f -> new Constant(f.number("value")));
+  public static final TermKind KIND =
+      new TermKind("constant", List.of("value"), f -> new Constant(f.number("value")));
 
   @Override
   public String layer() {
@@ -55,7 +56,9 @@ public record Constant(double value) implements Term {
       Placeholder<TFloat32> value = s.input("value", Shape.scalar());
       String name = Feeds.name(value);
       Operand<TFloat32> values = t.fill(t.constant(new int[] {s.batch()}), value);
-      return new Built(values, (term, feeds) -> feeds.put(name, TFloat32.scalarOf((float) ((Constant) term).value())));
+      return new Built(
+          values,
+          (term, feeds) -> feeds.put(name, TFloat32.scalarOf((float) ((Constant) term).value())));
     }
   }
 }

@@ -7,7 +7,8 @@ import org.tensorflow.op.Ops;
 
 /** Mean of the squared activations of the whole layer. */
 public record DeepDream(String layer) implements Term {
-  public static final TermKind KIND = new TermKind("deepdream", List.of("layer"), f -> new DeepDream(f.layer()));
+  public static final TermKind KIND =
+      new TermKind("deepdream", List.of("layer"), f -> new DeepDream(f.layer()));
 
   public DeepDream {
     TermChecks.requireLayer(layer);
@@ -37,7 +38,8 @@ public record DeepDream(String layer) implements Term {
     @Override
     public Built build(Scope s) {
       Ops t = s.tf();
-      return new Built(t.math.mean(t.math.square(s.activations()), t.constant(new int[] {1, 2, 3})));
+      return new Built(
+          t.math.mean(t.math.square(s.activations()), t.constant(new int[] {1, 2, 3})));
     }
   }
 }

@@ -13,11 +13,15 @@ import org.tensorflow.types.TFloat32;
 
 /**
  * Mean over positions of the activation projected on {@code vector}; with {@code cossimPower > 0}
- * multiplied by the clipped cosine similarity to that power, which favours the direction over mere size.
+ * multiplied by the clipped cosine similarity to that power, which favours the direction over mere
+ * size.
  */
 public record Direction(String layer, double[] vector, double cossimPower) implements Term {
-  public static final TermKind KIND = new TermKind("direction", List.of("layer", "vector", "cossimPower"),
-      f -> new Direction(f.layer(), f.vector("vector"), f.number("cossimPower", 0)));
+  public static final TermKind KIND =
+      new TermKind(
+          "direction",
+          List.of("layer", "vector", "cossimPower"),
+          f -> new Direction(f.layer(), f.vector("vector"), f.number("cossimPower", 0)));
   private static final float EPS = 1e-4f;
 
   public Direction {
@@ -47,8 +51,14 @@ public record Direction(String layer, double[] vector, double cossimPower) imple
   @Override
   public void check(LayerInfo layer, int batch) {
     if (vector.length != layer.channels()) {
-      throw new IllegalArgumentException("layer '" + layer.name() + "' has " + layer.channels()
-          + " channels; the direction vector has " + vector.length + " values");
+      throw new IllegalArgumentException(
+          "layer '"
+              + layer.name()
+              + "' has "
+              + layer.channels()
+              + " channels; the direction vector has "
+              + vector.length
+              + " values");
     }
   }
 
@@ -59,7 +69,9 @@ public record Direction(String layer, double[] vector, double cossimPower) imple
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Direction d && layer.equals(d.layer) && Arrays.equals(vector, d.vector)
+    return o instanceof Direction d
+        && layer.equals(d.layer)
+        && Arrays.equals(vector, d.vector)
         && cossimPower == d.cossimPower;
   }
 
@@ -70,8 +82,13 @@ public record Direction(String layer, double[] vector, double cossimPower) imple
 
   @Override
   public String describe() {
-    return "Direction[" + layer + ", " + vector.length + " values"
-        + (cossimPower > 0 ? ", cossim^" + Term.format(cossimPower) : "") + "]";
+    return "Direction["
+        + layer
+        + ", "
+        + vector.length
+        + " values"
+        + (cossimPower > 0 ? ", cossim^" + Term.format(cossimPower) : "")
+        + "]";
   }
 
   /** mean over positions of ⟨A, v⟩ · max(cos(A, v), 0.1)^power. */
@@ -87,15 +104,19 @@ public record Direction(String layer, double[] vector, double cossimPower) imple
       Operand<TFloat32> dot = t.reduceSum(t.math.mul(a, v), t.constant(-1));
       Operand<TFloat32> aNorm = t.math.sqrt(t.reduceSum(t.math.square(a), t.constant(-1)));
       Operand<TFloat32> vNorm = t.math.sqrt(t.reduceSum(t.math.square(v), t.constant(0)));
-      Operand<TFloat32> cos = t.math.div(t.math.div(dot, t.math.add(aNorm, t.constant(EPS))),
-          t.math.add(vNorm, t.constant(EPS)));
+      Operand<TFloat32> cos =
+          t.math.div(
+              t.math.div(dot, t.math.add(aNorm, t.constant(EPS))),
+              t.math.add(vNorm, t.constant(EPS)));
       Operand<TFloat32> factor = t.math.pow(t.math.maximum(cos, t.constant(0.1f)), power);
       Operand<TFloat32> values = t.math.mean(t.math.mul(dot, factor), t.constant(new int[] {1, 2}));
-      return new Built(values, (term, feeds) -> {
-        Direction d = (Direction) term;
-        feeds.put(vName, TFloat32.vectorOf(TermChecks.toFloats(d.vector())));
-        feeds.put(powerName, TFloat32.scalarOf((float) d.cossimPower()));
-      });
+      return new Built(
+          values,
+          (term, feeds) -> {
+            Direction d = (Direction) term;
+            feeds.put(vName, TFloat32.vectorOf(TermChecks.toFloats(d.vector())));
+            feeds.put(powerName, TFloat32.scalarOf((float) d.cossimPower()));
+          });
     }
   }
 }

@@ -10,7 +10,8 @@ import org.tensorflow.types.TFloat32;
 
 /**
  * A term that is a weighted sum of a layer's mean channel activations, one row of weights per batch
- * element: channels, class logits and weighted channels share one graph and differ only in the rows fed.
+ * element: channels, class logits and weighted channels share one graph and differ only in the rows
+ * fed.
  */
 public interface LinearTerm extends Term {
 
@@ -32,8 +33,15 @@ public interface LinearTerm extends Term {
       String name = Feeds.name(w);
       Operand<TFloat32> mean = t.math.mean(s.activations(), t.constant(new int[] {1, 2}));
       Operand<TFloat32> values = t.reduceSum(t.math.mul(mean, w), t.constant(1));
-      return new Built(values, (term, feeds) -> feeds.put(name, TFloat32.tensorOf(Shape.of(s.batch(), channels),
-          DataBuffers.of(((LinearTerm) term).weights(s.layer(), s.batch()), true, false))));
+      return new Built(
+          values,
+          (term, feeds) ->
+              feeds.put(
+                  name,
+                  TFloat32.tensorOf(
+                      Shape.of(s.batch(), channels),
+                      DataBuffers.of(
+                          ((LinearTerm) term).weights(s.layer(), s.batch()), true, false))));
     }
   }
 

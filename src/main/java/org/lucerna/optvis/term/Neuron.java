@@ -14,12 +14,16 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
 /**
- * One unit: channel {@code channel} at row {@code x}, column {@code y}; null position is the centre. As
- * in Lucid, {@code x} indexes the layer's rows (axis 1) and {@code y} its columns (axis 2).
+ * One unit: channel {@code channel} at row {@code x}, column {@code y}; null position is the
+ * centre. As in Lucid, {@code x} indexes the layer's rows (axis 1) and {@code y} its columns (axis
+ * 2).
  */
 public record Neuron(String layer, int channel, Integer x, Integer y) implements Term {
-  public static final TermKind KIND = new TermKind("neuron", List.of("layer", "channel", "x", "y"),
-      f -> new Neuron(f.layer(), f.whole("channel"), f.wholeOrNull("x"), f.wholeOrNull("y")));
+  public static final TermKind KIND =
+      new TermKind(
+          "neuron",
+          List.of("layer", "channel", "x", "y"),
+          f -> new Neuron(f.layer(), f.whole("channel"), f.wholeOrNull("x"), f.wholeOrNull("y")));
 
   public Neuron {
     TermChecks.requireLayer(layer);
@@ -52,7 +56,8 @@ public record Neuron(String layer, int channel, Integer x, Integer y) implements
   public void check(LayerInfo layer, int batch) {
     TermChecks.checkChannel(channel, layer);
     if (!layer.spatial() && x != null && (x > 0 || y > 0)) {
-      throw new IllegalArgumentException("layer '" + layer.name() + "' is dense: a neuron's position is 0,0");
+      throw new IllegalArgumentException(
+          "layer '" + layer.name() + "' is dense: a neuron's position is 0,0");
     }
   }
 
@@ -72,10 +77,27 @@ public record Neuron(String layer, int channel, Integer x, Integer y) implements
     }
   }
 
-  private static String outside(String axis, int at, String what, LayerInfo layer, int count, String seen) {
-    return axis + " is " + at + " but layer '" + layer.name() + "' has " + count + " " + what
-        + (count > 0 ? " (" + axis + " 0 to " + (count - 1) + ")" : "") + " at " + seen + "; " + axis + " counts " + what
-        + ", as in Lucid; pick a smaller " + axis + ", render a larger image or use fewer shrinking transforms";
+  private static String outside(
+      String axis, int at, String what, LayerInfo layer, int count, String seen) {
+    return axis
+        + " is "
+        + at
+        + " but layer '"
+        + layer.name()
+        + "' has "
+        + count
+        + " "
+        + what
+        + (count > 0 ? " (" + axis + " 0 to " + (count - 1) + ")" : "")
+        + " at "
+        + seen
+        + "; "
+        + axis
+        + " counts "
+        + what
+        + ", as in Lucid; pick a smaller "
+        + axis
+        + ", render a larger image or use fewer shrinking transforms";
   }
 
   @Override
@@ -102,21 +124,29 @@ public record Neuron(String layer, int channel, Integer x, Integer y) implements
       String onehotName = Feeds.name(onehot);
       Operand<TInt32> dims = t.shape(s.activations());
       // The centre depends on the layer's size at run time.
-      Operand<TInt32> cx = t.select(t.math.less(x, t.constant(0)),
-          t.math.floorDiv(t.gather(dims, t.constant(1), t.constant(0)), t.constant(2)), x);
-      Operand<TInt32> cy = t.select(t.math.less(y, t.constant(0)),
-          t.math.floorDiv(t.gather(dims, t.constant(2), t.constant(0)), t.constant(2)), y);
+      Operand<TInt32> cx =
+          t.select(
+              t.math.less(x, t.constant(0)),
+              t.math.floorDiv(t.gather(dims, t.constant(1), t.constant(0)), t.constant(2)),
+              x);
+      Operand<TInt32> cy =
+          t.select(
+              t.math.less(y, t.constant(0)),
+              t.math.floorDiv(t.gather(dims, t.constant(2), t.constant(0)), t.constant(2)),
+              y);
       Operand<TFloat32> row = t.gather(s.activations(), cx, t.constant(1));
       Operand<TFloat32> unit = t.gather(row, cy, t.constant(1));
       Operand<TFloat32> values = t.reduceSum(t.math.mul(unit, onehot), t.constant(1));
-      return new Built(values, (term, feeds) -> {
-        Neuron n = (Neuron) term;
-        feeds.put(xName, TInt32.scalarOf(n.x() == null ? -1 : n.x()));
-        feeds.put(yName, TInt32.scalarOf(n.y() == null ? -1 : n.y()));
-        float[] hot = new float[channels];
-        hot[n.channel()] = 1f;
-        feeds.put(onehotName, TFloat32.vectorOf(hot));
-      });
+      return new Built(
+          values,
+          (term, feeds) -> {
+            Neuron n = (Neuron) term;
+            feeds.put(xName, TInt32.scalarOf(n.x() == null ? -1 : n.x()));
+            feeds.put(yName, TInt32.scalarOf(n.y() == null ? -1 : n.y()));
+            float[] hot = new float[channels];
+            hot[n.channel()] = 1f;
+            feeds.put(onehotName, TFloat32.vectorOf(hot));
+          });
     }
   }
 }

@@ -8,12 +8,13 @@ import org.lucerna.model.LayerShapes;
 
 /**
  * One kind of thing a render can maximize, with its arguments. Terms read a layer's activations, or
- * (the image penalties) the image itself. Every term is "higher is better"; penalties are meant to enter
- * an objective with a negative weight. A dense layer {@code [B, C]} reads as {@code [B, 1, 1, C]}.
+ * (the image penalties) the image itself. Every term is "higher is better"; penalties are meant to
+ * enter an objective with a negative weight. A dense layer {@code [B, C]} reads as {@code [B, 1, 1,
+ * C]}.
  *
- * <p>Each kind is one type that knows its JSON name and fields ({@link #kind()}, {@link #writeFields}),
- * its check against the model, its description, and the graph it builds ({@link #graph()}). A new kind
- * is a new type plus its line in {@link TermKinds}.
+ * <p>Each kind is one type that knows its JSON name and fields ({@link #kind()}, {@link
+ * #writeFields}), its check against the model, its description, and the graph it builds ({@link
+ * #graph()}). A new kind is a new type plus its line in {@link TermKinds}.
  */
 public interface Term {
 
@@ -27,12 +28,14 @@ public interface Term {
   /** Writes the term's own fields, in their order, after {@code "kind"}. */
   void writeFields(JsonGenerator g) throws IOException;
 
-  /** What the term adds to a plan's graph: equal for terms that share a plan, which feeds the rest. */
+  /**
+   * What the term adds to a plan's graph: equal for terms that share a plan, which feeds the rest.
+   */
   TermGraph graph();
 
   /**
-   * Checks the term against the layer it reads (null for terms on the image) and the batch size, before
-   * any graph is built and again before its arguments are fed.
+   * Checks the term against the layer it reads (null for terms on the image) and the batch size,
+   * before any graph is built and again before its arguments are fed.
    *
    * @throws IllegalArgumentException naming what is out of range
    */
@@ -53,6 +56,8 @@ public interface Term {
 
   /** A number as a description shows it: whole numbers without a fraction. */
   static String format(double v) {
-    return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : String.format(Locale.ROOT, "%g", v);
+    return v == Math.rint(v) && Math.abs(v) < 1e15
+        ? Long.toString((long) v)
+        : String.format(Locale.ROOT, "%g", v);
   }
 }

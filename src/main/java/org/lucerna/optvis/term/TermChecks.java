@@ -20,8 +20,15 @@ final class TermChecks {
 
   static void checkChannel(int channel, LayerInfo layer) {
     if (channel >= layer.channels()) {
-      throw new IllegalArgumentException("layer '" + layer.name() + "' has " + layer.channels()
-          + " channels (0 to " + (layer.channels() - 1) + "); got channel " + channel);
+      throw new IllegalArgumentException(
+          "layer '"
+              + layer.name()
+              + "' has "
+              + layer.channels()
+              + " channels (0 to "
+              + (layer.channels() - 1)
+              + "); got channel "
+              + channel);
     }
   }
 

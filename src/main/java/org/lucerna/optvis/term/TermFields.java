@@ -14,8 +14,9 @@ import org.lucerna.optvis.FormatLimits;
 import org.lucerna.optvis.SpecFormatException;
 
 /**
- * The fields of one term object of a request, each value kept as its tokens until the term's kind asks
- * for it by name and type: the kind decides which fields exist and in what order they are checked.
+ * The fields of one term object of a request, each value kept as its tokens until the term's kind
+ * asks for it by name and type: the kind decides which fields exist and in what order they are
+ * checked.
  */
 public final class TermFields {
   private final String path;
@@ -63,7 +64,8 @@ public final class TermFields {
   public String layer() {
     String layer = text("layer");
     if (layer.isBlank()) {
-      throw new SpecFormatException(path + ".layer", "is required: the name of a layer of the model");
+      throw new SpecFormatException(
+          path + ".layer", "is required: the name of a layer of the model");
     }
     return layer;
   }
@@ -71,7 +73,9 @@ public final class TermFields {
   public int whole(String field) {
     JsonParser p = value(field);
     try {
-      if (p == null || p.currentToken() != JsonToken.VALUE_NUMBER_INT || p.getNumberType() != JsonParser.NumberType.INT) {
+      if (p == null
+          || p.currentToken() != JsonToken.VALUE_NUMBER_INT
+          || p.getNumberType() != JsonParser.NumberType.INT) {
         throw new SpecFormatException(path + "." + field, "must be a whole number");
       }
       return p.getIntValue();
@@ -112,8 +116,11 @@ public final class TermFields {
     String at = path + "." + field;
     List<TokenBuffer> rows = elements(value(field));
     if (rows == null || rows.isEmpty() || rows.size() > FormatLimits.MAX_WEIGHT_ROWS) {
-      throw new SpecFormatException(at, "must be an array of 1 to " + FormatLimits.MAX_WEIGHT_ROWS
-          + " rows (one per batch element, or one for all)");
+      throw new SpecFormatException(
+          at,
+          "must be an array of 1 to "
+              + FormatLimits.MAX_WEIGHT_ROWS
+              + " rows (one per batch element, or one for all)");
     }
     double[][] m = new double[rows.size()][];
     for (int i = 0; i < m.length; i++) {
@@ -138,7 +145,11 @@ public final class TermFields {
         }
       }
       if (values.isEmpty() || values.size() > FormatLimits.MAX_VECTOR_VALUES) {
-        throw new SpecFormatException(at, "must be an array of 1 to " + FormatLimits.MAX_VECTOR_VALUES + " numbers, one per channel");
+        throw new SpecFormatException(
+            at,
+            "must be an array of 1 to "
+                + FormatLimits.MAX_VECTOR_VALUES
+                + " numbers, one per channel");
       }
       if (notANumber >= 0) {
         throw new SpecFormatException(at + "[" + notANumber + "]", "must be a number");

@@ -13,8 +13,9 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.family.TType;
 
 /**
- * What a term adds to a plan's graph. Graphs are values: two terms whose graphs are equal share a plan,
- * and their arguments (channel, vector, constant, ...) are fed at each step by the graph's {@link Feeder}.
+ * What a term adds to a plan's graph. Graphs are values: two terms whose graphs are equal share a
+ * plan, and their arguments (channel, vector, constant, ...) are fed at each step by the graph's
+ * {@link Feeder}.
  */
 public interface TermGraph {
 
@@ -33,11 +34,12 @@ public interface TermGraph {
    * Where a term's ops are built.
    *
    * @param layer the layer read, null for graphs on the image
-   * @param activations the layer's activations {@code [B, h, w, C]} (dense layers as {@code [B, 1, 1, C]}),
-   *     or null for graphs on the image
+   * @param activations the layer's activations {@code [B, h, w, C]} (dense layers as {@code [B, 1,
+   *     1, C]}), or null for graphs on the image
    * @param image the rendered image {@code [B, H, W, C]}
    */
-  record Scope(Ops tf, int batch, LayerInfo layer, Operand<TFloat32> activations, Operand<TFloat32> image) {
+  record Scope(
+      Ops tf, int batch, LayerInfo layer, Operand<TFloat32> activations, Operand<TFloat32> image) {
 
     /** A float placeholder of {@code shape}, named {@code name} in the term's scope. */
     public Placeholder<TFloat32> input(String name, Shape shape) {
@@ -63,7 +65,9 @@ public interface TermGraph {
     void feed(Term term, Feeds feeds);
   }
 
-  /** One step's feeds, by op name (the plan runs a placed copy of the graph the ops were built in). */
+  /**
+   * One step's feeds, by op name (the plan runs a placed copy of the graph the ops were built in).
+   */
   final class Feeds {
     private final Session.Runner runner;
     private final List<Tensor> toClose;

@@ -6,7 +6,8 @@ import java.util.List;
  * A kind of term as JSON names it: {@code {"kind": name, <fields>..., "weight": w, "batch": b}}.
  *
  * @param fields the term's own fields, in the order they are written
- * @param reader builds the term from its fields; throws IllegalArgumentException for values it refuses
+ * @param reader builds the term from its fields; throws IllegalArgumentException for values it
+ *     refuses
  */
 public record TermKind(String name, List<String> fields, Reader reader) {
   public TermKind {

@@ -9,9 +9,21 @@ import java.util.stream.Collectors;
 
 /** Every kind of term the JSON format knows: registering a new kind is one line here. */
 public final class TermKinds {
-  private static final List<TermKind> ALL = List.of(
-      Channel.KIND, Neuron.KIND, Direction.KIND, WeightedChannels.KIND, DeepDream.KIND, ClassLogit.KIND,
-      Diversity.KIND, Alignment.KIND, L1.KIND, L2.KIND, TotalVariation.KIND, Blur.KIND, Constant.KIND);
+  private static final List<TermKind> ALL =
+      List.of(
+          Channel.KIND,
+          Neuron.KIND,
+          Direction.KIND,
+          WeightedChannels.KIND,
+          DeepDream.KIND,
+          ClassLogit.KIND,
+          Diversity.KIND,
+          Alignment.KIND,
+          L1.KIND,
+          L2.KIND,
+          TotalVariation.KIND,
+          Blur.KIND,
+          Constant.KIND);
   private static final Map<String, TermKind> BY_NAME =
       ALL.stream().collect(Collectors.toUnmodifiableMap(TermKind::name, Function.identity()));
 

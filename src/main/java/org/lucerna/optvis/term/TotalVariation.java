@@ -9,7 +9,8 @@ import org.tensorflow.types.TFloat32;
 
 /** Total variation of the image: a penalty, use a negative weight. */
 public record TotalVariation() implements Term {
-  public static final TermKind KIND = new TermKind("total_variation", List.of(), f -> new TotalVariation());
+  public static final TermKind KIND =
+      new TermKind("total_variation", List.of(), f -> new TotalVariation());
 
   @Override
   public String layer() {
@@ -45,15 +46,18 @@ public record TotalVariation() implements Term {
     public Built build(Scope s) {
       Ops t = s.tf();
       Operand<TFloat32> image = s.image();
-      Operand<TFloat32> dh = t.math.sub(
-          t.stridedSlice(image, Indices.all(), Indices.sliceFrom(1)),
-          t.stridedSlice(image, Indices.all(), Indices.sliceTo(-1)));
-      Operand<TFloat32> dw = t.math.sub(
-          t.stridedSlice(image, Indices.all(), Indices.all(), Indices.sliceFrom(1)),
-          t.stridedSlice(image, Indices.all(), Indices.all(), Indices.sliceTo(-1)));
-      return new Built(t.math.add(
-          t.reduceSum(t.math.abs(dh), t.constant(new int[] {1, 2, 3})),
-          t.reduceSum(t.math.abs(dw), t.constant(new int[] {1, 2, 3}))));
+      Operand<TFloat32> dh =
+          t.math.sub(
+              t.stridedSlice(image, Indices.all(), Indices.sliceFrom(1)),
+              t.stridedSlice(image, Indices.all(), Indices.sliceTo(-1)));
+      Operand<TFloat32> dw =
+          t.math.sub(
+              t.stridedSlice(image, Indices.all(), Indices.all(), Indices.sliceFrom(1)),
+              t.stridedSlice(image, Indices.all(), Indices.all(), Indices.sliceTo(-1)));
+      return new Built(
+          t.math.add(
+              t.reduceSum(t.math.abs(dh), t.constant(new int[] {1, 2, 3})),
+              t.reduceSum(t.math.abs(dw), t.constant(new int[] {1, 2, 3}))));
     }
   }
 }

@@ -7,12 +7,16 @@ import java.util.List;
 import org.lucerna.model.LayerInfo;
 
 /**
- * A weighted sum of the layer's mean channel activations, one row of weights per batch element (a single
- * row applies to all): channel interpolation, one channel per batch element, linear directions.
+ * A weighted sum of the layer's mean channel activations, one row of weights per batch element (a
+ * single row applies to all): channel interpolation, one channel per batch element, linear
+ * directions.
  */
 public record WeightedChannels(String layer, double[][] weights) implements LinearTerm {
-  public static final TermKind KIND = new TermKind("weighted_channels", List.of("layer", "weights"),
-      f -> new WeightedChannels(f.layer(), f.matrix("weights")));
+  public static final TermKind KIND =
+      new TermKind(
+          "weighted_channels",
+          List.of("layer", "weights"),
+          f -> new WeightedChannels(f.layer(), f.matrix("weights")));
 
   public WeightedChannels {
     TermChecks.requireLayer(layer);
@@ -22,7 +26,8 @@ public record WeightedChannels(String layer, double[][] weights) implements Line
     double[][] copy = new double[weights.length][];
     for (int i = 0; i < weights.length; i++) {
       if (weights[i].length != weights[0].length) {
-        throw new IllegalArgumentException("every row of weights must have " + weights[0].length + " values");
+        throw new IllegalArgumentException(
+            "every row of weights must have " + weights[0].length + " values");
       }
       copy[i] = weights[i].clone();
     }
@@ -47,12 +52,23 @@ public record WeightedChannels(String layer, double[][] weights) implements Line
   @Override
   public void check(LayerInfo layer, int batch) {
     if (weights[0].length != layer.channels()) {
-      throw new IllegalArgumentException("layer '" + layer.name() + "' has " + layer.channels()
-          + " channels; each weights row has " + weights[0].length + " values");
+      throw new IllegalArgumentException(
+          "layer '"
+              + layer.name()
+              + "' has "
+              + layer.channels()
+              + " channels; each weights row has "
+              + weights[0].length
+              + " values");
     }
     if (weights.length != 1 && weights.length != batch) {
-      throw new IllegalArgumentException("weights has " + weights.length + " rows; give 1 (for every"
-          + " batch element) or " + batch + " (one per batch element)");
+      throw new IllegalArgumentException(
+          "weights has "
+              + weights.length
+              + " rows; give 1 (for every"
+              + " batch element) or "
+              + batch
+              + " (one per batch element)");
     }
   }
 
@@ -71,7 +87,9 @@ public record WeightedChannels(String layer, double[][] weights) implements Line
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof WeightedChannels w && layer.equals(w.layer) && Arrays.deepEquals(weights, w.weights);
+    return o instanceof WeightedChannels w
+        && layer.equals(w.layer)
+        && Arrays.deepEquals(weights, w.weights);
   }
 
   @Override

@@ -33,8 +33,14 @@ public record Jitter(int pixels) implements TransformSpec {
   @Override
   public int smallest(int side) {
     if (side <= pixels) {
-      throw new IllegalArgumentException("jitter " + pixels + " needs an image larger than " + pixels
-          + " pixels at that point, but it can be " + side + "; lower the jitter or render a larger image");
+      throw new IllegalArgumentException(
+          "jitter "
+              + pixels
+              + " needs an image larger than "
+              + pixels
+              + " pixels at that point, but it can be "
+              + side
+              + "; lower the jitter or render a larger image");
     }
     return side - pixels;
   }
@@ -47,22 +53,34 @@ public record Jitter(int pixels) implements TransformSpec {
     }
     ImageDims dims = ImageDims.of(t, x);
     if (dims.spatialKnown() && (d >= dims.height() || d >= dims.width())) {
-      throw new IllegalArgumentException("jitter " + d + " needs an image larger than " + d + " pixels, got "
-          + dims.height() + "×" + dims.width() + "; lower the jitter or render a larger image");
+      throw new IllegalArgumentException(
+          "jitter "
+              + d
+              + " needs an image larger than "
+              + d
+              + " pixels, got "
+              + dims.height()
+              + "×"
+              + dims.width()
+              + "; lower the jitter or render a larger image");
     }
-    Placeholder<TInt32> offsets = t.withName("offsets").placeholder(TInt32.class, Placeholder.shape(Shape.of(2)));
-    Operand<TInt32> begin = t.concat(List.of(t.constant(new int[] {0}), offsets, t.constant(new int[] {0})),
-        t.constant(0));
+    Placeholder<TInt32> offsets =
+        t.withName("offsets").placeholder(TInt32.class, Placeholder.shape(Shape.of(2)));
+    Operand<TInt32> begin =
+        t.concat(
+            List.of(t.constant(new int[] {0}), offsets, t.constant(new int[] {0})), t.constant(0));
     Operand<TInt32> shrink = t.constant(d);
-    Operand<TInt32> size = dims.withSpatial(t,
-        t.math.sub(dims.dim(t, 1), shrink), t.math.sub(dims.dim(t, 2), shrink));
-    String offsetsName = offsets.op().name(); // fed by name: the session may run a placed copy of this graph
-    draws.accept((runner, random, toClose) -> {
-      int[] drawn = {random.nextInt(d + 1), random.nextInt(d + 1)};
-      TInt32 tensor = TInt32.vectorOf(drawn);
-      toClose.add(tensor);
-      runner.feed(offsetsName, tensor);
-    });
+    Operand<TInt32> size =
+        dims.withSpatial(t, t.math.sub(dims.dim(t, 1), shrink), t.math.sub(dims.dim(t, 2), shrink));
+    String offsetsName =
+        offsets.op().name(); // fed by name: the session may run a placed copy of this graph
+    draws.accept(
+        (runner, random, toClose) -> {
+          int[] drawn = {random.nextInt(d + 1), random.nextInt(d + 1)};
+          TInt32 tensor = TInt32.vectorOf(drawn);
+          toClose.add(tensor);
+          runner.feed(offsetsName, tensor);
+        });
     return t.slice(x, begin, size);
   }
 }

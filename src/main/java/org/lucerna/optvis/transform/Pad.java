@@ -24,7 +24,9 @@ public record Pad(int width, PadMode mode, double value) implements TransformSpe
   }
 
   static Pad read(SpecFields f) {
-    return new Pad(f.whole("width"), f.choice("mode", PadMode.class, PadMode.CONSTANT),
+    return new Pad(
+        f.whole("width"),
+        f.choice("mode", PadMode.class, PadMode.CONSTANT),
         f.number("value", Transforms.GRAY));
   }
 
@@ -48,8 +50,14 @@ public record Pad(int width, PadMode mode, double value) implements TransformSpe
     if (mode == PadMode.REFLECT) {
       ImageDims dims = ImageDims.of(t, x);
       if (dims.spatialKnown() && (n >= dims.height() || n >= dims.width())) {
-        throw new IllegalArgumentException("reflect pad width " + n + " must be smaller than the image, "
-            + dims.height() + "×" + dims.width() + "; use a smaller width or a constant pad");
+        throw new IllegalArgumentException(
+            "reflect pad width "
+                + n
+                + " must be smaller than the image, "
+                + dims.height()
+                + "×"
+                + dims.width()
+                + "; use a smaller width or a constant pad");
       }
       return t.mirrorPad(x, paddings, "REFLECT");
     }

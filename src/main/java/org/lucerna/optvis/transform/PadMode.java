@@ -7,7 +7,10 @@ import java.util.Locale;
 public enum PadMode {
   /** A constant value (0.5, mid gray, by default). */
   CONSTANT,
-  /** Mirror the image without repeating the edge pixel; the width must be smaller than the image side. */
+  /**
+   * Mirror the image without repeating the edge pixel; the width must be smaller than the image
+   * side.
+   */
   REFLECT;
 
   @JsonValue

@@ -6,6 +6,8 @@ import org.tensorflow.Session;
 
 /** Feeds one random transform's placeholder for one step. */
 public interface RandomDraw {
-  /** Draws from {@code random} and feeds the result; the tensors created go into {@code toClose}. */
+  /**
+   * Draws from {@code random} and feeds the result; the tensors created go into {@code toClose}.
+   */
   void feed(Session.Runner runner, SplittableRandom random, List<AutoCloseable> toClose);
 }

@@ -13,7 +13,8 @@ import org.tensorflow.types.TFloat32;
 
 /**
  * Rotation about the centre by an angle drawn from {@code degrees}; positive turns the picture
- * counter-clockwise. Bilinear sampling (see {@link Rotation}); pixels that come from outside the image are 0.5.
+ * counter-clockwise. Bilinear sampling (see {@link Rotation}); pixels that come from outside the
+ * image are 0.5.
  */
 @JsonPropertyOrder({"type", "degrees"})
 public record RandomRotate(List<Double> degrees) implements TransformSpec {
@@ -26,7 +27,8 @@ public record RandomRotate(List<Double> degrees) implements TransformSpec {
     }
     for (double d : degrees) {
       if (!Double.isFinite(d)) {
-        throw new IllegalArgumentException("rotation angles must be finite numbers of degrees, got " + d);
+        throw new IllegalArgumentException(
+            "rotation angles must be finite numbers of degrees, got " + d);
       }
     }
   }
@@ -48,17 +50,22 @@ public record RandomRotate(List<Double> degrees) implements TransformSpec {
 
   @Override
   public Operand<TFloat32> build(Ops t, Operand<TFloat32> x, Consumer<RandomDraw> draws) {
-    Placeholder<TFloat32> cosSin = t.withName("cos_sin").placeholder(TFloat32.class, Placeholder.shape(Shape.of(2)));
+    Placeholder<TFloat32> cosSin =
+        t.withName("cos_sin").placeholder(TFloat32.class, Placeholder.shape(Shape.of(2)));
     String cosSinName = cosSin.op().name();
-    draws.accept((runner, random, toClose) -> {
-      TFloat32 tensor = TFloat32.vectorOf(cosSin(degrees.get(random.nextInt(degrees.size()))));
-      toClose.add(tensor);
-      runner.feed(cosSinName, tensor);
-    });
+    draws.accept(
+        (runner, random, toClose) -> {
+          TFloat32 tensor = TFloat32.vectorOf(cosSin(degrees.get(random.nextInt(degrees.size()))));
+          toClose.add(tensor);
+          runner.feed(cosSinName, tensor);
+        });
     return Rotation.rotate(t, x, cosSin);
   }
 
-  /** cos and sin of an angle in degrees, exact at multiples of 90° so that quarter turns move pixels exactly. */
+  /**
+   * cos and sin of an angle in degrees, exact at multiples of 90° so that quarter turns move pixels
+   * exactly.
+   */
   static float[] cosSin(double degrees) {
     double reduced = ((degrees % 360) + 360) % 360;
     if (reduced % 90 == 0) {

@@ -14,9 +14,9 @@ import org.lucerna.optvis.SpecFormatException;
 import org.lucerna.optvis.SpecPaths;
 
 /**
- * A request's transforms: {@code "standard"} (Lucid's list, {@link Transforms#standard()}), {@code "none"},
- * or a list of at most {@link FormatLimits#MAX_TRANSFORMS} transforms; written back in the shortest of
- * these forms.
+ * A request's transforms: {@code "standard"} (Lucid's list, {@link Transforms#standard()}), {@code
+ * "none"}, or a list of at most {@link FormatLimits#MAX_TRANSFORMS} transforms; written back in the
+ * shortest of these forms.
  */
 @JsonDeserialize(using = TransformList.Reader.class)
 public record TransformList(List<TransformSpec> specs) {
@@ -36,7 +36,10 @@ public record TransformList(List<TransformSpec> specs) {
     return specs.equals(Transforms.standard()) ? "standard" : specs;
   }
 
-  /** Reads the list where it stands in the JSON, its errors naming its path ({@code transforms[2].width}). */
+  /**
+   * Reads the list where it stands in the JSON, its errors naming its path ({@code
+   * transforms[2].width}).
+   */
   static final class Reader extends JsonDeserializer<TransformList> {
     @Override
     public TransformList deserialize(JsonParser p, DeserializationContext c) throws IOException {
@@ -46,12 +49,17 @@ public record TransformList(List<TransformSpec> specs) {
         return switch (name) {
           case "standard" -> standard();
           case "none" -> new TransformList(List.of());
-          default -> throw new SpecFormatException(path, "must be \"standard\", \"none\" or a list of transforms");
+          default ->
+              throw new SpecFormatException(
+                  path, "must be \"standard\", \"none\" or a list of transforms");
         };
       }
       if (!(json instanceof List<?> list) || list.size() > FormatLimits.MAX_TRANSFORMS) {
-        throw new SpecFormatException(path, "must be \"standard\", \"none\" or a list of at most "
-            + FormatLimits.MAX_TRANSFORMS + " transforms");
+        throw new SpecFormatException(
+            path,
+            "must be \"standard\", \"none\" or a list of at most "
+                + FormatLimits.MAX_TRANSFORMS
+                + " transforms");
       }
       List<TransformSpec> specs = new ArrayList<>();
       for (int i = 0; i < list.size(); i++) {

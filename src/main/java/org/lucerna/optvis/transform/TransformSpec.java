@@ -14,9 +14,9 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /**
- * One transform: its JSON ({@code {"type": kind(), ...its record components}}), its settings checked on
- * construction, the sizes it can give, and its graph step. A new kind is a record implementing this,
- * registered in {@link Transforms#KINDS}.
+ * One transform: its JSON ({@code {"type": kind(), ...its record components}}), its settings
+ * checked on construction, the sizes it can give, and its graph step. A new kind is a record
+ * implementing this, registered in {@link Transforms#KINDS}.
  */
 @JsonDeserialize(using = TransformSpec.Reader.class)
 public interface TransformSpec {
@@ -25,14 +25,14 @@ public interface TransformSpec {
   String kind();
 
   /**
-   * The smallest side this transform can give from a side of {@code side} pixels, whatever its random
-   * draws; refuses a side it cannot take.
+   * The smallest side this transform can give from a side of {@code side} pixels, whatever its
+   * random draws; refuses a side it cannot take.
    */
   int smallest(int side);
 
   /**
-   * Builds this step on {@code image} ({@code [B, H, W, C]}) in the sub-scope {@code t}; a random step
-   * hands {@code draws} the feed of its placeholder.
+   * Builds this step on {@code image} ({@code [B, H, W, C]}) in the sub-scope {@code t}; a random
+   * step hands {@code draws} the feed of its placeholder.
    */
   Operand<TFloat32> build(Ops t, Operand<TFloat32> image, Consumer<RandomDraw> draws);
 

@@ -17,15 +17,20 @@ public final class Transforms {
   /** The fill of a constant pad, of a rotation's corners and of a crop-or-pad fit: mid gray. */
   public static final double GRAY = 0.5;
 
-  /** Every kind by its JSON {@code type}: how it is read, and the record whose components are its fields. */
-  private static final Map<String, Kind> KINDS = Stream.of(
-      new Kind(Pad.KIND, Pad.class, Pad::read),
-      new Kind(Jitter.KIND, Jitter.class, Jitter::read),
-      new Kind(RandomScale.KIND, RandomScale.class, RandomScale::read),
-      new Kind(RandomRotate.KIND, RandomRotate.class, RandomRotate::read))
-      .collect(Collectors.toUnmodifiableMap(Kind::name, k -> k));
+  /**
+   * Every kind by its JSON {@code type}: how it is read, and the record whose components are its
+   * fields.
+   */
+  private static final Map<String, Kind> KINDS =
+      Stream.of(
+              new Kind(Pad.KIND, Pad.class, Pad::read),
+              new Kind(Jitter.KIND, Jitter.class, Jitter::read),
+              new Kind(RandomScale.KIND, RandomScale.class, RandomScale::read),
+              new Kind(RandomRotate.KIND, RandomRotate.class, RandomRotate::read))
+          .collect(Collectors.toUnmodifiableMap(Kind::name, k -> k));
 
-  private record Kind(String name, Class<? extends Record> type, Function<SpecFields, TransformSpec> reader) {
+  private record Kind(
+      String name, Class<? extends Record> type, Function<SpecFields, TransformSpec> reader) {
     Set<String> fields() {
       Set<String> fields = new TreeSet<>(Set.of("type"));
       Arrays.stream(type.getRecordComponents()).forEach(c -> fields.add(c.getName()));
@@ -57,7 +62,8 @@ public final class Transforms {
     for (int i = 0; i < 5; i++) {
       angles.add(0.0);
     }
-    return List.of(pad(12), jitter(8), new RandomScale(scales), new RandomRotate(angles), jitter(4));
+    return List.of(
+        pad(12), jitter(8), new RandomScale(scales), new RandomRotate(angles), jitter(4));
   }
 
   /** Constant pad with mid gray. */
@@ -83,8 +89,8 @@ public final class Transforms {
 
   /**
    * Checks that {@code specs} can run on an image of {@code size} pixels a side whatever the random
-   * draws, so that a request is refused before it is queued rather than failing in its worker. Each side
-   * of a rectangular image is checked on its own.
+   * draws, so that a request is refused before it is queued rather than failing in its worker. Each
+   * side of a rectangular image is checked on its own.
    *
    * @return the smallest side the transforms can give for that side (before any fit to the model)
    */
@@ -96,12 +102,16 @@ public final class Transforms {
     return smallest;
   }
 
-  /** The transform that {@code json} (bound untyped) describes at {@code path}, such as {@code transforms[2]}. */
+  /**
+   * The transform that {@code json} (bound untyped) describes at {@code path}, such as {@code
+   * transforms[2]}.
+   */
   static TransformSpec read(Object json, String path) {
     SpecFields fields = SpecFields.of(json, path);
     Kind kind = fields == null ? null : KINDS.get(fields.text("type"));
     if (kind == null) {
-      throw new SpecFormatException(path + ".type", "must be one of " + new TreeSet<>(KINDS.keySet()));
+      throw new SpecFormatException(
+          path + ".type", "must be one of " + new TreeSet<>(KINDS.keySet()));
     }
     fields.onlyKnown(kind.fields());
     try {
@@ -115,7 +125,8 @@ public final class Transforms {
 
   static void requireRange(String name, int value, int min, int max) {
     if (value < min || value > max) {
-      throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", got " + value);
+      throw new IllegalArgumentException(
+          name + " must be between " + min + " and " + max + ", got " + value);
     }
   }
 }

@@ -1,6 +1,5 @@
 package org.lucerna.api.health;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,9 +31,18 @@ class HealthChecksTest {
     InMemoryJobStore jobs = new InMemoryJobStore();
     InMemoryImageStore images = new InMemoryImageStore();
     JobMetrics metrics = new JobMetrics(new SimpleMeterRegistry(), queue);
-    JobService service = new JobService(jobs, images, TestModels.registry(), queue, Clock.systemUTC(), metrics);
-    WorkerPool pool = new WorkerPool(jobs, images, TestModels.registry(), queue, service, Clock.systemUTC(), config,
-        metrics);
+    JobService service =
+        new JobService(jobs, images, TestModels.registry(), queue, Clock.systemUTC(), metrics);
+    WorkerPool pool =
+        new WorkerPool(
+            jobs,
+            images,
+            TestModels.registry(),
+            queue,
+            service,
+            Clock.systemUTC(),
+            config,
+            metrics);
     // Never started: the state of a pool before start-up, and after shutdown began.
     HealthCheckResponse ready = new ReadyCheck(pool, queue).call();
     assertEquals(HealthCheckResponse.Status.DOWN, ready.getStatus());
@@ -72,7 +80,8 @@ class HealthChecksTest {
       assertEquals(TinyCnn.NAME, data.get("model"));
       assertEquals(2L, data.get("workers"));
       assertEquals(1L, data.get("version"));
-      assertEquals(state.slowest().orElseThrow().firstPlan().toMillis(), data.get("firstPlanMillis"));
+      assertEquals(
+          state.slowest().orElseThrow().firstPlan().toMillis(), data.get("firstPlanMillis"));
     } finally {
       WarmingPools.stop(pool);
     }

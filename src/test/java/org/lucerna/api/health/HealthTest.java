@@ -16,14 +16,20 @@ class HealthTest {
 
   @Test
   void startedOnceTheDefaultModelIsWarmed() {
-    Response r = await("started").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
-        .until(() -> given().get("/q/health/started"), started -> {
-          if (started.statusCode() != 200) {
-            started.then().statusCode(503).body("status", equalTo("DOWN"));
-          }
-          return started.statusCode() == 200;
-        });
-    r.then().statusCode(200)
+    Response r =
+        await("started")
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(100))
+            .until(
+                () -> given().get("/q/health/started"),
+                started -> {
+                  if (started.statusCode() != 200) {
+                    started.then().statusCode(503).body("status", equalTo("DOWN"));
+                  }
+                  return started.statusCode() == 200;
+                });
+    r.then()
+        .statusCode(200)
         .body("status", equalTo("UP"))
         .body("checks.find { it.name == 'models warmed' }.data.model", equalTo("tiny_cnn"))
         .body("checks.find { it.name == 'models warmed' }.data.version", equalTo(1));
@@ -31,7 +37,10 @@ class HealthTest {
 
   @Test
   void readyWhileWorkersRun() {
-    given().get("/q/health/ready").then().statusCode(200)
+    given()
+        .get("/q/health/ready")
+        .then()
+        .statusCode(200)
         .body("status", equalTo("UP"))
         .body("checks.name", hasItem("workers"))
         .body("checks.find { it.name == 'workers' }.data.aliveWorkers", greaterThanOrEqualTo(1))
@@ -40,8 +49,13 @@ class HealthTest {
 
   @Test
   void liveWhileEveryWorkerThreadIs() {
-    given().get("/q/health/live").then().statusCode(200)
+    given()
+        .get("/q/health/live")
+        .then()
+        .statusCode(200)
         .body("status", equalTo("UP"))
-        .body("checks.find { it.name == 'worker threads' }.data.aliveWorkers", greaterThanOrEqualTo(1));
+        .body(
+            "checks.find { it.name == 'worker threads' }.data.aliveWorkers",
+            greaterThanOrEqualTo(1));
   }
 }

@@ -10,7 +10,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.lucerna.model.ModelRegistry;
 
-/** The service's repository gets the TF.js importer from CDI, though the model package never names it. */
+/**
+ * The service's repository gets the TF.js importer from CDI, though the model package never names
+ * it.
+ */
 @QuarkusTest
 class TfjsImporterBeanTest {
   @Inject ModelRegistry registry;

@@ -9,7 +9,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.lucerna.optvis.SpecFormatException;
 
-/** The parametrization's request form: defaults, the form written back, and errors that name the field. */
+/**
+ * The parametrization's request form: defaults, the form written back, and errors that name the
+ * field.
+ */
 class ParamSpecJsonTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -29,19 +32,28 @@ class ParamSpecJsonTest {
   @Test
   void defaultsAndTheWrittenForm() throws Exception {
     assertEquals(ParamSpec.DEFAULT, read("{}"));
-    assertEquals(new ParamSpec(ParamSpec.Kind.PIXEL, 0, true, ParamSpec.Squash.SIGMOID, 1), read("{\"type\": \"pixel\"}"));
-    assertEquals(new ParamSpec(ParamSpec.Kind.FOURIER, 2, false, ParamSpec.Squash.CLIP, 3),
-        read("{\"type\": \"Fourier\", \"decay\": 2, \"decorrelate\": false, \"squash\": \"clip\", \"gain\": 3}"));
-    assertEquals("{\"type\":\"fourier\",\"decay\":1.0,\"decorrelate\":true,\"squash\":\"sigmoid\",\"gain\":1.0}",
+    assertEquals(
+        new ParamSpec(ParamSpec.Kind.PIXEL, 0, true, ParamSpec.Squash.SIGMOID, 1),
+        read("{\"type\": \"pixel\"}"));
+    assertEquals(
+        new ParamSpec(ParamSpec.Kind.FOURIER, 2, false, ParamSpec.Squash.CLIP, 3),
+        read(
+            "{\"type\": \"Fourier\", \"decay\": 2, \"decorrelate\": false, \"squash\": \"clip\", \"gain\": 3}"));
+    assertEquals(
+        "{\"type\":\"fourier\",\"decay\":1.0,\"decorrelate\":true,\"squash\":\"sigmoid\",\"gain\":1.0}",
         JSON.writeValueAsString(ParamSpec.DEFAULT));
-    assertEquals("{\"type\":\"pixel\",\"decay\":1.0,\"decorrelate\":false,\"squash\":\"clip\",\"gain\":1.0}",
+    assertEquals(
+        "{\"type\":\"pixel\",\"decay\":1.0,\"decorrelate\":false,\"squash\":\"clip\",\"gain\":1.0}",
         JSON.writeValueAsString(ParamSpec.pixel(false, ParamSpec.Squash.CLIP)));
   }
 
   @Test
   void errorsNameTheFieldAsBefore() {
     refused("5", "param", "must be an object such as {\"type\": \"fourier\"}");
-    refused("{\"kind\": \"pixel\"}", "param.kind", "is not a known field; known: [decay, decorrelate, gain, squash, type]");
+    refused(
+        "{\"kind\": \"pixel\"}",
+        "param.kind",
+        "is not a known field; known: [decay, decorrelate, gain, squash, type]");
     refused("{\"type\": \"wavelet\"}", "param.type", "must be one of [fourier, pixel]");
     refused("{\"squash\": 1}", "param.squash", "must be one of [sigmoid, clip]");
     refused("{\"decay\": \"1\"}", "param.decay", "must be a number");

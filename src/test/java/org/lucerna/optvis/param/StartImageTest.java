@@ -26,7 +26,8 @@ class StartImageTest {
     img.setRGB(0, 0, 0x102030);
     img.setRGB(1, 0, 0xff8000);
     float[] v = decode(encode(img, "png"), 1, 2, 3);
-    assertArrayEquals(new float[] {0x10 / 255f, 0x20 / 255f, 0x30 / 255f, 1f, 0x80 / 255f, 0f}, v, 1e-7f);
+    assertArrayEquals(
+        new float[] {0x10 / 255f, 0x20 / 255f, 0x30 / 255f, 1f, 0x80 / 255f, 0f}, v, 1e-7f);
   }
 
   @Test
@@ -37,7 +38,8 @@ class StartImageTest {
     float[] batch = StartImage.repeat(one, 2);
     assertArrayEquals(one, Arrays.copyOfRange(batch, 18, 36));
     ImageParametrization p = ImageParametrization.of(ParamSpec.DEFAULT, 2, 2, 3, 3);
-    float[] back = GraphRunner.run(p.parameterShape(), p.parametersFor(batch), (tf, x) -> p.image(tf, x));
+    float[] back =
+        GraphRunner.run(p.parameterShape(), p.parametersFor(batch), (tf, x) -> p.image(tf, x));
     for (int i = 0; i < batch.length; i++) {
       assertEquals(Math.round(batch[i] * 255), Math.round(back[i] * 255), "value " + i);
     }
@@ -55,7 +57,8 @@ class StartImageTest {
     }
     float[] v = decode(encode(img, "png"), 2, 2, 3);
     for (int pixel = 0; pixel < 4; pixel++) {
-      assertArrayEquals(new float[] {0, 1, 0}, Arrays.copyOfRange(v, pixel * 3, pixel * 3 + 3), 1e-7f);
+      assertArrayEquals(
+          new float[] {0, 1, 0}, Arrays.copyOfRange(v, pixel * 3, pixel * 3 + 3), 1e-7f);
     }
   }
 
@@ -78,9 +81,12 @@ class StartImageTest {
     BufferedImage img = new BufferedImage(2, 1, BufferedImage.TYPE_BYTE_GRAY);
     img.getRaster().setSample(0, 0, 0, 64);
     img.getRaster().setSample(1, 0, 0, 200);
-    assertArrayEquals(new float[] {64 / 255f, 200 / 255f}, decode(encode(img, "png"), 1, 2, 1), 1e-6f);
-    assertArrayEquals(new float[] {64 / 255f, 64 / 255f, 64 / 255f, 1f},
-        Arrays.copyOf(decode(encode(img, "png"), 1, 2, 4), 4), 1e-6f);
+    assertArrayEquals(
+        new float[] {64 / 255f, 200 / 255f}, decode(encode(img, "png"), 1, 2, 1), 1e-6f);
+    assertArrayEquals(
+        new float[] {64 / 255f, 64 / 255f, 64 / 255f, 1f},
+        Arrays.copyOf(decode(encode(img, "png"), 1, 2, 4), 4),
+        1e-6f);
   }
 
   @Test
@@ -99,22 +105,24 @@ class StartImageTest {
 
   @Test
   void whatCannotBeUsedIsRefusedWithWhatToDo() {
-    StartImageException garbage = assertThrows(StartImageException.class,
-        () -> decode(new byte[] {1, 2, 3}, 4, 4, 3));
+    StartImageException garbage =
+        assertThrows(StartImageException.class, () -> decode(new byte[] {1, 2, 3}, 4, 4, 3));
     assertTrue(garbage.getMessage().contains("PNG or JPEG"), garbage.getMessage());
     BufferedImage img = new BufferedImage(2, 2, BufferedImage.TYPE_INT_RGB);
-    StartImageException channels = assertThrows(StartImageException.class,
-        () -> decode(encode(img, "png"), 2, 2, 5));
+    StartImageException channels =
+        assertThrows(StartImageException.class, () -> decode(encode(img, "png"), 2, 2, 5));
     assertTrue(channels.getMessage().contains("takes 5"), channels.getMessage());
   }
 
   @Test
   void theHeadersPixelCountIsCheckedAgainstTheGivenLimitAndTheHashIsTheFiles() {
     byte[] png = encode(new BufferedImage(30, 20, BufferedImage.TYPE_INT_RGB), "png");
-    StartImageException large = assertThrows(StartImage.TooLargeException.class, () -> StartImage.read(png, 599));
+    StartImageException large =
+        assertThrows(StartImage.TooLargeException.class, () -> StartImage.read(png, 599));
     assertEquals("the picture has 600 pixels; at most 599 are accepted", large.getMessage());
     // Only the header is there: the count is refused before any decoding would fail.
-    assertThrows(StartImage.TooLargeException.class, () -> StartImage.read(Arrays.copyOf(png, 33), 599));
+    assertThrows(
+        StartImage.TooLargeException.class, () -> StartImage.read(Arrays.copyOf(png, 33), 599));
     StartImage image = StartImage.read(png, 600);
     assertEquals(HexFormat.of().formatHex(sha256(png)), image.sha256());
     assertArrayEquals(png, image.bytes());
