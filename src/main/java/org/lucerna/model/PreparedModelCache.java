@@ -29,7 +29,7 @@ public final class PreparedModelCache {
   private static final Logger LOG = Logger.getLogger(PreparedModelCache.class);
 
   /** Raised whenever preparation changes what it produces, so that old entries are not reused. */
-  private static final int FORMAT = 1;
+  private static final int FORMAT = 2; // 2: checked against ModelOps' allow-list
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -99,7 +99,7 @@ public final class PreparedModelCache {
       try (InputStream in = Files.newInputStream(pb)) {
         graph = GraphDef.parseFrom(in);
       }
-      ForbiddenOps.check(id, graph); // the folder is writable by more than this service, perhaps
+      ModelOps.checkPrepared(id, graph); // the folder is writable by more than this service, perhaps
       InputSpec input = new InputSpec(entry.inputNode(), entry.inputShape());
       LayerCatalog layers =
           LayerCatalog.of(id.name(), graph, entry.inputNode(), Set.copyOf(entry.knownNames()));

@@ -27,7 +27,8 @@ import org.tensorflow.proto.TensorShapeProto;
 /**
  * Reads a TF1 or TF2 SavedModel and turns it into a {@link PreparedModel}: pruned to what the
  * outputs need, every function call inlined, every variable frozen into a constant, the input cut
- * to a Placeholder, checked for forbidden ops, sorted, device pins removed, and its layers
+ * to a Placeholder, checked against the allowed ops ({@link ModelOps}: before TensorFlow loads it,
+ * and again once prepared), sorted, device pins removed, and its layers
  * cataloged (and their channel counts checked by one run on a blank input).
  */
 public final class SavedModelLoader {
@@ -40,6 +41,8 @@ public final class SavedModelLoader {
   public static PreparedModel load(
       Path dir, ModelId id, LoadOptions options, ModelMetadata metadata) {
     MetaGraphDef meta = findMetaGraph(dir, options.tags());
+    // Before TensorFlow sees the model: loading it runs its restore and init ops.
+    ModelOps.check(id, meta);
     GraphDef raw = meta.getGraphDef();
     SignatureDef signature = meta.getSignatureDefMap().get(options.signature());
     String inputNode;
@@ -119,7 +122,7 @@ public final class SavedModelLoader {
       throw new ModelException.Unusable(
           id + " keeps variables that could not be frozen: " + unfrozen);
     }
-    ForbiddenOps.check(id, pruned);
+    ModelOps.checkPrepared(id, pruned);
     InputSpec input = inputSpec(pruned, inputNode, id);
     LayerCatalog layers = LayerCatalog.of(id.name(), pruned, inputNode, known);
     PreparedModel model = new PreparedModel(id, pruned, input, layers, metadata);
@@ -263,7 +266,7 @@ public final class SavedModelLoader {
             && !n.getOp().startsWith("Assign")
             && !n.getOp().startsWith("Apply")
             && !n.getOp().startsWith("ResourceApply")
-            && !ForbiddenOps.forbidden(n.getOp())
+            && ModelOps.inference(n.getOp())
             && !name.startsWith("gradients/");
     if (ok) {
       for (String in : n.getInputList()) {
