@@ -57,6 +57,18 @@ public interface Limits {
   @WithDefault("16777216")
   long maxStartImagePixels();
 
+  /**
+   * Start images decoded at once, across all requests; a submission that finds them all busy waits
+   * up to {@link #DECODE_WAIT_SECONDS} s, then gets 503 with Retry-After. A 2 MiB PNG can decode
+   * into 16M pixels (64 MB), so this bounds the memory decoding takes.
+   */
+  @WithName("limits.max-concurrent-decodes")
+  @WithDefault("2")
+  int maxConcurrentDecodes();
+
+  /** How long a submission waits for a decode slot. */
+  int DECODE_WAIT_SECONDS = 10;
+
   /** Jobs waiting beyond those running; a submission past it gets 503 at once. */
   @WithName("queue.capacity")
   @WithDefault("256")

@@ -18,6 +18,8 @@ import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 import org.lucerna.model.DefaultModel;
+import org.lucerna.model.ErrorText;
+import org.lucerna.model.ModelException;
 import org.lucerna.model.ModelRegistry;
 import org.lucerna.model.PreparedModel;
 import org.lucerna.optvis.Device;
@@ -302,16 +304,20 @@ public class WorkerPool {
   }
 
   private void fail(String id, Throwable t) {
-    String reason =
-        t instanceof OutOfMemoryError
-            ? "out of memory: try a smaller image size or batch"
-            : t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    // The document shows a short reason; the log line above has the full error under the job id.
+    String reason = ErrorText.reason(t);
+    if (!(t instanceof OutOfMemoryError
+        || t instanceof ModelException
+        || t instanceof org.tensorflow.exceptions.TensorFlowException)) {
+      reason += " (the log has the details under job " + id + ")";
+    }
+    String failure = reason;
     try {
       jobs.update(
           id,
           j ->
               j.status().canMoveTo(JobStatus.FAILED)
-                  ? j.moveTo(JobStatus.FAILED, clock.instant(), reason)
+                  ? j.moveTo(JobStatus.FAILED, clock.instant(), failure)
                   : j);
     } catch (RuntimeException e) {
       LOG.errorf(e, "job %s: cannot record its failure", id);

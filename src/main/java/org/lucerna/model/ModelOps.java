@@ -284,7 +284,9 @@ public final class ModelOps {
   private static final Set<String> VARIABLE_READS =
       Set.of("VariableV2", "Variable", "VarHandleOp", "ReadVariableOp");
 
-  /** What the saver's restore op may run besides: reading the checkpoint the loader points it at. */
+  /**
+   * What the saver's restore op may run besides: reading the checkpoint the loader points it at.
+   */
   static final Set<String> RESTORE = Set.of("RestoreV2");
 
   /** What the saver's save tensor may run besides; the service never runs it. */

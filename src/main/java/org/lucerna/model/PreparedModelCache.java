@@ -99,7 +99,8 @@ public final class PreparedModelCache {
       try (InputStream in = Files.newInputStream(pb)) {
         graph = GraphDef.parseFrom(in);
       }
-      ModelOps.checkPrepared(id, graph); // the folder is writable by more than this service, perhaps
+      ModelOps.checkPrepared(
+          id, graph); // the folder is writable by more than this service, perhaps
       InputSpec input = new InputSpec(entry.inputNode(), entry.inputShape());
       LayerCatalog layers =
           LayerCatalog.of(id.name(), graph, entry.inputNode(), Set.copyOf(entry.knownNames()));

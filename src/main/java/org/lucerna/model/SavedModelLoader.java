@@ -28,8 +28,8 @@ import org.tensorflow.proto.TensorShapeProto;
  * Reads a TF1 or TF2 SavedModel and turns it into a {@link PreparedModel}: pruned to what the
  * outputs need, every function call inlined, every variable frozen into a constant, the input cut
  * to a Placeholder, checked against the allowed ops ({@link ModelOps}: before TensorFlow loads it,
- * and again once prepared), sorted, device pins removed, and its layers
- * cataloged (and their channel counts checked by one run on a blank input).
+ * and again once prepared), sorted, device pins removed, and its layers cataloged (and their
+ * channel counts checked by one run on a blank input).
  */
 public final class SavedModelLoader {
   static final String SAVED_MODEL = "saved_model.pb";
@@ -40,7 +40,7 @@ public final class SavedModelLoader {
 
   public static PreparedModel load(
       Path dir, ModelId id, LoadOptions options, ModelMetadata metadata) {
-    MetaGraphDef meta = findMetaGraph(dir, options.tags());
+    MetaGraphDef meta = findMetaGraph(dir, id, options.tags());
     // Before TensorFlow sees the model: loading it runs its restore and init ops.
     ModelOps.check(id, meta);
     GraphDef raw = meta.getGraphDef();
@@ -108,7 +108,8 @@ public final class SavedModelLoader {
       known.addAll(inlined.layerNames());
       frozen = VariableFreezer.freeze(inlined.graph(), bundle.graph(), bundle.session());
     } catch (org.tensorflow.exceptions.TensorFlowException e) {
-      throw new ModelException.Unusable("TensorFlow cannot load " + id + ": " + e.getMessage(), e);
+      throw new ModelException.Unusable(
+          "TensorFlow cannot load " + id + ": " + ErrorText.reason(e), e);
     }
     GraphDef pruned =
         GraphSurgery.unplace(GraphSurgery.pruneAndSort(cutAt(frozen, inputNode, id), outputs));
@@ -130,13 +131,15 @@ public final class SavedModelLoader {
     return model;
   }
 
-  private static MetaGraphDef findMetaGraph(Path dir, List<String> tags) {
+  private static MetaGraphDef findMetaGraph(Path dir, ModelId id, List<String> tags) {
     SavedModel saved;
     try {
       saved = SavedModel.parseFrom(Files.readAllBytes(dir.resolve(SAVED_MODEL)));
-    } catch (IOException e) {
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
       throw new ModelException.Unusable(
-          "cannot read " + dir.resolve(SAVED_MODEL) + ": " + e.getMessage(), e);
+          "the " + SAVED_MODEL + " of " + id + " is not a SavedModel protobuf", e);
+    } catch (IOException e) {
+      throw new ModelException.Unusable("cannot read the " + SAVED_MODEL + " of " + id, e);
     }
     List<List<String>> available = new ArrayList<>();
     for (MetaGraphDef m : saved.getMetaGraphsList()) {

@@ -55,8 +55,7 @@ class ModelOpsTest {
   }
 
   @Test
-  void aWriteFileInALibraryFunctionCalledByTheInitOpIsRefused(@TempDir Path tmp)
-      throws Exception {
+  void aWriteFileInALibraryFunctionCalledByTheInitOpIsRefused(@TempDir Path tmp) throws Exception {
     Path target = tmp.resolve("written.txt");
     Path dir = tmp.resolve("model");
     HostileModels.writeFileInAFunction(dir, target);

@@ -79,7 +79,8 @@ public final class HostileModels {
                 AttrValue.newBuilder()
                     .setFunc(NameAttrList.newBuilder().setName("innocent_looking_fn"))
                     .build())
-            .putAttr("Tin", AttrValue.newBuilder().setList(AttrValue.ListValue.newBuilder()).build())
+            .putAttr(
+                "Tin", AttrValue.newBuilder().setList(AttrValue.ListValue.newBuilder()).build())
             .putAttr(
                 "Tout", AttrValue.newBuilder().setList(AttrValue.ListValue.newBuilder()).build())
             .build();
@@ -158,7 +159,10 @@ public final class HostileModels {
       try (Session s = new Session(g)) {
         s.initialize();
         Signature sig =
-            Signature.builder().key("serving_default").input("input", input).output("out", out)
+            Signature.builder()
+                .key("serving_default")
+                .input("input", input)
+                .output("out", out)
                 .build();
         SavedModelBundle.exporter(dir.toString())
             .withSession(s)
@@ -174,6 +178,16 @@ public final class HostileModels {
           dir.resolve("saved_model.pb"),
           saved.toBuilder().setMetaGraphs(0, meta).build().toByteArray());
     }
+  }
+
+  /** Takes the init op out again: a plain model, as exported. */
+  public static void clearInitOp(Path dir) throws IOException {
+    SavedModel saved = SavedModel.parseFrom(Files.readAllBytes(dir.resolve("saved_model.pb")));
+    MetaGraphDef.Builder meta = saved.getMetaGraphs(0).toBuilder();
+    meta.removeCollectionDef("saved_model_main_op");
+    Files.write(
+        dir.resolve("saved_model.pb"),
+        saved.toBuilder().setMetaGraphs(0, meta).build().toByteArray());
   }
 
   /** TensorFlow's loader runs the op of this collection once it has restored the variables. */
