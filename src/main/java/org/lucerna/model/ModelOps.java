@@ -48,6 +48,10 @@ public final class ModelOps {
           "StopGradient",
           "PreventGradient",
           "Snapshot",
+          // reading the next element of an iterator in memory (the datasets that fill one are
+          // not allowed)
+          "IteratorGetNext",
+          "IteratorV2",
           "PartitionedCall", // a call of a library function, whose body is checked itself
           "StatefulPartitionedCall",
           "If",

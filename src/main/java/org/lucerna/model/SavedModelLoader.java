@@ -112,7 +112,11 @@ public final class SavedModelLoader {
           "TensorFlow cannot load " + id + ": " + ErrorText.reason(e), e);
     }
     GraphDef pruned =
-        GraphSurgery.unplace(GraphSurgery.pruneAndSort(cutAt(frozen, inputNode, id), outputs));
+        InputChannels.settle(
+            GraphSurgery.unplace(GraphSurgery.pruneAndSort(cutAt(frozen, inputNode, id), outputs)),
+            inputNode,
+            options.inputChannels(),
+            id);
     List<String> unfrozen =
         pruned.getNodeList().stream()
             .filter(n -> VARIABLE_OPS.contains(n.getOp()))
