@@ -97,7 +97,9 @@ public final class PgNotifications implements AutoCloseable {
 
   private void loop() {
     while (!closed) {
-      try (Connection c = db.getConnection()) {
+      Connection c = null;
+      try {
+        c = db.getConnection();
         c.setAutoCommit(true);
         try (Statement s = c.createStatement()) {
           s.execute("LISTEN " + JOB_CHANNEL);
@@ -119,8 +121,13 @@ public final class PgNotifications implements AutoCloseable {
         if (!closed) {
           LOG.warnf("LISTEN connection lost (%s); connecting again in %d ms", e.getMessage(), retry.toMillis());
         }
+        // A broken connection must not go back to a pool, where the next borrower (this loop) would get
+        // it again: abort makes a pool (Agroal) destroy it instead.
+        abort(c);
+        c = null;
       } finally {
         connected = false;
+        close(c);
       }
       if (!closed) {
         try {
@@ -128,6 +135,27 @@ public final class PgNotifications implements AutoCloseable {
         } catch (InterruptedException e) {
           return;
         }
+      }
+    }
+  }
+
+  private static void abort(Connection c) {
+    if (c != null) {
+      try {
+        c.abort(Runnable::run);
+      } catch (SQLException | RuntimeException ignored) {
+        // it is being thrown away
+      }
+      close(c);
+    }
+  }
+
+  private static void close(Connection c) {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (SQLException | RuntimeException ignored) {
+        // nothing more to do with it
       }
     }
   }

@@ -3,6 +3,7 @@ package org.lucerna.job.postgres;
 import io.agroal.api.AgroalDataSource;
 import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
 import io.agroal.api.security.NamePrincipal;
+import io.agroal.api.exceptionsorter.PostgreSQLExceptionSorter;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -73,6 +74,8 @@ public final class PostgresTestDatabase {
     try {
       return AgroalDataSource.from(new AgroalDataSourceConfigurationSupplier()
           .connectionPoolConfiguration(pool -> pool.maxSize(16).minSize(0).initialSize(0)
+              // as Quarkus configures it for PostgreSQL: a connection that failed fatally is destroyed
+              .exceptionSorter(new PostgreSQLExceptionSorter())
               .connectionFactoryConfiguration(factory -> factory.jdbcUrl(url)
                   .principal(new NamePrincipal("postgres")).autoCommit(true))));
     } catch (SQLException e) {
