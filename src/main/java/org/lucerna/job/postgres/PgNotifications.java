@@ -77,13 +77,22 @@ public final class PgNotifications implements AutoCloseable {
   }
 
   /**
-   * Waits until a job becomes QUEUED (anywhere) or {@code timeout} passes, whichever is first: an idle
-   * worker's sleep between claims. Returns true if it was woken.
+   * A count of queue wake-ups so far: read it before a claim that may find nothing, and pass it to {@link
+   * #awaitQueued(long, Duration)}, so that a job queued between the claim and the wait is not missed.
    */
-  public boolean awaitQueued(Duration timeout) throws InterruptedException {
+  public long queueSignals() {
+    synchronized (queueSignal) {
+      return queueGeneration;
+    }
+  }
+
+  /**
+   * Waits until a job became QUEUED (anywhere) after {@link #queueSignals()} answered {@code seen}, or
+   * {@code timeout} passes, whichever is first: an idle worker's sleep between claims. True if woken.
+   */
+  public boolean awaitQueued(long seen, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     synchronized (queueSignal) {
-      long seen = queueGeneration;
       while (queueGeneration == seen) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {

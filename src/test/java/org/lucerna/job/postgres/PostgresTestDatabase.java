@@ -55,8 +55,8 @@ public final class PostgresTestDatabase {
     return server;
   }
 
-  /** A new, migrated database on the shared server. */
-  public static DataSource fresh() {
+  /** The JDBC URL of a new, empty database on the shared server (user {@code postgres}, no password). */
+  public static String emptyDatabaseUrl() {
     String name = "lucerna_test_" + NEXT.incrementAndGet();
     EmbeddedPostgres pg = server();
     try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
@@ -64,7 +64,12 @@ public final class PostgresTestDatabase {
     } catch (SQLException e) {
       throw new IllegalStateException("cannot create database " + name, e);
     }
-    DataSource db = pooled(pg.getJdbcUrl("postgres", name));
+    return pg.getJdbcUrl("postgres", name);
+  }
+
+  /** A new, migrated database on the shared server. */
+  public static DataSource fresh() {
+    DataSource db = pooled(emptyDatabaseUrl());
     Flyway.configure().dataSource(db).locations("classpath:db/migration").load().migrate();
     return db;
   }
