@@ -2,7 +2,6 @@ package org.lucerna.job;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Instant;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

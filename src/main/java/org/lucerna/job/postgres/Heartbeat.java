@@ -12,9 +12,10 @@ public final class Heartbeat {
 
   /**
    * @param renewed jobs whose lease was renewed
-   * @param cancelRequested renewed jobs whose cancel was asked for: stop and {@link PgJobQueue#finish} CANCELLED
-   * @param lost jobs that are not this worker's any more (rescued, taken by another claim, deleted): stop
-   *     and throw the result away
+   * @param cancelRequested renewed jobs whose cancel was asked for: stop and {@link
+   *     PgJobQueue#finish} CANCELLED
+   * @param lost jobs that are not this worker's any more (rescued, taken by another claim,
+   *     deleted): stop and throw the result away
    */
   public record Result(Set<String> renewed, Set<String> cancelRequested, Set<String> lost) {}
 }

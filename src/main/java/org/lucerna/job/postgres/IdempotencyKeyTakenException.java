@@ -1,9 +1,10 @@
 package org.lucerna.job.postgres;
 
 /**
- * An insert named an Idempotency-Key that another job of the same client already holds: two instances
- * took the same key at the same time, and the unique index let one win. The caller reads {@link
- * #existingJobId()} and answers as for a repeated request (same fingerprint) or a conflict (other one).
+ * An insert named an Idempotency-Key that another job of the same client already holds: two
+ * instances took the same key at the same time, and the unique index let one win. The caller reads
+ * {@link #existingJobId()} and answers as for a repeated request (same fingerprint) or a conflict
+ * (other one).
  */
 public final class IdempotencyKeyTakenException extends RuntimeException {
   private final String key;

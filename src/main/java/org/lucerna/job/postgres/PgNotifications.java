@@ -15,11 +15,11 @@ import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
 /**
- * Wake-ups from the database: one connection per instance that {@code LISTEN}s on {@code lucerna_job}
- * (a job changed: its id, version and state) and {@code lucerna_queue} (a job became QUEUED). A
- * notification is a hint, never the data: listeners re-read the row, and since notifications sent while
- * the connection is down are lost, {@link #onConnected} listeners poll what they watch each time the
- * connection is (re)made, and callers keep a poll as the floor.
+ * Wake-ups from the database: one connection per instance that {@code LISTEN}s on {@code
+ * lucerna_job} (a job changed: its id, version and state) and {@code lucerna_queue} (a job became
+ * QUEUED). A notification is a hint, never the data: listeners re-read the row, and since
+ * notifications sent while the connection is down are lost, {@link #onConnected} listeners poll
+ * what they watch each time the connection is (re)made, and callers keep a poll as the floor.
  */
 public final class PgNotifications implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(PgNotifications.class);
@@ -40,7 +40,9 @@ public final class PgNotifications implements AutoCloseable {
   private volatile boolean connected;
   private Thread thread;
 
-  /** @param retry the pause before connecting again after the connection failed */
+  /**
+   * @param retry the pause before connecting again after the connection failed
+   */
   public PgNotifications(DataSource db, Duration retry) {
     this.db = db;
     this.retry = retry;
@@ -56,7 +58,10 @@ public final class PgNotifications implements AutoCloseable {
     return this;
   }
 
-  /** Called on the listener thread each time LISTEN is in place again: poll what may have been missed. */
+  /**
+   * Called on the listener thread each time LISTEN is in place again: poll what may have been
+   * missed.
+   */
   public PgNotifications onConnected(Runnable listener) {
     connectedListeners.add(listener);
     return this;
@@ -77,8 +82,9 @@ public final class PgNotifications implements AutoCloseable {
   }
 
   /**
-   * A count of queue wake-ups so far: read it before a claim that may find nothing, and pass it to {@link
-   * #awaitQueued(long, Duration)}, so that a job queued between the claim and the wait is not missed.
+   * A count of queue wake-ups so far: read it before a claim that may find nothing, and pass it to
+   * {@link #awaitQueued(long, Duration)}, so that a job queued between the claim and the wait is
+   * not missed.
    */
   public long queueSignals() {
     synchronized (queueSignal) {
@@ -87,8 +93,9 @@ public final class PgNotifications implements AutoCloseable {
   }
 
   /**
-   * Waits until a job became QUEUED (anywhere) after {@link #queueSignals()} answered {@code seen}, or
-   * {@code timeout} passes, whichever is first: an idle worker's sleep between claims. True if woken.
+   * Waits until a job became QUEUED (anywhere) after {@link #queueSignals()} answered {@code seen},
+   * or {@code timeout} passes, whichever is first: an idle worker's sleep between claims. True if
+   * woken.
    */
   public boolean awaitQueued(long seen, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -128,9 +135,12 @@ public final class PgNotifications implements AutoCloseable {
         }
       } catch (SQLException | RuntimeException e) {
         if (!closed) {
-          LOG.warnf("LISTEN connection lost (%s); connecting again in %d ms", e.getMessage(), retry.toMillis());
+          LOG.warnf(
+              "LISTEN connection lost (%s); connecting again in %d ms",
+              e.getMessage(), retry.toMillis());
         }
-        // A broken connection must not go back to a pool, where the next borrower (this loop) would get
+        // A broken connection must not go back to a pool, where the next borrower (this loop) would
+        // get
         // it again: abort makes a pool (Agroal) destroy it instead.
         abort(c);
         c = null;
@@ -179,7 +189,8 @@ public final class PgNotifications implements AutoCloseable {
         LOG.warnf("unexpected %s payload: %s", JOB_CHANNEL, n.getParameter());
         return;
       }
-      JobChange change = new JobChange(parts[0], Long.parseLong(parts[1]), JobStatus.valueOf(parts[2]));
+      JobChange change =
+          new JobChange(parts[0], Long.parseLong(parts[1]), JobStatus.valueOf(parts[2]));
       for (Consumer<JobChange> l : jobListeners) {
         try {
           l.accept(change);

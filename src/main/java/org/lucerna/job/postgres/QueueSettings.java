@@ -5,16 +5,24 @@ import java.time.Duration;
 /**
  * How the shared queue treats jobs.
  *
- * @param clientId the fairness group of jobs this instance inserts ({@code anonymous} until requests carry one)
+ * @param clientId the fairness group of jobs this instance inserts ({@code anonymous} until
+ *     requests carry one)
  * @param lease how long a claim holds without a heartbeat ({@code lucerna.store.lease}, 30 s)
- * @param maxAttempts claims a job may use before a lost worker fails it ({@code lucerna.store.max-attempts}, 3)
+ * @param maxAttempts claims a job may use before a lost worker fails it ({@code
+ *     lucerna.store.max-attempts}, 3)
  * @param timeLimit the longest one run of a job ({@code lucerna.jobs.time-limit})
- * @param perClientRunning jobs of one client running at once across all instances
- *     ({@code lucerna.fairness.per-client-running})
- * @param backoff how long a rescued job waits before its next claim, doubled per attempt, at most a minute
+ * @param perClientRunning jobs of one client running at once across all instances ({@code
+ *     lucerna.fairness.per-client-running})
+ * @param backoff how long a rescued job waits before its next claim, doubled per attempt, at most a
+ *     minute
  */
 public record QueueSettings(
-    String clientId, Duration lease, int maxAttempts, Duration timeLimit, int perClientRunning, Duration backoff) {
+    String clientId,
+    Duration lease,
+    int maxAttempts,
+    Duration timeLimit,
+    int perClientRunning,
+    Duration backoff) {
 
   public QueueSettings {
     if (lease.isNegative() || lease.isZero()) {
@@ -26,7 +34,12 @@ public record QueueSettings(
   }
 
   public static QueueSettings defaults() {
-    return new QueueSettings("anonymous", Duration.ofSeconds(30), 3, Duration.ofMinutes(10), Integer.MAX_VALUE,
+    return new QueueSettings(
+        "anonymous",
+        Duration.ofSeconds(30),
+        3,
+        Duration.ofMinutes(10),
+        Integer.MAX_VALUE,
         Duration.ofSeconds(1));
   }
 

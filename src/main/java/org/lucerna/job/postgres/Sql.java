@@ -33,8 +33,9 @@ final class Sql {
   }
 
   /**
-   * Runs {@code work} in one READ COMMITTED transaction, committed when it returns and rolled back when it
-   * throws. Work that wants to roll back without failing calls {@link Connection#rollback()} itself.
+   * Runs {@code work} in one READ COMMITTED transaction, committed when it returns and rolled back
+   * when it throws. Work that wants to roll back without failing calls {@link
+   * Connection#rollback()} itself.
    */
   static <T> T transaction(DataSource db, Work<T> work) {
     try (Connection c = db.getConnection()) {
@@ -59,7 +60,10 @@ final class Sql {
   }
 
   static void setTime(PreparedStatement s, int index, Instant t) throws SQLException {
-    s.setObject(index, t == null ? null : OffsetDateTime.ofInstant(t, ZoneOffset.UTC), java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
+    s.setObject(
+        index,
+        t == null ? null : OffsetDateTime.ofInstant(t, ZoneOffset.UTC),
+        java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
   }
 
   static Instant time(Timestamp t) {
@@ -67,8 +71,8 @@ final class Sql {
   }
 
   /**
-   * An instant as PostgreSQL keeps it (microseconds, rounded to the nearest as the driver sends it), so
-   * that what is saved equals what is read.
+   * An instant as PostgreSQL keeps it (microseconds, rounded to the nearest as the driver sends
+   * it), so that what is saved equals what is read.
    */
   static Instant micros(Instant t) {
     return t == null ? null : t.plusNanos(500).truncatedTo(ChronoUnit.MICROS);

@@ -49,6 +49,7 @@ public interface StoreConfig {
 
   /** The queue settings these keys give, with the jobs' time limit. */
   default QueueSettings queueSettings(Duration timeLimit) {
-    return new QueueSettings("anonymous", lease(), maxAttempts(), timeLimit, perClientRunning(), rescueBackoff());
+    return new QueueSettings(
+        "anonymous", lease(), maxAttempts(), timeLimit, perClientRunning(), rescueBackoff());
   }
 }

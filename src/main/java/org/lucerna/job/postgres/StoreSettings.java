@@ -8,9 +8,9 @@ import java.time.Instant;
 import org.lucerna.job.JobsConfig;
 
 /**
- * The shared store's settings as the service reads them ({@link StoreConfig} with the jobs' time limit),
- * and this instance's name in leases. Unremovable: it is what registers the {@code lucerna.store.*}
- * keys, which must be known even while {@code lucerna.data.store} is {@code file}.
+ * The shared store's settings as the service reads them ({@link StoreConfig} with the jobs' time
+ * limit), and this instance's name in leases. Unremovable: it is what registers the {@code
+ * lucerna.store.*} keys, which must be known even while {@code lucerna.data.store} is {@code file}.
  */
 @Singleton
 @Unremovable
@@ -33,7 +33,10 @@ public class StoreSettings {
     return queue;
   }
 
-  /** This instance's lease owner prefix: {@code lucerna.store.instance-id}, else host name and start time. */
+  /**
+   * This instance's lease owner prefix: {@code lucerna.store.instance-id}, else host name and start
+   * time.
+   */
   public String instanceId() {
     return instanceId;
   }

@@ -40,8 +40,11 @@ class PostgresDatasourceTest {
   public static class EmbeddedDatabase implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
-      return Map.of("quarkus.datasource.jdbc.url", PostgresTestDatabase.emptyDatabaseUrl(),
-          "quarkus.datasource.username", "postgres");
+      return Map.of(
+          "quarkus.datasource.jdbc.url",
+          PostgresTestDatabase.emptyDatabaseUrl(),
+          "quarkus.datasource.username",
+          "postgres");
     }
 
     @Override
@@ -50,23 +53,25 @@ class PostgresDatasourceTest {
     }
   }
 
-  @Inject
-  AgroalDataSource dataSource;
+  @Inject AgroalDataSource dataSource;
 
-  @Inject
-  StoreSettings settings;
+  @Inject StoreSettings settings;
 
   @Test
   void flywayMigratedAtStartAndTheStoresWorkOnTheServicePool() throws Exception {
-    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT version FROM flyway_schema_history WHERE success ORDER BY installed_rank")) {
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT version FROM flyway_schema_history WHERE success ORDER BY installed_rank")) {
       assertTrue(rs.next());
       assertEquals("1", rs.getString(1));
     }
     assertEquals(Duration.ofSeconds(30), settings.queue().lease());
     PgJobStore jobs = new PgJobStore(dataSource, settings.queue());
     PgJobQueue queue = new PgJobQueue(dataSource, settings.queue());
-    try (PgNotifications notifications = new PgNotifications(dataSource, Duration.ofMillis(200)).start()) {
+    try (PgNotifications notifications =
+        new PgNotifications(dataSource, Duration.ofMillis(200)).start()) {
       // long: the machine may be busy with the service's own start (model warm-up)
       long until = System.nanoTime() + Duration.ofSeconds(90).toNanos();
       while (!notifications.connected() && System.nanoTime() < until) {
@@ -74,14 +79,26 @@ class PostgresDatasourceTest {
       }
       assertTrue(notifications.connected());
       Instant at = Instant.now();
-      Job job = Job.queued(JobIds.next(at), PostgresQueueTest.spec(64, 1), new Job.Submission("fp", null, null), at);
+      Job job =
+          Job.queued(
+              JobIds.next(at),
+              PostgresQueueTest.spec(64, 1),
+              new Job.Submission("fp", null, null),
+              at);
       long seen = notifications.queueSignals();
       jobs.insert(job);
       assertTrue(notifications.awaitQueued(seen, Duration.ofSeconds(60)));
       Lease lease = queue.claimOne(settings.instanceId() + "/w0").orElseThrow();
       assertEquals(job.id(), lease.jobId());
-      assertEquals(JobStatus.SUCCEEDED, queue.finish(lease, lease.job().moveTo(JobStatus.SUCCEEDED, Instant.now(), null),
-          Map.of("final-0", new byte[] {1})).orElseThrow().status());
+      assertEquals(
+          JobStatus.SUCCEEDED,
+          queue
+              .finish(
+                  lease,
+                  lease.job().moveTo(JobStatus.SUCCEEDED, Instant.now(), null),
+                  Map.of("final-0", new byte[] {1}))
+              .orElseThrow()
+              .status());
     }
   }
 }

@@ -23,7 +23,9 @@ import org.lucerna.job.Job;
 import org.lucerna.job.JobIds;
 import org.lucerna.job.JobStatus;
 
-/** LISTEN/NOTIFY wake-ups: every change of a job, a queued job for idle workers, and a reconnect. */
+/**
+ * LISTEN/NOTIFY wake-ups: every change of a job, a queued job for idle workers, and a reconnect.
+ */
 class PostgresNotificationsTest {
   private static DataSource db;
   private PgJobStore jobs;
@@ -42,10 +44,11 @@ class PostgresNotificationsTest {
     PostgresTestDatabase.truncate(db);
     jobs = new PgJobStore(db, QueueSettings.defaults());
     queue = new PgJobQueue(db, QueueSettings.defaults());
-    notifications = new PgNotifications(db, Duration.ofMillis(200))
-        .onJobChange(changes::add)
-        .onConnected(connects::incrementAndGet)
-        .start();
+    notifications =
+        new PgNotifications(db, Duration.ofMillis(200))
+            .onJobChange(changes::add)
+            .onConnected(connects::incrementAndGet)
+            .start();
     await(notifications::connected);
   }
 
@@ -56,7 +59,12 @@ class PostgresNotificationsTest {
 
   private Job submit(int n) {
     Instant at = Instant.parse("2026-12-01T12:00:00Z").plusSeconds(n);
-    Job job = Job.queued(JobIds.next(at), PostgresQueueTest.spec(64, n), new Job.Submission("fp" + n, null, null), at);
+    Job job =
+        Job.queued(
+            JobIds.next(at),
+            PostgresQueueTest.spec(64, n),
+            new Job.Submission("fp" + n, null, null),
+            at);
     jobs.insert(job);
     return job;
   }
@@ -69,8 +77,14 @@ class PostgresNotificationsTest {
     assertEquals(new PgNotifications.JobChange(job.id(), 1, JobStatus.RUNNING), next());
     queue.heartbeat(List.of(new Heartbeat.Beat(lease, null)));
     queue.cancel(job.id());
-    assertEquals(new PgNotifications.JobChange(job.id(), 2, JobStatus.RUNNING), next(), "a renewal alone is silent");
-    queue.finish(lease, jobs.find(job.id()).orElseThrow().moveTo(JobStatus.CANCELLED, Instant.now(), null), java.util.Map.of());
+    assertEquals(
+        new PgNotifications.JobChange(job.id(), 2, JobStatus.RUNNING),
+        next(),
+        "a renewal alone is silent");
+    queue.finish(
+        lease,
+        jobs.find(job.id()).orElseThrow().moveTo(JobStatus.CANCELLED, Instant.now(), null),
+        java.util.Map.of());
     assertEquals(new PgNotifications.JobChange(job.id(), 3, JobStatus.CANCELLED), next());
   }
 
@@ -78,14 +92,16 @@ class PostgresNotificationsTest {
   void anIdleWorkerIsWokenWhenAJobIsQueued() throws Exception {
     long seen = notifications.queueSignals();
     assertFalse(notifications.awaitQueued(seen, Duration.ofMillis(100)));
-    Thread waker = new Thread(() -> {
-      try {
-        Thread.sleep(200);
-      } catch (InterruptedException e) {
-        return;
-      }
-      submit(2);
-    });
+    Thread waker =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(200);
+              } catch (InterruptedException e) {
+                return;
+              }
+              submit(2);
+            });
     waker.start();
     assertTrue(notifications.awaitQueued(seen, Duration.ofSeconds(30)));
     waker.join();
@@ -96,9 +112,11 @@ class PostgresNotificationsTest {
   @Test
   void aLostListenConnectionIsMadeAgainAndCatchesUp() throws Exception {
     int before = connects.get();
-    try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
-      s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-          + " WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE 'LISTEN%'");
+    try (Connection c = db.getConnection();
+        Statement s = c.createStatement()) {
+      s.execute(
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+              + " WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE 'LISTEN%'");
     }
     await(() -> connects.get() > before && notifications.connected());
     Job job = submit(3);
@@ -126,5 +144,4 @@ class PostgresNotificationsTest {
       }
     }
   }
-
 }

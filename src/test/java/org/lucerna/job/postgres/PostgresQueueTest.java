@@ -42,8 +42,9 @@ import org.lucerna.optvis.transform.FitMode;
 import org.lucerna.optvis.transform.Transforms;
 
 /**
- * The shared queue on a real PostgreSQL: claims never overlap, leases expire into a rescue that counts
- * an attempt, a fenced-out worker writes nothing, a drain hands jobs back without using an attempt.
+ * The shared queue on a real PostgreSQL: claims never overlap, leases expire into a rescue that
+ * counts an attempt, a fenced-out worker writes nothing, a drain hands jobs back without using an
+ * attempt.
  */
 class PostgresQueueTest {
   private static final Duration SHORT_LEASE = Duration.ofMillis(400);
@@ -76,8 +77,24 @@ class PostgresQueueTest {
   }
 
   static JobSpec spec(int size, long seed) {
-    return new JobSpec("tiny_cnn", 1, Objectives.channel("conv2", 3), size, size, 1, 50, seed, 0.05, List.of(10),
-        ParamSpec.DEFAULT, Transforms.standard(), FitMode.RESIZE, false, false, null, null);
+    return new JobSpec(
+        "tiny_cnn",
+        1,
+        Objectives.channel("conv2", 3),
+        size,
+        size,
+        1,
+        50,
+        seed,
+        0.05,
+        List.of(10),
+        ParamSpec.DEFAULT,
+        Transforms.standard(),
+        FitMode.RESIZE,
+        false,
+        false,
+        null,
+        null);
   }
 
   private Job submit(int n) {
@@ -97,7 +114,8 @@ class PostgresQueueTest {
 
   private static Job succeeded(Lease lease) {
     Job j = lease.job();
-    return j.withProgress(new Progress(50, 50, 2.5, 10.0, List.of(10))).moveTo(JobStatus.SUCCEEDED, Instant.now(), null);
+    return j.withProgress(new Progress(50, 50, 2.5, 10.0, List.of(10)))
+        .moveTo(JobStatus.SUCCEEDED, Instant.now(), null);
   }
 
   @Test
@@ -130,17 +148,20 @@ class PostgresQueueTest {
     List<Future<?>> done = new ArrayList<>();
     for (int w = 0; w < claimers; w++) {
       String owner = (w % 2 == 0 ? "A/" : "B/") + w;
-      done.add(pool.submit(() -> {
-        go.await();
-        Optional<Lease> lease;
-        while ((lease = queue.claimOne(owner)).isPresent()) {
-          if (takenBy.putIfAbsent(lease.get().jobId(), owner) != null) {
-            duplicates.add(lease.get().jobId());
-          }
-          assertTrue(queue.finish(lease.get(), succeeded(lease.get()), Map.of()).isPresent());
-        }
-        return null;
-      }));
+      done.add(
+          pool.submit(
+              () -> {
+                go.await();
+                Optional<Lease> lease;
+                while ((lease = queue.claimOne(owner)).isPresent()) {
+                  if (takenBy.putIfAbsent(lease.get().jobId(), owner) != null) {
+                    duplicates.add(lease.get().jobId());
+                  }
+                  assertTrue(
+                      queue.finish(lease.get(), succeeded(lease.get()), Map.of()).isPresent());
+                }
+                return null;
+              }));
     }
     go.countDown();
     for (Future<?> f : done) {
@@ -148,8 +169,14 @@ class PostgresQueueTest {
     }
     assertEquals(List.of(), duplicates);
     assertEquals(n, takenBy.size());
-    assertEquals(n, count("SELECT count(*) FROM lucerna_job WHERE state = 'SUCCEEDED' AND attempt = 1 AND lease_epoch = 1"));
-    assertEquals(n, count("SELECT count(*) FROM lucerna_job_event WHERE type = 'done'"), "one final transition each");
+    assertEquals(
+        n,
+        count(
+            "SELECT count(*) FROM lucerna_job WHERE state = 'SUCCEEDED' AND attempt = 1 AND lease_epoch = 1"));
+    assertEquals(
+        n,
+        count("SELECT count(*) FROM lucerna_job_event WHERE type = 'done'"),
+        "one final transition each");
   }
 
   @Test
@@ -173,34 +200,51 @@ class PostgresQueueTest {
     assertEquals(2, fresh.epoch());
 
     // A comes back: its heartbeat learns the job is lost, and none of its writes land.
-    Heartbeat.Result beat = queue.heartbeat(List.of(new Heartbeat.Beat(stale, new Progress(40, 50, 1.0, 5.0, List.of()))));
+    Heartbeat.Result beat =
+        queue.heartbeat(
+            List.of(new Heartbeat.Beat(stale, new Progress(40, 50, 1.0, 5.0, List.of()))));
     assertEquals(Set.of(job.id()), beat.lost());
     assertFalse(queue.snapshot(stale, 10, Map.of(ImageNames.of(10, 0), new byte[] {6})));
-    assertTrue(queue.finish(stale, succeeded(stale), Map.of(ImageNames.finalImage(0), new byte[] {6})).isEmpty());
+    assertTrue(
+        queue
+            .finish(stale, succeeded(stale), Map.of(ImageNames.finalImage(0), new byte[] {6}))
+            .isEmpty());
     assertEquals(JobStatus.RUNNING, stored(job.id()).status());
     assertEquals(0, stored(job.id()).progress().step(), "the stale heartbeat wrote no progress");
     assertTrue(images.get(job.id(), ImageNames.finalImage(0)).isEmpty());
 
-    Job done = queue.finish(fresh, succeeded(fresh), Map.of(ImageNames.finalImage(0), new byte[] {7})).orElseThrow();
+    Job done =
+        queue
+            .finish(fresh, succeeded(fresh), Map.of(ImageNames.finalImage(0), new byte[] {7}))
+            .orElseThrow();
     assertEquals(JobStatus.SUCCEEDED, done.status());
     assertArrayEquals(new byte[] {7}, images.get(job.id(), ImageNames.finalImage(0)).orElseThrow());
-    assertEquals(2, count("SELECT lease_epoch FROM lucerna_image WHERE job_id = '" + job.id() + "'"));
-    assertTrue(queue.finish(stale, succeeded(stale), Map.of()).isEmpty(), "a finished job stays finished");
+    assertEquals(
+        2, count("SELECT lease_epoch FROM lucerna_image WHERE job_id = '" + job.id() + "'"));
+    assertTrue(
+        queue.finish(stale, succeeded(stale), Map.of()).isEmpty(), "a finished job stays finished");
 
     // The whole story, one row per change of state, the last one 'done' by B.
-    assertEquals(List.of("QUEUED", "RUNNING A/w0", "QUEUED A/w0", "RUNNING B/w0", "SUCCEEDED B/w0 done"), story(job.id()));
+    assertEquals(
+        List.of("QUEUED", "RUNNING A/w0", "QUEUED A/w0", "RUNNING B/w0", "SUCCEEDED B/w0 done"),
+        story(job.id()));
   }
 
   @Test
   void aJobWhoseAttemptsAreSpentFailsNamingTheLostWorker() throws Exception {
-    use(QueueSettings.defaults().withLease(SHORT_LEASE).withMaxAttempts(1).withBackoff(Duration.ZERO));
+    use(
+        QueueSettings.defaults()
+            .withLease(SHORT_LEASE)
+            .withMaxAttempts(1)
+            .withBackoff(Duration.ZERO));
     Job job = submit(1);
     queue.claimOne("A/w0").orElseThrow();
     Thread.sleep(SHORT_LEASE.toMillis() + 200);
     assertEquals(List.of(new Rescued(job.id(), JobStatus.FAILED, 1, "A/w0")), queue.rescue());
     Job failed = stored(job.id());
     assertEquals(JobStatus.FAILED, failed.status());
-    assertEquals("the worker running this job stopped answering 1 time (last: A/w0)", failed.error());
+    assertEquals(
+        "the worker running this job stopped answering 1 time (last: A/w0)", failed.error());
     assertTrue(queue.claimOne("B/w0").isEmpty());
   }
 
@@ -223,7 +267,10 @@ class PostgresQueueTest {
     Lease lease = queue.claimOne("A/w0").orElseThrow();
     long v0 = stored(job.id()).version();
     for (int step = 1; step <= 8; step++) {
-      Heartbeat.Result r = queue.heartbeat(List.of(new Heartbeat.Beat(lease, new Progress(step, 50, 0.5 * step, 4.0, List.of()))));
+      Heartbeat.Result r =
+          queue.heartbeat(
+              List.of(
+                  new Heartbeat.Beat(lease, new Progress(step, 50, 0.5 * step, 4.0, List.of()))));
       assertEquals(Set.of(job.id()), r.renewed());
       Thread.sleep(lease2s.toMillis() / 8);
       assertEquals(List.of(), queue.rescue(), "renewed in time");
@@ -233,15 +280,19 @@ class PostgresQueueTest {
     assertEquals(4.0, running.progress().objective());
     assertEquals(v0 + 8, running.version(), "each new step is a version, an SSE event id");
     queue.heartbeat(List.of(new Heartbeat.Beat(lease, null)));
-    assertEquals(v0 + 8, stored(job.id()).version(), "a renewal alone changes nothing a client sees");
+    assertEquals(
+        v0 + 8, stored(job.id()).version(), "a renewal alone changes nothing a client sees");
 
     Job asked = queue.cancel(job.id()).orElseThrow();
     assertEquals(JobStatus.RUNNING, asked.status());
     assertTrue(asked.cancelRequested());
     Heartbeat.Result r = queue.heartbeat(List.of(new Heartbeat.Beat(lease, null)));
     assertEquals(Set.of(job.id()), r.cancelRequested());
-    Job cancelled = queue.finish(lease, stored(job.id()).moveTo(JobStatus.CANCELLED, Instant.now(), null), Map.of())
-        .orElseThrow();
+    Job cancelled =
+        queue
+            .finish(
+                lease, stored(job.id()).moveTo(JobStatus.CANCELLED, Instant.now(), null), Map.of())
+            .orElseThrow();
     assertEquals(JobStatus.CANCELLED, cancelled.status());
     assertFalse(cancelled.cancelRequested());
     assertTrue(queue.cancel(job.id()).isEmpty(), "a final job is left as it is");
@@ -256,7 +307,8 @@ class PostgresQueueTest {
     queue.claimOne("A/w0").orElseThrow();
     queue.cancel(running.id());
     Thread.sleep(SHORT_LEASE.toMillis() + 200);
-    assertEquals(List.of(new Rescued(running.id(), JobStatus.CANCELLED, 1, "A/w0")), queue.rescue());
+    assertEquals(
+        List.of(new Rescued(running.id(), JobStatus.CANCELLED, 1, "A/w0")), queue.rescue());
     assertFalse(stored(running.id()).cancelRequested());
   }
 
@@ -273,7 +325,8 @@ class PostgresQueueTest {
     Job back = stored(a.id());
     assertEquals(JobStatus.QUEUED, back.status());
     assertEquals(0, back.progress().step());
-    assertEquals(JobStatus.CANCELLED, stored(b.id()).status(), "a job asked to stop is not queued again");
+    assertEquals(
+        JobStatus.CANCELLED, stored(b.id()).status(), "a job asked to stop is not queued again");
     assertEquals(0, count("SELECT attempt FROM lucerna_job WHERE id = '" + a.id() + "'"));
 
     Lease again = queue.claimOne("B/w0").orElseThrow();
@@ -291,7 +344,8 @@ class PostgresQueueTest {
     Job other = submit(3, spec(32, 3)); // another size: another plan
     Job mate2 = submit(4, spec(64, 4));
     List<Lease> batch = queue.claim("A/w0", 4);
-    assertEquals(List.of(head.id(), mate.id(), mate2.id()), batch.stream().map(Lease::jobId).toList());
+    assertEquals(
+        List.of(head.id(), mate.id(), mate2.id()), batch.stream().map(Lease::jobId).toList());
     assertEquals(1, batch.stream().map(Lease::batchKey).distinct().count());
     assertEquals(other.id(), queue.claimOne("A/w1").orElseThrow().jobId());
     assertNotEquals(batch.get(0).batchKey(), stored(other.id()).spec().toString());
@@ -302,18 +356,28 @@ class PostgresQueueTest {
     Job job = submit(1);
     Lease lease = queue.claimOne("A/w0").orElseThrow();
     assertTrue(queue.snapshot(lease, 10, Map.of(ImageNames.of(10, 0), new byte[] {1})));
-    assertTrue(queue.snapshot(lease, 10, Map.of(ImageNames.of(10, 0), new byte[] {1})), "a repeated snapshot is one");
+    assertTrue(
+        queue.snapshot(lease, 10, Map.of(ImageNames.of(10, 0), new byte[] {1})),
+        "a repeated snapshot is one");
     assertEquals(List.of(10), stored(job.id()).progress().snapshots());
     assertArrayEquals(new byte[] {1}, images.get(job.id(), ImageNames.of(10, 0)).orElseThrow());
-    queue.finish(lease, succeeded(lease), Map.of(ImageNames.finalImage(0), new byte[] {2}, ImageNames.GRID, new byte[] {3}));
+    queue.finish(
+        lease,
+        succeeded(lease),
+        Map.of(ImageNames.finalImage(0), new byte[] {2}, ImageNames.GRID, new byte[] {3}));
     assertArrayEquals(new byte[] {3}, images.get(job.id(), ImageNames.GRID).orElseThrow());
-    assertArrayEquals(PgImageStore.sha256(new byte[] {2}), images.sha256(job.id(), ImageNames.finalImage(0)).orElseThrow());
+    assertArrayEquals(
+        PgImageStore.sha256(new byte[] {2}),
+        images.sha256(job.id(), ImageNames.finalImage(0)).orElseThrow());
   }
 
   @Test
   void aJobPastItsTimeLimitIsFailedEvenWhileItsWorkerHeartbeats() throws Exception {
-    use(QueueSettings.defaults().withLease(Duration.ofMillis(300)).withTimeLimit(Duration.ofMillis(200))
-        .withBackoff(Duration.ZERO));
+    use(
+        QueueSettings.defaults()
+            .withLease(Duration.ofMillis(300))
+            .withTimeLimit(Duration.ofMillis(200))
+            .withBackoff(Duration.ZERO));
     Job job = submit(1);
     Lease lease = queue.claimOne("A/w0").orElseThrow();
     long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(900);
@@ -356,7 +420,9 @@ class PostgresQueueTest {
   }
 
   private static long count(String sql) {
-    try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(sql); ResultSet rs = s.executeQuery()) {
+    try (Connection c = db.getConnection();
+        PreparedStatement s = c.prepareStatement(sql);
+        ResultSet rs = s.executeQuery()) {
       rs.next();
       return rs.getLong(1);
     } catch (SQLException e) {
@@ -366,14 +432,19 @@ class PostgresQueueTest {
 
   private static List<String> story(String id) {
     try (Connection c = db.getConnection();
-        PreparedStatement s = c.prepareStatement("SELECT type, data->>'state', data->>'by' FROM lucerna_job_event"
-            + " WHERE job_id = ? ORDER BY version")) {
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT type, data->>'state', data->>'by' FROM lucerna_job_event"
+                    + " WHERE job_id = ? ORDER BY version")) {
       s.setString(1, id);
       List<String> out = new ArrayList<>();
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
           String by = rs.getString(3);
-          out.add(rs.getString(2) + (by == null ? "" : " " + by) + ("done".equals(rs.getString(1)) ? " done" : ""));
+          out.add(
+              rs.getString(2)
+                  + (by == null ? "" : " " + by)
+                  + ("done".equals(rs.getString(1)) ? " done" : ""));
         }
       }
       return out;
