@@ -9,7 +9,6 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.lucerna.job.postgres.IdempotencyKeyTakenException;
 import org.lucerna.job.postgres.PgJobStore;
 import org.lucerna.job.postgres.PostgresTestDatabase;
 import org.lucerna.job.postgres.QueueSettings;

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.lucerna.job.IdempotencyKeyTakenException;
 import org.lucerna.job.Job;
 import org.lucerna.job.JobNotFoundException;
 import org.lucerna.job.JobQuery;

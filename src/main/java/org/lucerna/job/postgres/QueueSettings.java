@@ -9,7 +9,7 @@ import java.time.Duration;
  *     requests carry one)
  * @param lease how long a claim holds without a heartbeat ({@code lucerna.store.lease}, 30 s)
  * @param maxAttempts claims a job may use before a lost worker fails it ({@code
- *     lucerna.store.max-attempts}, 3)
+ *     lucerna.jobs.max-attempts}, 3)
  * @param timeLimit the longest one run of a job ({@code lucerna.jobs.time-limit})
  * @param perClientRunning jobs of one client running at once across all instances ({@code
  *     lucerna.fairness.per-client-running})

@@ -20,10 +20,6 @@ public interface StoreConfig {
   @WithDefault("1s")
   Duration heartbeat();
 
-  /** Claims a job may use before a lost worker fails it; a drain's hand-back does not use one. */
-  @WithDefault("3")
-  int maxAttempts();
-
   /** How often every instance looks for expired leases ({@code off}: never). */
   @WithDefault("5s")
   String rescueEvery();
@@ -47,9 +43,12 @@ public interface StoreConfig {
   /** This instance's name in leases ({@code <instance>/<worker>}); the host name when unset. */
   Optional<String> instanceId();
 
-  /** The queue settings these keys give, with the jobs' time limit. */
-  default QueueSettings queueSettings(Duration timeLimit) {
+  /**
+   * The queue settings these keys give, with the jobs' time limit and attempts ({@code
+   * lucerna.jobs.*}).
+   */
+  default QueueSettings queueSettings(Duration timeLimit, int maxAttempts) {
     return new QueueSettings(
-        "anonymous", lease(), maxAttempts(), timeLimit, perClientRunning(), rescueBackoff());
+        "anonymous", lease(), maxAttempts, timeLimit, perClientRunning(), rescueBackoff());
   }
 }

@@ -21,7 +21,7 @@ public class StoreSettings {
 
   public StoreSettings(StoreConfig store, JobsConfig jobs) {
     this.store = store;
-    this.queue = store.queueSettings(jobs.jobs().timeLimit());
+    this.queue = store.queueSettings(jobs.jobs().timeLimit(), jobs.jobs().maxAttempts());
     this.instanceId = store.instanceId().orElseGet(StoreSettings::hostAndStart);
   }
 

@@ -1,4 +1,4 @@
-package org.lucerna.job.postgres;
+package org.lucerna.job;
 
 /**
  * An insert named an Idempotency-Key that another job of the same client already holds: two
