@@ -35,7 +35,7 @@ async function route() {
   const { parts, query } = parseHash();
   try {
     if (parts.length === 0) return await home();
-    if (parts[0] === 'jobs' && parts.length === 1) return await history();
+    if (parts[0] === 'jobs' && parts.length === 1) return await historyView();
     if (parts[0] === 'jobs' && parts.length === 2) return await unitFromJob(parts[1]);
     if (parts[0] === 'm' && parts.length === 2) return await layers(parts[1], query);
     if (parts[0] === 'm' && parts.length === 3) return await grid(parts[1], parts[2], query);
@@ -333,7 +333,7 @@ function unitView(recipe, jobForTitle) {
           ${field('neg', 'Negative', `<input id="f-neg" name="neg" type="checkbox">`)}
           ${field('size', 'Size (px)', `<input id="f-size" name="size" type="number" min="8" max="1024">`)}
           ${field('steps', 'Steps', `<input id="f-steps" name="steps" type="number" min="1" max="10000">`)}
-          ${field('seed', 'Seed', `<span class="row"><input id="f-seed" name="seed" type="number" min="0"><button type="button" id="dice" aria-label="Random seed">🎲</button></span>`)}
+          ${field('seed', 'Seed', `<span class="row"><input id="f-seed" name="seed" type="number" min="0"><button type="button" id="dice" aria-label="Random seed" title="Random seed">Random</button></span>`)}
           ${field('fft', 'Fourier (fft)', `<input id="f-fft" name="fft" type="checkbox">`)}
           ${field('decor', 'Decorrelate colors', `<input id="f-decor" name="decor" type="checkbox">`)}
           ${field('tf', 'Transforms', `<select id="f-tf" name="tf"><option value="std">standard</option><option value="none">none</option></select>`)}
@@ -583,8 +583,8 @@ function unitView(recipe, jobForTitle) {
   function drawProgress(p) {
     const prog = $('#progress');
     if (!prog) return;
-    prog.max = p.totalSteps;
-    prog.value = Math.max(prog.value, p.step);
+    if (prog.max !== p.totalSteps) prog.max = p.totalSteps;
+    if (p.step > prog.value) prog.value = p.step;
     const shown = rate.events > 3 && rate.ema;
     const eta = shown ? Math.max(0, Math.round((p.totalSteps - p.step) / rate.ema)) : null;
     $('#progress-text').textContent = `step ${p.step}/${p.totalSteps} · ${shown ? `${rate.ema.toFixed(0)} steps/s` : '—'} · ETA ${
@@ -651,7 +651,7 @@ function unitView(recipe, jobForTitle) {
     const downloads = $('#downloads');
     if (status === 'SUCCEEDED') {
       setImage(`/jobs/${enc(j.id)}/image`, `${layer} channel ${unit}`);
-      $('#progress').value = j.progress.totalSteps;
+      if ($('#progress').value < j.progress.totalSteps) $('#progress').value = j.progress.totalSteps;
       downloads.innerHTML = `<a class="button" id="download" href="/jobs/${enc(j.id)}/image" download="${esc(fileName(''))}">Download PNG</a>
         <a href="#/jobs/${enc(j.id)}">Job ${esc(j.id)}</a>`;
     } else if (snaps.length) {
@@ -672,7 +672,7 @@ function field(name, label, control) {
 
 // ---- #/jobs : history ---------------------------------------------------------------------------
 
-async function history() {
+async function historyView() {
   document.title = 'Jobs · Lucerna';
   main.innerHTML = '<h1>Jobs</h1><p class="skeleton">Loading jobs…</p>';
   let shown = 50;
