@@ -393,6 +393,7 @@ function unitView(recipe, jobForTitle) {
   const closeStream = () => { if (es) { es.close(); es = null; } if (poll) { clearInterval(poll); poll = null; } };
   onLeave(closeStream);
 
+  form.addEventListener('change', () => form.dispatchEvent(new Event('input')));
   form.addEventListener('input', () => {
     markChanged();
     clearFieldErrors();
@@ -418,8 +419,8 @@ function unitView(recipe, jobForTitle) {
     form.querySelectorAll('[aria-invalid]').forEach(el => { el.removeAttribute('aria-invalid'); el.removeAttribute('aria-describedby'); });
     form.querySelectorAll('.field-error').forEach(el => el.remove());
   }
-  const FIELD_OF = [[/\.channel$|^channel/, 'unit'], [/^(size|height|width)$/, 'size'], [/^steps$/, 'steps'], [/^seed$/, 'seed'],
-    [/learningRate/, 'lr'], [/^param/, 'fft'], [/^transforms/, 'tf'], [/^batch$|diversity/, 'div'], [/\.kind$/, 'obj']];
+  const FIELD_OF = [[/\.kind$/, 'obj'], [/\.channel$|^channel/, 'unit'], [/^(size|height|width)$/, 'size'], [/^steps$/, 'steps'], [/^seed$/, 'seed'],
+    [/learningRate/, 'lr'], [/^param/, 'fft'], [/^transforms/, 'tf'], [/^batch$|diversity/, 'div'], [/^objective/, 'unit']];
   function fieldErrors(errors) {
     for (const { field: f, message } of errors) {
       const name = (FIELD_OF.find(([re]) => re.test(f || '')) || [])[1];
@@ -649,6 +650,8 @@ function unitView(recipe, jobForTitle) {
     if (!cached) announce(status === 'SUCCEEDED' ? 'Render done' : status === 'CANCELLED' ? 'Render cancelled' : 'Render failed');
     if (status === 'FAILED' && j.error) showError(`${j.error.title} — ${j.error.detail}`);
     const downloads = $('#downloads');
+    const p = j.progress;
+    $('#progress-text').textContent = `step ${p.step}/${p.totalSteps}${p.stepsPerSecond ? ` · ${p.stepsPerSecond.toFixed(0)} steps/s` : ''} · ${status.toLowerCase()}`;
     if (status === 'SUCCEEDED') {
       setImage(`/jobs/${enc(j.id)}/image`, `${layer} channel ${unit}`);
       if ($('#progress').value < j.progress.totalSteps) $('#progress').value = j.progress.totalSteps;
