@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import java.net.URL;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,7 @@ import org.openqa.selenium.WebElement;
 
 /** Scenario 1, browse: models as the API lists them, a model's layers, the filter, Back. */
 @QuarkusTest
+@TestProfile(UiProfile.class)
 class BrowseTest {
   @TestHTTPResource("/")
   URL root;
@@ -28,7 +30,6 @@ class BrowseTest {
       b.go("#/");
       b.await("#models .model");
       assertEquals(models, b.all("#models .model h2").stream().map(WebElement::getText).toList());
-      b.screenshot("models");
 
       b.find("#models a[href='#/m/tiny_cnn']").click();
       b.await("#layers tbody tr");

@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import java.net.URL;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.WebElement;
 
 /** Scenario 6: the API's problems in the page, on the field at fault, and an unknown job. */
 @QuarkusTest
+@TestProfile(UiProfile.class)
 class ErrorsTest {
   @TestHTTPResource("/")
   URL root;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import java.net.URL;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -13,6 +14,7 @@ import org.openqa.selenium.WebElement;
 
 /** Scenarios 3 and 4: a unit page follows its job to the image, and one button cancels it. */
 @QuarkusTest
+@TestProfile(UiProfile.class)
 class LiveRunTest {
   @TestHTTPResource("/")
   URL root;
@@ -74,6 +76,11 @@ class LiveRunTest {
       b.navigate("#/jobs");
       b.await("table.jobs tbody tr");
       assertEquals(id, b.find("table.jobs tbody tr").getAttribute("data-id"));
+
+      b.navigate("#/");
+      b.await("#models .model");
+      b.until(d -> (Boolean) b.js("return [...document.querySelectorAll('table.jobs img')].every(i => i.complete)") ? true : null);
+      b.screenshot("models");
     }
   }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import java.net.URL;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /** Scenario 5: a recipe link restores the page and its finished image; a reload mid-run follows the same job on. */
 @QuarkusTest
+@TestProfile(UiProfile.class)
 class PermalinkTest {
   @TestHTTPResource("/")
   URL root;
