@@ -26,7 +26,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The k8s manifests and Dockerfiles agree with the code: keys, ports, probes, devices, drain time. */
+/**
+ * The k8s manifests and Dockerfiles agree with the code: keys, ports, probes, devices, drain time.
+ */
 class DeploymentManifestsTest {
   private static final Path K8S = Path.of("k8s");
   private static final Path DOCKER = Path.of("docker");
@@ -40,7 +42,8 @@ class DeploymentManifestsTest {
   @BeforeAll
   static void read() throws IOException {
     properties = new Properties();
-    try (Reader r = Files.newBufferedReader(Path.of("src", "main", "resources", "application.properties"))) {
+    try (Reader r =
+        Files.newBufferedReader(Path.of("src", "main", "resources", "application.properties"))) {
       properties.load(r);
     }
     YAMLMapper yaml = new YAMLMapper();
@@ -56,25 +59,33 @@ class DeploymentManifestsTest {
 
   @Test
   void everyServiceVariableNamesAKeyOfTheConfiguration() throws IOException {
-    Set<String> known = properties.stringPropertyNames().stream()
-        .filter(k -> !k.startsWith("%"))
-        .map(DeploymentManifestsTest::envName)
-        .collect(Collectors.toSet());
+    Set<String> known =
+        properties.stringPropertyNames().stream()
+            .filter(k -> !k.startsWith("%"))
+            .map(DeploymentManifestsTest::envName)
+            .collect(Collectors.toSet());
     List<String> names = new ArrayList<>(fieldNames(configMap().get("data")));
     for (JsonNode d : deployments()) {
       container(d).path("env").forEach(e -> names.add(e.get("name").asText()));
     }
     for (Path dockerfile : dockerfiles()) {
-      Matcher m = Pattern.compile("\\b((?:LUCERNA|QUARKUS)_[A-Z0-9_]+)=").matcher(Files.readString(dockerfile));
+      Matcher m =
+          Pattern.compile("\\b((?:LUCERNA|QUARKUS)_[A-Z0-9_]+)=")
+              .matcher(Files.readString(dockerfile));
       while (m.find()) {
         names.add(m.group(1));
       }
     }
-    List<String> ours = names.stream().filter(n -> n.startsWith("LUCERNA_") || n.startsWith("QUARKUS_")).toList();
-    assertTrue(ours.contains("LUCERNA_MODELS_ROOT") && ours.contains("LUCERNA_QUEUE_CAPACITY"), ours.toString());
+    List<String> ours =
+        names.stream().filter(n -> n.startsWith("LUCERNA_") || n.startsWith("QUARKUS_")).toList();
+    assertTrue(
+        ours.contains("LUCERNA_MODELS_ROOT") && ours.contains("LUCERNA_QUEUE_CAPACITY"),
+        ours.toString());
     for (String name : ours) {
-      assertTrue(known.contains(name),
-          name + " is set by a deployment but no key of application.properties has it as its environment form");
+      assertTrue(
+          known.contains(name),
+          name
+              + " is set by a deployment but no key of application.properties has it as its environment form");
     }
   }
 
@@ -86,7 +97,8 @@ class DeploymentManifestsTest {
       assertEquals("/q/health/ready", c.at("/readinessProbe/httpGet/path").asText(), name(d));
       assertEquals("/q/health/live", c.at("/livenessProbe/httpGet/path").asText(), name(d));
       for (String probe : List.of("startupProbe", "readinessProbe", "livenessProbe")) {
-        assertEquals(httpPort(), resolvePort(c, c.path(probe).at("/httpGet/port")), probe + " port");
+        assertEquals(
+            httpPort(), resolvePort(c, c.path(probe).at("/httpGet/port")), probe + " port");
       }
     }
   }
@@ -101,8 +113,15 @@ class DeploymentManifestsTest {
     for (JsonNode d : deployments()) {
       assertEquals(httpPort(), resolvePort(container(d), service.at("/spec/ports/0/targetPort")));
       JsonNode labels = d.at("/spec/template/metadata/labels");
-      service.at("/spec/selector").fields().forEachRemaining(
-          e -> assertEquals(e.getValue().asText(), labels.path(e.getKey()).asText(), "selector " + e.getKey()));
+      service
+          .at("/spec/selector")
+          .fields()
+          .forEachRemaining(
+              e ->
+                  assertEquals(
+                      e.getValue().asText(),
+                      labels.path(e.getKey()).asText(),
+                      "selector " + e.getKey()));
     }
     for (Path dockerfile : dockerfiles()) {
       assertTrue(Files.readString(dockerfile).contains("EXPOSE " + port), dockerfile.toString());
@@ -115,10 +134,13 @@ class DeploymentManifestsTest {
     JsonNode c = container(gpu);
     assertTrue(c.at("/resources/limits/nvidia.com~1gpu").asInt() >= 1, "limits nvidia.com/gpu");
     assertTrue(c.get("image").asText().endsWith(":gpu"), c.get("image").asText());
-    assertTrue(environment(c).get("LUCERNA_WORKERS_DEVICES").startsWith("gpu:"), "workers on the GPU");
+    assertTrue(
+        environment(c).get("LUCERNA_WORKERS_DEVICES").startsWith("gpu:"), "workers on the GPU");
 
     JsonNode cpu = container(deployment("deployment-cpu"));
-    assertTrue(cpu.at("/resources/limits/nvidia.com~1gpu").isMissingNode(), "the CPU variant takes no GPU");
+    assertTrue(
+        cpu.at("/resources/limits/nvidia.com~1gpu").isMissingNode(),
+        "the CPU variant takes no GPU");
     assertEquals("cpu", environment(cpu).get("LUCERNA_WORKERS_DEVICES"));
   }
 
@@ -129,18 +151,22 @@ class DeploymentManifestsTest {
       Map<String, String> env = environment(c);
       Set<String> mounts = new HashSet<>();
       c.path("volumeMounts").forEach(m -> mounts.add(m.get("mountPath").asText()));
-      assertTrue(mounts.contains(env.get("LUCERNA_MODELS_ROOT")), "model repository mounted: " + mounts);
+      assertTrue(
+          mounts.contains(env.get("LUCERNA_MODELS_ROOT")), "model repository mounted: " + mounts);
       assertTrue(mounts.contains(env.get("LUCERNA_DATA_DIR")), "data folder mounted: " + mounts);
     }
   }
 
   @Test
   void podsGetLongerToStopThanTheServiceTakesToDrain() {
-    Duration drain = Duration.parse("PT" + properties.getProperty("quarkus.shutdown.timeout").toUpperCase(Locale.ROOT));
+    Duration drain =
+        Duration.parse(
+            "PT" + properties.getProperty("quarkus.shutdown.timeout").toUpperCase(Locale.ROOT));
     for (JsonNode d : deployments()) {
       long grace = d.at("/spec/template/spec/terminationGracePeriodSeconds").asLong();
       // + 5 s: the preStop pause comes out of the same grace period.
-      assertTrue(grace > drain.toSeconds() + 5, name(d) + ": grace " + grace + " s vs drain " + drain);
+      assertTrue(
+          grace > drain.toSeconds() + 5, name(d) + ": grace " + grace + " s vs drain " + drain);
       assertEquals(1, d.at("/spec/replicas").asInt(), "one replica until jobs are shared");
     }
   }
@@ -152,9 +178,12 @@ class DeploymentManifestsTest {
     for (String dockerfile : List.of(cpu, gpu)) {
       assertTrue(dockerfile.contains("TF_ENABLE_ONEDNN_OPTS=1"));
     }
-    assertTrue(Pattern.compile("(?m)^RUN mvn .*package.* -Pgpu").matcher(gpu).find(), "gpu build uses -Pgpu");
+    assertTrue(
+        Pattern.compile("(?m)^RUN mvn .*package.* -Pgpu").matcher(gpu).find(),
+        "gpu build uses -Pgpu");
     assertFalse(cpu.contains("-Pgpu"), "the CPU image keeps the CPU natives");
-    assertTrue(Pattern.compile("(?m)^FROM nvidia/cuda:12\\.[0-9.]+-cudnn-runtime-").matcher(gpu).find(),
+    assertTrue(
+        Pattern.compile("(?m)^FROM nvidia/cuda:12\\.[0-9.]+-cudnn-runtime-").matcher(gpu).find(),
         "a CUDA 12 + cuDNN runtime base");
     assertTrue(gpu.contains("LUCERNA_WORKERS_DEVICES=gpu:0"));
   }
@@ -181,9 +210,12 @@ class DeploymentManifestsTest {
   /** The Deployment read from {@code k8s/<file>.yaml}. */
   private static JsonNode deployment(String file) {
     YAMLMapper yaml = new YAMLMapper();
-    try (var docs = yaml.readerFor(JsonNode.class).<JsonNode>readValues(K8S.resolve(file + ".yaml").toFile())) {
-      return docs.readAll().stream().filter(d -> d != null && "Deployment".equals(d.path("kind").asText()))
-          .findFirst().orElseThrow(() -> new AssertionError("no Deployment in " + file));
+    try (var docs =
+        yaml.readerFor(JsonNode.class).<JsonNode>readValues(K8S.resolve(file + ".yaml").toFile())) {
+      return docs.readAll().stream()
+          .filter(d -> d != null && "Deployment".equals(d.path("kind").asText()))
+          .findFirst()
+          .orElseThrow(() -> new AssertionError("no Deployment in " + file));
     } catch (IOException e) {
       throw new AssertionError(e);
     }
@@ -202,11 +234,19 @@ class DeploymentManifestsTest {
   /** What the container sees: the ConfigMap it reads with envFrom, then its own env over it. */
   private static Map<String, String> environment(JsonNode container) {
     Map<String, String> env = new HashMap<>();
-    container.path("envFrom").forEach(from -> {
-      String map = from.at("/configMapRef/name").asText();
-      kind("ConfigMap").stream().filter(m -> name(m).equals(map))
-          .forEach(m -> m.get("data").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText())));
-    });
+    container
+        .path("envFrom")
+        .forEach(
+            from -> {
+              String map = from.at("/configMapRef/name").asText();
+              kind("ConfigMap").stream()
+                  .filter(m -> name(m).equals(map))
+                  .forEach(
+                      m ->
+                          m.get("data")
+                              .fields()
+                              .forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText())));
+            });
     container.path("env").forEach(e -> env.put(e.get("name").asText(), e.path("value").asText()));
     return env;
   }

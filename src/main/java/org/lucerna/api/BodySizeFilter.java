@@ -4,16 +4,17 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+import org.lucerna.job.Limits;
 
 /**
- * Refuses a body over {@code lucerna.limits.max-body-bytes} by its declared length, before reading it,
- * with a problem document (HTTP's own limit, {@code quarkus.http.limits.max-body-size}, stays above it as
- * the bound for bodies sent without a length).
+ * Refuses a body over {@code lucerna.limits.max-body-bytes} by its declared length, before reading
+ * it, with a problem document (HTTP's own limit, {@code quarkus.http.limits.max-body-size}, stays
+ * above it as the bound for bodies sent without a length).
  */
 public class BodySizeFilter {
-  private final LimitsConfig limits;
+  private final Limits limits;
 
-  public BodySizeFilter(LimitsConfig limits) {
+  public BodySizeFilter(Limits limits) {
     this.limits = limits;
   }
 
@@ -32,8 +33,13 @@ public class BodySizeFilter {
     if (bytes <= limits.maxBodyBytes()) {
       return null;
     }
-    Problem p = Problem.invalid(413, "the body has " + bytes + " bytes; at most " + limits.maxBodyBytes()
-        + " are accepted", java.util.List.of(new Problem.FieldError("body", "must be at most " + limits.maxBodyBytes() + " bytes")));
+    Problem p =
+        Problem.invalid(
+            413,
+            "the body has " + bytes + " bytes; at most " + limits.maxBodyBytes() + " are accepted",
+            java.util.List.of(
+                new Problem.FieldError(
+                    "body", "must be at most " + limits.maxBodyBytes() + " bytes")));
     return Response.status(413).type(Problem.MEDIA_TYPE).entity(p).build();
   }
 }

@@ -1,8 +1,6 @@
 package org.lucerna.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,10 +12,14 @@ import org.lucerna.job.JobStatus;
 import org.lucerna.job.Progress;
 import org.lucerna.job.StartImageRef;
 import org.lucerna.model.MetadataOverride;
-import org.lucerna.optvis.ObjectiveJson;
-import org.lucerna.optvis.RenderJson;
+import org.lucerna.model.ModelMetadata;
+import org.lucerna.optvis.Objective;
+import org.lucerna.optvis.param.ParamSpec;
+import org.lucerna.optvis.transform.TransformList;
 
-/** A job as clients see it: the normalized request, where it stands, and links to what it offers. */
+/**
+ * A job as clients see it: the normalized request, where it stands, and links to what it offers.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobDocument(
     String id,
@@ -34,28 +36,38 @@ public record JobDocument(
     Map<String, String> links) {
 
   /**
-   * The request with every default filled in; it can be submitted again as it is, except a start image,
-   * shown by its hash ({@code {"sha256": "…"}}): send the picture again.
+   * The request with every default filled in; it can be submitted again as it is, except a start
+   * image, shown by its hash ({@code {"sha256": "…"}}): send the picture again.
    */
   public record RequestView(
-      String model, long version, ObjectNode objective, String objectiveDescription, int height, int width,
-      int batch, int steps, long seed, List<Integer> snapshots, Optimizer optimizer, ObjectNode param,
-      JsonNode transforms, String fit, boolean normalizeGradient, boolean redirectedRelu, Map<String, Object> input,
+      String model,
+      long version,
+      Objective objective,
+      String objectiveDescription,
+      int height,
+      int width,
+      int batch,
+      int steps,
+      long seed,
+      List<Integer> snapshots,
+      Optimizer optimizer,
+      ParamSpec param,
+      TransformList transforms,
+      String fit,
+      boolean normalizeGradient,
+      boolean redirectedRelu,
+      InputView input,
       StartImageRef startImage) {}
 
   /** An input override in the request's own form. */
-  private static Map<String, Object> input(MetadataOverride o) {
-    if (o == null) {
-      return null;
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record InputView(List<Double> valueRange, ModelMetadata.ChannelOrder channelOrder) {
+    static InputView of(MetadataOverride o) {
+      return o == null
+          ? null
+          : new InputView(
+              o.valueMin() == null ? null : List.of(o.valueMin(), o.valueMax()), o.channelOrder());
     }
-    Map<String, Object> m = new LinkedHashMap<>();
-    if (o.valueMin() != null) {
-      m.put("valueRange", List.of(o.valueMin(), o.valueMax()));
-    }
-    if (o.channelOrder() != null) {
-      m.put("channelOrder", o.channelOrder());
-    }
-    return m;
   }
 
   public record Optimizer(String type, double learningRate) {}
@@ -71,17 +83,38 @@ public record JobDocument(
     if (!job.status().isFinal()) {
       links.put("cancel", self + "/cancel");
     }
-    Problem error = job.error() == null ? null : Problem.of(500, "job-failed", "The job failed", job.error());
-    return new JobDocument(job.id(), job.status(),
-        new RequestView(s.model(), s.version(), ObjectiveJson.write(s.objective()), s.objective().describe(),
-            s.height(), s.width(), s.batch(), s.steps(), s.seed(), s.snapshots(), new Optimizer("adam", s.learningRate()),
-            RenderJson.write(s.param()), RenderJson.write(s.transforms()),
-            s.fit().name().toLowerCase(java.util.Locale.ROOT), s.normalizeGradient(), s.redirectedRelu(), input(s.input()),
+    Problem error =
+        job.error() == null ? null : Problem.of(500, "job-failed", "The job failed", job.error());
+    return new JobDocument(
+        job.id(),
+        job.status(),
+        new RequestView(
+            s.model(),
+            s.version(),
+            s.objective(),
+            s.objective().describe(),
+            s.height(),
+            s.width(),
+            s.batch(),
+            s.steps(),
+            s.seed(),
+            s.snapshots(),
+            new Optimizer("adam", s.learningRate()),
+            s.param(),
+            new TransformList(s.transforms()),
+            s.fit().name().toLowerCase(java.util.Locale.ROOT),
+            s.normalizeGradient(),
+            s.redirectedRelu(),
+            InputView.of(s.input()),
             s.startImage()),
         job.progress(),
         queuePosition.isPresent() ? queuePosition.getAsLong() : null,
         job.cancelRequested() ? Boolean.TRUE : null,
         job.submission().reusedFrom(),
-        job.times().created(), job.times().started(), job.times().finished(), error, links);
+        job.times().created(),
+        job.times().started(),
+        job.times().finished(),
+        error,
+        links);
   }
 }

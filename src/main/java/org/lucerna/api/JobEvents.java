@@ -23,22 +23,26 @@ import org.lucerna.job.JobStatus;
 
 /**
  * Server-Sent Events for one job: {@code status}, {@code progress}, {@code snapshot} and a final
- * {@code done}, after which the stream ends. Events follow the stored job (read every
- * {@value #POLL_MS} ms), so a stream works whichever instance runs the job. Each event's id is the job
- * version it reports; a client that reconnects with {@code Last-Event-ID} gets only what came after.
+ * {@code done}, after which the stream ends. Events follow the stored job (read every {@value
+ * #POLL_MS} ms), so a stream works whichever instance runs the job. Each event's id is the job
+ * version it reports; a client that reconnects with {@code Last-Event-ID} gets only what came
+ * after.
  */
 @ApplicationScoped
 public class JobEvents {
-  private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(JobEvents.class);
+  private static final org.jboss.logging.Logger LOG =
+      org.jboss.logging.Logger.getLogger(JobEvents.class);
   static final long POLL_MS = 200;
   static final long KEEP_ALIVE_MS = 15_000;
 
   private final JobService jobs;
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "lucerna-job-events");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "lucerna-job-events");
+            t.setDaemon(true);
+            return t;
+          });
 
   public JobEvents(JobService jobs) {
     this.jobs = jobs;
@@ -52,14 +56,19 @@ public class JobEvents {
   void stream(Job job, long lastEventId, SseEventSink sink, Sse sse) {
     Stream stream = new Stream(job.id(), lastEventId, sink, sse);
     AtomicReference<ScheduledFuture<?>> task = new AtomicReference<>();
-    task.set(timer.scheduleWithFixedDelay(() -> {
-      if (!stream.tick()) {
-        ScheduledFuture<?> f = task.get();
-        if (f != null) {
-          f.cancel(false);
-        }
-      }
-    }, 0, POLL_MS, TimeUnit.MILLISECONDS));
+    task.set(
+        timer.scheduleWithFixedDelay(
+            () -> {
+              if (!stream.tick()) {
+                ScheduledFuture<?> f = task.get();
+                if (f != null) {
+                  f.cancel(false);
+                }
+              }
+            },
+            0,
+            POLL_MS,
+            TimeUnit.MILLISECONDS));
   }
 
   private final class Stream {
@@ -102,7 +111,10 @@ public class JobEvents {
           }
           for (int step : job.progress().snapshots()) {
             if (snapshotsSent.add(step)) {
-              send("snapshot", v, Map.of("step", step, "image", "/jobs/" + id + "/snapshots/" + step));
+              send(
+                  "snapshot",
+                  v,
+                  Map.of("step", step, "image", "/jobs/" + id + "/snapshots/" + step));
             }
           }
           lastStatus = job.status();
@@ -131,12 +143,13 @@ public class JobEvents {
     }
 
     private void send(String name, long eventId, Object data) {
-      OutboundSseEvent event = sse.newEventBuilder()
-          .name(name)
-          .id(Long.toString(eventId))
-          .mediaType(MediaType.APPLICATION_JSON_TYPE)
-          .data(data)
-          .build();
+      OutboundSseEvent event =
+          sse.newEventBuilder()
+              .name(name)
+              .id(Long.toString(eventId))
+              .mediaType(MediaType.APPLICATION_JSON_TYPE)
+              .data(data)
+              .build();
       sink.send(event);
       lastSent = System.currentTimeMillis();
     }

@@ -30,13 +30,13 @@ import org.lucerna.job.JobNotFoundException;
 import org.lucerna.job.JobQuery;
 import org.lucerna.job.JobService;
 import org.lucerna.job.JobStatus;
+import org.lucerna.job.Limits;
 
 /** Jobs: their documents, listing, cancel, delete, and images. */
 @Path("/jobs")
 public class JobResource {
   /** Seconds a client is asked to wait before polling an unfinished job again. */
   static final String RETRY_AFTER_SECONDS = "1";
-  static final int MAX_PAGE = 500;
 
   private final JobService jobs;
   private final JobEvents events;
@@ -46,25 +46,35 @@ public class JobResource {
     this.events = events;
   }
 
-  /** A page of jobs, oldest first; {@code next} continues after the last one when there are more. */
+  /**
+   * A page of jobs, oldest first; {@code next} continues after the last one when there are more.
+   */
   public record JobPage(List<JobDocument> jobs, String next) {}
 
   @GET
   @Produces(MediaType.APPLICATION_JSON)
-  public JobPage list(@QueryParam("status") List<String> status, @QueryParam("model") String model,
-      @QueryParam("after") String after, @QueryParam("limit") @DefaultValue("50") int limit) {
-    if (limit < 1 || limit > MAX_PAGE) {
-      throw invalid("limit", "must be 1 to " + MAX_PAGE + "; got " + limit);
+  public JobPage list(
+      @QueryParam("status") List<String> status,
+      @QueryParam("model") String model,
+      @QueryParam("after") String after,
+      @QueryParam("limit") @DefaultValue("50") int limit) {
+    if (limit < 1 || limit > Limits.MAX_PAGE) {
+      throw invalid("limit", "must be 1 to " + Limits.MAX_PAGE + "; got " + limit);
     }
     if (after != null && !JobIds.isWellFormed(after)) {
       throw invalid("after", "must be a job id");
     }
-    Set<JobStatus> statuses = status.stream().flatMap(s -> List.of(s.split(",")).stream())
-        .filter(s -> !s.isBlank()).map(JobResource::status).collect(Collectors.toSet());
+    Set<JobStatus> statuses =
+        status.stream()
+            .flatMap(s -> List.of(s.split(",")).stream())
+            .filter(s -> !s.isBlank())
+            .map(JobResource::status)
+            .collect(Collectors.toSet());
     List<Job> page = jobs.list(new JobQuery(statuses, model, null, null, after, limit + 1));
     boolean more = page.size() > limit;
     List<Job> shown = more ? page.subList(0, limit) : page;
-    return new JobPage(shown.stream().map(j -> JobDocument.of(j, jobs.queuePosition(j))).toList(),
+    return new JobPage(
+        shown.stream().map(j -> JobDocument.of(j, jobs.queuePosition(j))).toList(),
         more ? shown.get(shown.size() - 1).id() : null);
   }
 
@@ -72,7 +82,8 @@ public class JobResource {
     try {
       return JobStatus.valueOf(s.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw invalid("status", "must be one of " + List.of(JobStatus.values()) + "; got '" + s + "'");
+      throw invalid(
+          "status", "must be one of " + List.of(JobStatus.values()) + "; got '" + s + "'");
     }
   }
 
@@ -92,8 +103,11 @@ public class JobResource {
   @GET
   @Path("/{id}/events")
   @Produces(MediaType.SERVER_SENT_EVENTS)
-  public void events(@PathParam("id") String id, @HeaderParam("Last-Event-ID") String lastEventId,
-      @Context SseEventSink sink, @Context Sse sse) {
+  public void events(
+      @PathParam("id") String id,
+      @HeaderParam("Last-Event-ID") String lastEventId,
+      @Context SseEventSink sink,
+      @Context Sse sse) {
     long after = 0;
     if (lastEventId != null) {
       try {
@@ -128,7 +142,9 @@ public class JobResource {
   @GET
   @Path("/{id}/image")
   @Produces("image/png")
-  public Response image(@PathParam("id") String id, @QueryParam("batch") @DefaultValue("0") int batch,
+  public Response image(
+      @PathParam("id") String id,
+      @QueryParam("batch") @DefaultValue("0") int batch,
       @HeaderParam("If-None-Match") String ifNoneMatch) {
     Job job = finished(find(id));
     return png(job, ImageNames.finalImage(element(job, batch)), ifNoneMatch);
@@ -138,7 +154,8 @@ public class JobResource {
   @GET
   @Path("/{id}/grid")
   @Produces("image/png")
-  public Response grid(@PathParam("id") String id, @HeaderParam("If-None-Match") String ifNoneMatch) {
+  public Response grid(
+      @PathParam("id") String id, @HeaderParam("If-None-Match") String ifNoneMatch) {
     return png(finished(find(id)), ImageNames.GRID, ifNoneMatch);
   }
 
@@ -146,32 +163,59 @@ public class JobResource {
   @GET
   @Path("/{id}/snapshots/{step}")
   @Produces("image/png")
-  public Response snapshot(@PathParam("id") String id, @PathParam("step") int step,
-      @QueryParam("batch") @DefaultValue("0") int batch, @HeaderParam("If-None-Match") String ifNoneMatch) {
+  public Response snapshot(
+      @PathParam("id") String id,
+      @PathParam("step") int step,
+      @QueryParam("batch") @DefaultValue("0") int batch,
+      @HeaderParam("If-None-Match") String ifNoneMatch) {
     Job job = find(id);
     if (!job.spec().snapshots().contains(step)) {
-      throw new ProblemException(Problem.invalid(404, "job " + id + " takes snapshots at " + job.spec().snapshots()
-          + "; not at step " + step, List.of(new Problem.FieldError("step", "must be one of " + job.spec().snapshots()))), null);
+      throw new ProblemException(
+          Problem.invalid(
+              404,
+              "job "
+                  + id
+                  + " takes snapshots at "
+                  + job.spec().snapshots()
+                  + "; not at step "
+                  + step,
+              List.of(new Problem.FieldError("step", "must be one of " + job.spec().snapshots()))),
+          null);
     }
     if (!job.progress().snapshots().contains(step)) {
       if (job.status().isFinal()) {
-        throw new ProblemException(Problem.of(404, "no-image", "No such image",
-            "job " + id + " ended " + job.status() + " before step " + step), null);
+        throw new ProblemException(
+            Problem.of(
+                404,
+                "no-image",
+                "No such image",
+                "job " + id + " ended " + job.status() + " before step " + step),
+            null);
       }
-      throw notYet(job, "its snapshot at step " + step + " is ready when the render passes that step");
+      throw notYet(
+          job, "its snapshot at step " + step + " is ready when the render passes that step");
     }
     return png(job, ImageNames.of(step, element(job, batch)), ifNoneMatch);
   }
 
   private Response png(Job job, String name, String ifNoneMatch) {
-    byte[] png = jobs.image(job.id(), name).orElseThrow(() -> new ProblemException(
-        Problem.of(404, "no-image", "No such image", "job " + job.id() + " ended " + job.status()
-            + " without this image"), null));
+    byte[] png =
+        jobs.image(job.id(), name)
+            .orElseThrow(
+                () ->
+                    new ProblemException(
+                        Problem.of(
+                            404,
+                            "no-image",
+                            "No such image",
+                            "job " + job.id() + " ended " + job.status() + " without this image"),
+                        null));
     EntityTag tag = new EntityTag(sha256(png));
     CacheControl cache = new CacheControl();
     cache.setMaxAge(31_536_000); // a stored image never changes
     cache.getCacheExtension().put("immutable", null);
-    if (ifNoneMatch != null && (ifNoneMatch.equals("*") || ifNoneMatch.contains("\"" + tag.getValue() + "\""))) {
+    if (ifNoneMatch != null
+        && (ifNoneMatch.equals("*") || ifNoneMatch.contains("\"" + tag.getValue() + "\""))) {
       return Response.notModified(tag).cacheControl(cache).build();
     }
     return Response.ok(png, "image/png").tag(tag).cacheControl(cache).build();
@@ -179,9 +223,17 @@ public class JobResource {
 
   private static int element(Job job, int batch) {
     if (batch < 0 || batch >= job.spec().batch()) {
-      throw new ProblemException(Problem.invalid(404, "job " + job.id() + " has batch elements 0 to "
-          + (job.spec().batch() - 1) + "; got " + batch,
-          List.of(new Problem.FieldError("batch", "must be 0 to " + (job.spec().batch() - 1)))), null);
+      throw new ProblemException(
+          Problem.invalid(
+              404,
+              "job "
+                  + job.id()
+                  + " has batch elements 0 to "
+                  + (job.spec().batch() - 1)
+                  + "; got "
+                  + batch,
+              List.of(new Problem.FieldError("batch", "must be 0 to " + (job.spec().batch() - 1)))),
+          null);
     }
     return batch;
   }
@@ -194,8 +246,13 @@ public class JobResource {
   }
 
   private static ProblemException notYet(Job job, String what) {
-    return new ProblemException(Problem.of(409, "not-finished", "The job has not finished",
-        "job " + job.id() + " is " + job.status() + "; " + what), RETRY_AFTER_SECONDS);
+    return new ProblemException(
+        Problem.of(
+            409,
+            "not-finished",
+            "The job has not finished",
+            "job " + job.id() + " is " + job.status() + "; " + what),
+        RETRY_AFTER_SECONDS);
   }
 
   private Job find(String id) {
@@ -203,8 +260,10 @@ public class JobResource {
   }
 
   private static ProblemException invalid(String field, String message) {
-    return new ProblemException(Problem.invalid(400, field + " " + message,
-        List.of(new Problem.FieldError(field, message))), null);
+    return new ProblemException(
+        Problem.invalid(
+            400, field + " " + message, List.of(new Problem.FieldError(field, message))),
+        null);
   }
 
   private static String sha256(byte[] bytes) {

@@ -5,7 +5,10 @@ import java.util.List;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import org.lucerna.model.ModelException;
 
-/** Model errors as problem documents: not found 404, a bad name 400, an unusable or refused model 422. */
+/**
+ * Model errors as problem documents: not found 404, a bad name 400, an unusable or refused model
+ * 422.
+ */
 public class ModelProblemMappers {
 
   @ServerExceptionMapper
@@ -15,12 +18,15 @@ public class ModelProblemMappers {
 
   @ServerExceptionMapper
   public Response invalidName(ModelException.InvalidName e) {
-    return respond(Problem.invalid(400, e.getMessage(), List.of(new Problem.FieldError("name", e.getMessage()))));
+    return respond(
+        Problem.invalid(
+            400, e.getMessage(), List.of(new Problem.FieldError("name", e.getMessage()))));
   }
 
   @ServerExceptionMapper
   public Response forbidden(ModelException.Forbidden e) {
-    return respond(Problem.of(422, "model-forbidden", "The model uses forbidden ops", e.getMessage()));
+    return respond(
+        Problem.of(422, "model-forbidden", "The model uses forbidden ops", e.getMessage()));
   }
 
   @ServerExceptionMapper

@@ -28,8 +28,9 @@ import org.lucerna.model.ModelRepository;
 import org.lucerna.model.PreparedModel;
 
 /**
- * The model repository over HTTP, in the manner of TensorFlow Serving's model status API: the models,
- * each one's versions and their states, its input and metadata, its layers; explicit load and unload.
+ * The model repository over HTTP, in the manner of TensorFlow Serving's model status API: the
+ * models, each one's versions and their states, its input and metadata, its layers; explicit load
+ * and unload.
  */
 @Path("/models")
 @Produces(MediaType.APPLICATION_JSON)
@@ -56,14 +57,16 @@ public class ModelResource {
       }
       long served = versions.get(versions.size() - 1);
       ModelRegistry.VersionState state = registry.state(new ModelId(name, served));
-      models.add(new ModelSummary(name, versions, served, state.state().name(), state.reason(), links(name)));
+      models.add(
+          new ModelSummary(
+              name, versions, served, state.state().name(), state.reason(), links(name)));
     }
     return new ModelList(models);
   }
 
   /**
-   * A model and its versions. Asking for a model that is not loaded starts loading it, so that its state
-   * moves on to AVAILABLE (or FAILED) and its input appears.
+   * A model and its versions. Asking for a model that is not loaded starts loading it, so that its
+   * state moves on to AVAILABLE (or FAILED) and its input appears.
    */
   @GET
   @Path("/{name}")
@@ -80,7 +83,9 @@ public class ModelResource {
   public LayerList layers(@RestPath String name, @RestQuery Long version) {
     PreparedModel model = registry.get(name, versionOf(version));
     Map<String, String> display = model.metadata().displayNames();
-    return new LayerList(name, model.id().version(),
+    return new LayerList(
+        name,
+        model.id().version(),
         model.layers().all().stream().map(l -> LayerDocument.of(l, display)).toList());
   }
 
@@ -102,17 +107,26 @@ public class ModelResource {
 
   private ModelDocument document(ModelRepository.Location location) {
     String name = location.id().name();
-    List<VersionDocument> versions = registry.versions(name).stream().map(VersionDocument::of).toList();
+    List<VersionDocument> versions =
+        registry.versions(name).stream().map(VersionDocument::of).toList();
     InputDocument input = registry.loaded(location.id()).map(InputDocument::of).orElse(null);
     ModelMetadata metadata;
     try {
-      metadata = registry.loaded(location.id()).map(PreparedModel::metadata)
-          .orElseGet(() -> ModelFile.read(location.dir()).metadata());
+      metadata =
+          registry
+              .loaded(location.id())
+              .map(PreparedModel::metadata)
+              .orElseGet(() -> ModelFile.read(location.dir()).metadata());
     } catch (ModelException e) {
       metadata = null; // the version's state says what is wrong with its file
     }
-    return new ModelDocument(name, location.id().version(), versions, input,
-        metadata == null ? null : MetadataDocument.of(metadata), links(name));
+    return new ModelDocument(
+        name,
+        location.id().version(),
+        versions,
+        input,
+        metadata == null ? null : MetadataDocument.of(metadata),
+        links(name));
   }
 
   private static OptionalLong versionOf(Long version) {
@@ -126,7 +140,14 @@ public class ModelResource {
   }
 
   private static Map<String, String> links(String name) {
-    return Map.of("self", "/models/" + name, "layers", "/models/" + name + "/layers",
-        "load", "/models/" + name + "/load", "unload", "/models/" + name + "/unload");
+    return Map.of(
+        "self",
+        "/models/" + name,
+        "layers",
+        "/models/" + name + "/layers",
+        "load",
+        "/models/" + name + "/load",
+        "unload",
+        "/models/" + name + "/unload");
   }
 }

@@ -6,10 +6,12 @@ import java.util.List;
 /**
  * An error body in the form of RFC 9457 ({@code application/problem+json}).
  *
- * @param errors for a request that failed validation, each offending field and what is wrong with it
+ * @param errors for a request that failed validation, each offending field and what is wrong with
+ *     it
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Problem(String type, String title, int status, String detail, List<FieldError> errors) {
+public record Problem(
+    String type, String title, int status, String detail, List<FieldError> errors) {
 
   public static final String MEDIA_TYPE = "application/problem+json";
 
@@ -20,6 +22,7 @@ public record Problem(String type, String title, int status, String detail, List
   }
 
   static Problem invalid(int status, String detail, List<FieldError> errors) {
-    return new Problem("urn:lucerna:problem:invalid-request", "The request is not valid", status, detail, errors);
+    return new Problem(
+        "urn:lucerna:problem:invalid-request", "The request is not valid", status, detail, errors);
   }
 }

@@ -26,10 +26,10 @@ import org.lucerna.optvis.SpecFormatException;
 
 /** Every error the API can answer, as a problem document. */
 public class ProblemMappers {
-  @jakarta.inject.Inject
-  org.lucerna.job.JobMetrics metrics;
+  @jakarta.inject.Inject org.lucerna.job.JobMetrics metrics;
 
   private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
   /** Seconds a refused submission should wait: about one small render. */
   static final String QUEUE_RETRY_AFTER_SECONDS = "5";
 
@@ -48,7 +48,9 @@ public class ProblemMappers {
     return invalidField(e.field(), e.getMessage());
   }
 
-  /** An objective, parametrization or transform list of the request that does not fit its format. */
+  /**
+   * An objective, parametrization or transform list of the request that does not fit its format.
+   */
   @ServerExceptionMapper
   public Response invalidSpec(SpecFormatException e) {
     return invalidField(e.field(), e.getMessage());
@@ -56,24 +58,36 @@ public class ProblemMappers {
 
   private Response invalidField(String field, String message) {
     metrics.rejected(org.lucerna.job.JobMetrics.VALIDATION);
-    return respond(Problem.invalid(422, message, List.of(new Problem.FieldError(field, message))), null);
+    return respond(
+        Problem.invalid(422, message, List.of(new Problem.FieldError(field, message))), null);
   }
 
   @ServerExceptionMapper
   public Response notFinished(JobNotFinishedException e) {
-    return respond(Problem.of(409, "not-finished", "The job has not finished",
-        e.getMessage() + "; cancel it first, or wait"), JobResource.RETRY_AFTER_SECONDS);
+    return respond(
+        Problem.of(
+            409,
+            "not-finished",
+            "The job has not finished",
+            e.getMessage() + "; cancel it first, or wait"),
+        JobResource.RETRY_AFTER_SECONDS);
   }
 
   @ServerExceptionMapper
   public Response idempotency(IdempotencyConflictException e) {
-    return respond(Problem.invalid(422, e.getMessage(),
-        List.of(new Problem.FieldError("Idempotency-Key", "was used for another request"))), null);
+    return respond(
+        Problem.invalid(
+            422,
+            e.getMessage(),
+            List.of(new Problem.FieldError("Idempotency-Key", "was used for another request"))),
+        null);
   }
 
   @ServerExceptionMapper
   public Response queueFull(QueueFullException e) {
-    return respond(Problem.of(503, "queue-full", "The queue is full", e.getMessage()), QUEUE_RETRY_AFTER_SECONDS);
+    return respond(
+        Problem.of(503, "queue-full", "The queue is full", e.getMessage()),
+        QUEUE_RETRY_AFTER_SECONDS);
   }
 
   @ServerExceptionMapper
@@ -84,7 +98,8 @@ public class ProblemMappers {
       errors.add(new Problem.FieldError(fieldOf(v.getPropertyPath()), v.getMessage()));
     }
     errors.sort(Comparator.comparing(Problem.FieldError::field));
-    String detail = errors.stream().map(f -> f.field() + " " + f.message()).collect(Collectors.joining("; "));
+    String detail =
+        errors.stream().map(f -> f.field() + " " + f.message()).collect(Collectors.joining("; "));
     return respond(Problem.invalid(422, detail, errors), null);
   }
 
@@ -105,12 +120,14 @@ public class ProblemMappers {
 
   @ServerExceptionMapper
   public Response parse(JsonParseException e) {
-    return respond(Problem.invalid(400, "the body is not valid JSON: " + e.getOriginalMessage(), null), null);
+    return respond(
+        Problem.invalid(400, "the body is not valid JSON: " + e.getOriginalMessage(), null), null);
   }
 
   @ServerExceptionMapper
   public Response json(JsonProcessingException e) {
-    return respond(Problem.invalid(400, "the body is not valid JSON: " + e.getOriginalMessage(), null), null);
+    return respond(
+        Problem.invalid(400, "the body is not valid JSON: " + e.getOriginalMessage(), null), null);
   }
 
   @ServerExceptionMapper
@@ -119,21 +136,33 @@ public class ProblemMappers {
     if (e.getCause() instanceof JsonProcessingException j) {
       return j instanceof JsonMappingException m ? malformed(m) : json(j);
     }
-    String title = Response.Status.fromStatusCode(status) == null ? "Error"
-        : Response.Status.fromStatusCode(status).getReasonPhrase();
+    String title =
+        Response.Status.fromStatusCode(status) == null
+            ? "Error"
+            : Response.Status.fromStatusCode(status).getReasonPhrase();
     return respond(Problem.of(status, "http-" + status, title, e.getMessage()), null);
   }
 
   @ServerExceptionMapper
   public Response unexpected(RuntimeException e) {
     LOG.error("unexpected error", e);
-    return respond(Problem.of(500, "internal", "Internal error", "an unexpected error occurred: " + e), null);
+    return respond(
+        Problem.of(500, "internal", "Internal error", "an unexpected error occurred: " + e), null);
   }
 
   private Response malformed(JsonMappingException e) {
-    String field = e.getPath().stream()
-        .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-        .collect(Collectors.joining(".")).replace(".[", "[");
+    if (e.getCause() instanceof SpecFormatException spec) {
+      return invalidSpec(spec); // thrown by a bound type's deserializer, which Jackson wraps
+    }
+    if (e.getCause() instanceof InvalidJobException invalid) {
+      return invalidJob(
+          invalid); // thrown by a field's own deserializer, such as the request's input
+    }
+    String field =
+        e.getPath().stream()
+            .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+            .collect(Collectors.joining("."))
+            .replace(".[", "[");
     String message;
     if (e instanceof UnrecognizedPropertyException u) {
       message = "is not a known field; known fields: " + u.getKnownPropertyIds();
@@ -143,9 +172,13 @@ public class ProblemMappers {
       message = e.getOriginalMessage();
     }
     if (field.isEmpty()) {
-      return respond(Problem.invalid(400, "the body does not fit the request format: " + message, null), null);
+      return respond(
+          Problem.invalid(400, "the body does not fit the request format: " + message, null), null);
     }
-    return respond(Problem.invalid(400, field + " " + message, List.of(new Problem.FieldError(field, message))), null);
+    return respond(
+        Problem.invalid(
+            400, field + " " + message, List.of(new Problem.FieldError(field, message))),
+        null);
   }
 
   private static String describe(Class<?> type) {

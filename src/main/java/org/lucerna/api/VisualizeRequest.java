@@ -1,6 +1,6 @@
 package org.lucerna.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -9,44 +9,45 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.util.List;
+import org.lucerna.job.Limits;
+import org.lucerna.model.MetadataOverride;
+import org.lucerna.optvis.Objective;
+import org.lucerna.optvis.param.ParamSpec;
+import org.lucerna.optvis.transform.TransformList;
 
 /**
  * The body of {@code POST /visualize}. Only {@code objective} is required; every other field has a
  * default, which the job document shows. The objective is a string or a structured object, see
- * {@link org.lucerna.optvis.ObjectiveJson}. {@code height} and {@code width} default to {@code size};
- * {@code startImage} is base64 of a PNG or JPEG file (see {@link StartImageUpload}).
+ * {@link Objective}. {@code height} and {@code width} default to {@code size}; {@code input}
+ * overrides the model's value range or channel order (see {@link InputOverrideJson}); {@code
+ * startImage} is base64 of a PNG or JPEG file (see {@link StartImageUpload}).
  */
 public record VisualizeRequest(
     @Size(max = 64, message = "must be at most {max} characters") String model,
     @Min(value = 1, message = "must be at least {value}") Long version,
-    JsonNode objective,
-    @Min(value = Limits.MIN_SIZE, message = "must be at least {value} pixels")
-        @WithinLimit("size")
+    Objective objective,
+    @Min(value = Limits.MIN_SIZE, message = "must be at least {value} pixels") @WithinLimit("size")
         Integer size,
-    @Min(value = Limits.MIN_SIZE, message = "must be at least {value} pixels")
-        @WithinLimit("size")
+    @Min(value = Limits.MIN_SIZE, message = "must be at least {value} pixels") @WithinLimit("size")
         Integer height,
-    @Min(value = Limits.MIN_SIZE, message = "must be at least {value} pixels")
-        @WithinLimit("size")
+    @Min(value = Limits.MIN_SIZE, message = "must be at least {value} pixels") @WithinLimit("size")
         Integer width,
-    @Min(value = 1, message = "must be at least {value}")
-        @WithinLimit("steps")
-        Integer steps,
-    @Min(value = 1, message = "must be at least {value}")
-        @WithinLimit("batch")
-        Integer batch,
+    @Min(value = 1, message = "must be at least {value}") @WithinLimit("steps") Integer steps,
+    @Min(value = 1, message = "must be at least {value}") @WithinLimit("batch") Integer batch,
     Long seed,
     @WithinLimit("snapshots")
-        List<@NotNull(message = "must be a step number")
-            @Min(value = 1, message = "must be at least {value}")
-            @WithinLimit("steps") Integer> snapshots,
+        List<
+                @NotNull(message = "must be a step number")
+                @Min(value = 1, message = "must be at least {value}") @WithinLimit("steps") Integer>
+            snapshots,
     @Valid Optimizer optimizer,
-    JsonNode param,
-    JsonNode transforms,
-    @Pattern(regexp = "resize|crop_or_pad", message = "must be \"resize\" or \"crop_or_pad\"") String fit,
+    ParamSpec param,
+    TransformList transforms,
+    @Pattern(regexp = "resize|crop_or_pad", message = "must be \"resize\" or \"crop_or_pad\"")
+        String fit,
     Boolean normalizeGradient,
     Boolean redirectedRelu,
-    JsonNode input,
+    @JsonDeserialize(using = InputOverrideJson.class) MetadataOverride input,
     String startImage) {
 
   /** The optimizer and its settings. */

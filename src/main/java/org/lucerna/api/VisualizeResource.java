@@ -12,31 +12,32 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
-import org.lucerna.job.InvalidJobException;
 import org.lucerna.job.JobService;
 import org.lucerna.job.JobSpec;
+import org.lucerna.job.Limits;
 import org.lucerna.job.StartImageRef;
-import com.fasterxml.jackson.databind.JsonNode;
 import org.lucerna.model.DefaultModel;
-import org.lucerna.model.MetadataOverride;
-import org.lucerna.model.ModelMetadata;
-import org.lucerna.optvis.ObjectiveJson;
-import org.lucerna.optvis.RenderJson;
+import org.lucerna.optvis.Objective;
+import org.lucerna.optvis.param.ParamSpec;
+import org.lucerna.optvis.param.StartImage;
 import org.lucerna.optvis.transform.FitMode;
+import org.lucerna.optvis.transform.TransformList;
 
 /**
- * Takes render jobs: answers at once with the queued job (202), never waits for the render. A retry
- * with the same {@code Idempotency-Key} gets the same job back (200).
+ * Takes render jobs: answers with the queued job (202) once the request is checked against its
+ * model, never waiting for the render. The check needs the model loaded, so the first request for a
+ * model that is not in memory waits while it loads (and, the first time, is prepared), seconds for
+ * a large one; later requests answer in milliseconds. A retry with the same {@code Idempotency-Key}
+ * gets the same job back (200).
  */
 @Path("/visualize")
 public class VisualizeResource {
   private final JobService jobs;
   private final DefaultModel models;
-  private final LimitsConfig limits;
+  private final Limits limits;
 
-  public VisualizeResource(JobService jobs, DefaultModel models, LimitsConfig limits) {
+  public VisualizeResource(JobService jobs, DefaultModel models, Limits limits) {
     this.jobs = jobs;
     this.models = models;
     this.limits = limits;
@@ -47,12 +48,15 @@ public class VisualizeResource {
   @Produces(MediaType.APPLICATION_JSON)
   public Response submit(
       @NotNull(message = "a JSON object is required") @Valid VisualizeRequest request,
-      @HeaderParam("Idempotency-Key") @Size(max = 200, message = "must be at most {max} characters") String key) {
+      @HeaderParam("Idempotency-Key") @Size(max = 200, message = "must be at most {max} characters")
+          String key) {
     int size = request.size() == null ? Limits.DEFAULT_SIZE : request.size();
     int height = request.height() == null ? size : request.height();
     int width = request.width() == null ? size : request.width();
-    byte[] start = request.startImage() == null ? null
-        : StartImageUpload.read(request.startImage(), height, width, limits.maxStartImagePixels());
+    StartImage start =
+        request.startImage() == null
+            ? null
+            : StartImageUpload.read(request.startImage(), limits.maxStartImagePixels());
     JobService.Submitted s = jobs.submit(normalize(request, height, width, start), start, key);
     return Response.status(s.created() ? Response.Status.ACCEPTED : Response.Status.OK)
         .entity(JobDocument.of(s.job(), jobs.queuePosition(s.job())))
@@ -60,51 +64,12 @@ public class VisualizeResource {
         .build();
   }
 
-  /** {@code {"valueRange": [lo, hi], "channelOrder": "RGB"|"BGR"}}: the request's view of the model input. */
-  private static MetadataOverride input(JsonNode node) {
-    if (node == null || node.isNull()) {
-      return null;
-    }
-    if (!node.isObject()) {
-      throw new InvalidJobException("input", "must be an object such as {\"valueRange\": [-1, 1], \"channelOrder\": \"RGB\"}");
-    }
-    for (java.util.Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-      String f = it.next();
-      if (!f.equals("valueRange") && !f.equals("channelOrder")) {
-        throw new InvalidJobException("input." + f, "is not a known field; known: [channelOrder, valueRange]");
-      }
-    }
-    Double lo = null;
-    Double hi = null;
-    JsonNode range = node.get("valueRange");
-    if (range != null) {
-      if (!range.isArray() || range.size() != 2 || !range.get(0).isNumber() || !range.get(1).isNumber()) {
-        throw new InvalidJobException("input.valueRange", "must be two numbers [min, max]");
-      }
-      lo = range.get(0).asDouble();
-      hi = range.get(1).asDouble();
-    }
-    ModelMetadata.ChannelOrder order = null;
-    JsonNode o = node.get("channelOrder");
-    if (o != null) {
-      if (!o.isTextual() || !o.asText().matches("RGB|BGR")) {
-        throw new InvalidJobException("input.channelOrder", "must be \"RGB\" or \"BGR\"");
-      }
-      order = ModelMetadata.ChannelOrder.valueOf(o.asText());
-    }
-    try {
-      return new MetadataOverride(lo, hi, order);
-    } catch (IllegalArgumentException e) {
-      throw new InvalidJobException("input.valueRange", e.getMessage());
-    }
-  }
-
-  private JobSpec normalize(VisualizeRequest r, int height, int width, byte[] startImage) {
+  private JobSpec normalize(VisualizeRequest r, int height, int width, StartImage startImage) {
     VisualizeRequest.Optimizer o = r.optimizer();
     return new JobSpec(
         r.model() == null ? models.name() : r.model(),
         r.version() == null ? 0 : r.version(),
-        ObjectiveJson.parse(r.objective()),
+        Objective.required(r.objective()),
         height,
         width,
         r.batch() == null ? 1 : r.batch(),
@@ -113,12 +78,14 @@ public class VisualizeResource {
         r.seed() == null ? ThreadLocalRandom.current().nextLong(1L << 31) : r.seed(),
         o == null || o.learningRate() == null ? Limits.DEFAULT_LEARNING_RATE : o.learningRate(),
         r.snapshots() == null ? List.of() : r.snapshots(),
-        RenderJson.param(r.param()),
-        RenderJson.transforms(r.transforms()),
-        r.fit() == null ? FitMode.RESIZE : FitMode.valueOf(r.fit().toUpperCase(java.util.Locale.ROOT)),
+        r.param() == null ? ParamSpec.DEFAULT : r.param(),
+        (r.transforms() == null ? TransformList.standard() : r.transforms()).specs(),
+        r.fit() == null
+            ? FitMode.RESIZE
+            : FitMode.valueOf(r.fit().toUpperCase(java.util.Locale.ROOT)),
         Boolean.TRUE.equals(r.normalizeGradient()),
         Boolean.TRUE.equals(r.redirectedRelu()),
-        input(r.input()),
+        r.input(),
         startImage == null ? null : StartImageRef.of(startImage));
   }
 }

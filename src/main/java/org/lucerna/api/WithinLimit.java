@@ -8,8 +8,8 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * A request value within its configured limit ({@link LimitsConfig}): a number at most the limit, or
- * a list with at most that many entries. The message names the limit in force.
+ * A request value within its configured limit ({@link org.lucerna.job.Limits}): a number at most
+ * the limit, or a list with at most that many entries. The message names the limit in force.
  */
 @Target({ElementType.FIELD, ElementType.METHOD, ElementType.PARAMETER, ElementType.TYPE_USE})
 @Retention(RetentionPolicy.RUNTIME)

@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
-/** Files that are replaced whole or not at all, so that a crash mid-write leaves the old content. */
+/**
+ * Files that are replaced whole or not at all, so that a crash mid-write leaves the old content.
+ */
 final class AtomicFiles {
   private AtomicFiles() {}
 
@@ -16,7 +18,8 @@ final class AtomicFiles {
       Path temp = Files.createTempFile(target.getParent(), ".tmp-", ".part");
       try {
         Files.write(temp, content);
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } finally {
         Files.deleteIfExists(temp);
       }

@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 
 /**
- * Jobs as JSON files in a folder, one per job, written atomically; read once at start and then served
- * from memory. The embedded default: a restart finds every job as it was last saved.
+ * Jobs as JSON files in a folder, one per job, written atomically; read once at start and then
+ * served from memory. The embedded default: a restart finds every job as it was last saved.
  */
 public final class FileJobStore extends IndexedJobStore {
   private final Path dir;

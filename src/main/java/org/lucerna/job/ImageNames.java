@@ -1,6 +1,8 @@
 package org.lucerna.job;
 
-/** The names images are stored under: one per batch element, for the final image and each snapshot. */
+/**
+ * The names images are stored under: one per batch element, for the final image and each snapshot.
+ */
 public final class ImageNames {
   private ImageNames() {}
 
@@ -12,8 +14,8 @@ public final class ImageNames {
   public static final String GRID = "grid";
 
   /**
-   * The picture the job starts from, as uploaded (PNG or JPEG bytes, whatever the store's file suffix
-   * says); see {@link StartImageRef}.
+   * The picture the job starts from, as uploaded (PNG or JPEG bytes, whatever the store's file
+   * suffix says); see {@link StartImageRef}.
    */
   public static final String START = "start";
 

@@ -3,8 +3,8 @@ package org.lucerna.job;
 import java.util.Optional;
 
 /**
- * Where rendered PNGs are kept, by job and name ({@code final}, {@code step-64}, ...). Small so that a
- * shared implementation (object storage, a database) can stand in for the local one.
+ * Where rendered PNGs are kept, by job and name ({@code final}, {@code step-64}, ...). Small so
+ * that a shared implementation (object storage, a database) can stand in for the local one.
  */
 public interface ImageStore {
 

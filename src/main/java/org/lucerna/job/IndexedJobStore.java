@@ -5,16 +5,25 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
- * The rules every in-process store shares: jobs indexed by id (so listing is in creation order), saves
- * checked against the stored version. Subclasses say where a change goes besides memory.
+ * The rules every in-process store shares: jobs indexed by id (so listing is in creation order),
+ * saves checked against the version in memory. Subclasses say where a change goes besides memory.
  */
 abstract class IndexedJobStore implements JobStore {
   private final ConcurrentSkipListMap<String, Job> jobs = new ConcurrentSkipListMap<>();
 
-  /** Makes {@code job} durable; called under the job's entry lock, before memory changes. */
+  /**
+   * Makes {@code job} durable, before memory changes. It is called from inside {@link
+   * ConcurrentSkipListMap#compute}, which holds no lock: the map may call it more than once for one
+   * change (when another change to the same job makes compute retry), and two changes to one job
+   * may call it at the same time. The version check keeps memory consistent, but the durable copy
+   * is whichever call wrote last, which may be a change that memory then refused as stale.
+   */
   protected abstract void stored(Job job);
 
-  /** Removes the job's durable copy; called under the job's entry lock. */
+  /**
+   * Removes the job's durable copy; called from inside compute as {@link #stored} is, with the same
+   * caveats.
+   */
   protected abstract void removed(String id);
 
   /** Puts a job read back from durable storage into the index, as it was. */
@@ -25,13 +34,15 @@ abstract class IndexedJobStore implements JobStore {
   @Override
   public void insert(Job job) {
     Job first = job.withVersion(0);
-    jobs.compute(job.id(), (id, current) -> {
-      if (current != null) {
-        throw new IllegalArgumentException("job " + id + " exists");
-      }
-      stored(first);
-      return first;
-    });
+    jobs.compute(
+        job.id(),
+        (id, current) -> {
+          if (current != null) {
+            throw new IllegalArgumentException("job " + id + " exists");
+          }
+          stored(first);
+          return first;
+        });
   }
 
   @Override
@@ -42,16 +53,18 @@ abstract class IndexedJobStore implements JobStore {
   @Override
   public Job save(Job job) {
     Job saved = job.withVersion(job.version() + 1);
-    return jobs.compute(job.id(), (id, current) -> {
-      if (current == null) {
-        throw new JobNotFoundException(id);
-      }
-      if (current.version() != job.version()) {
-        throw new StaleJobException(id, job.version(), current.version());
-      }
-      stored(saved);
-      return saved;
-    });
+    return jobs.compute(
+        job.id(),
+        (id, current) -> {
+          if (current == null) {
+            throw new JobNotFoundException(id);
+          }
+          if (current.version() != job.version()) {
+            throw new StaleJobException(id, job.version(), current.version());
+          }
+          stored(saved);
+          return saved;
+        });
   }
 
   @Override
@@ -67,11 +80,13 @@ abstract class IndexedJobStore implements JobStore {
   @Override
   public boolean delete(String id) {
     boolean[] found = {false};
-    jobs.computeIfPresent(id, (k, current) -> {
-      removed(k);
-      found[0] = true;
-      return null;
-    });
+    jobs.computeIfPresent(
+        id,
+        (k, current) -> {
+          removed(k);
+          found[0] = true;
+          return null;
+        });
     return found[0];
   }
 }

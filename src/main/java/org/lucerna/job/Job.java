@@ -3,9 +3,9 @@ package org.lucerna.job;
 import java.time.Instant;
 
 /**
- * A job as stored: an immutable snapshot. Every change makes a new snapshot; the store bumps
- * {@code version} on each save, so that two writers (a worker and a cancel, or two instances) cannot
- * both change the same snapshot.
+ * A job as stored: an immutable snapshot. Every change makes a new snapshot; the store bumps {@code
+ * version} on each save, so that two writers (a worker and a cancel, or two instances) cannot both
+ * change the same snapshot.
  *
  * @param error why the job failed, null unless FAILED
  * @param cancelRequested a cancel arrived while the job ran; its worker stops at the next step
@@ -27,15 +27,24 @@ public record Job(
   /**
    * How the job came in.
    *
-   * @param fingerprint identifies the request and model version: equal fingerprints render equal images
+   * @param fingerprint identifies the request and model version: equal fingerprints render equal
+   *     images
    * @param idempotencyKey the client's key, if it sent one
    * @param reusedFrom the finished job whose result this one serves instead of rendering, if any
    */
   public record Submission(String fingerprint, String idempotencyKey, String reusedFrom) {}
 
   public static Job queued(String id, JobSpec spec, Submission submission, Instant now) {
-    return new Job(id, spec, JobStatus.QUEUED, Progress.start(spec.steps()), new Timestamps(now, null, null),
-        null, false, submission, 0);
+    return new Job(
+        id,
+        spec,
+        JobStatus.QUEUED,
+        Progress.start(spec.steps()),
+        new Timestamps(now, null, null),
+        null,
+        false,
+        submission,
+        0);
   }
 
   /** This job in {@code next} status at {@code now}; {@code error} is kept only for FAILED. */
@@ -43,11 +52,20 @@ public record Job(
     if (!status.canMoveTo(next)) {
       throw new IllegalTransitionException(id, status, next);
     }
-    Instant started = next == JobStatus.RUNNING ? now : next == JobStatus.QUEUED ? null : times.started();
+    Instant started =
+        next == JobStatus.RUNNING ? now : next == JobStatus.QUEUED ? null : times.started();
     Instant finished = next.isFinal() ? now : null;
     Progress p = next == JobStatus.QUEUED ? Progress.start(spec.steps()) : progress;
-    return new Job(id, spec, next, p, new Timestamps(times.created(), started, finished),
-        next == JobStatus.FAILED ? error : null, cancelRequested && !next.isFinal(), submission, version);
+    return new Job(
+        id,
+        spec,
+        next,
+        p,
+        new Timestamps(times.created(), started, finished),
+        next == JobStatus.FAILED ? error : null,
+        cancelRequested && !next.isFinal(),
+        submission,
+        version);
   }
 
   public Job withProgress(Progress next) {

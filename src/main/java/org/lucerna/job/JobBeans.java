@@ -10,21 +10,26 @@ public class JobBeans {
   @Produces
   @Singleton
   JobStore jobStore(JobsConfig config) {
-    return onDisk(config) ? new FileJobStore(config.data().dir().resolve("jobs")) : new InMemoryJobStore();
+    return onDisk(config)
+        ? new FileJobStore(config.data().dir().resolve("jobs"))
+        : new InMemoryJobStore();
   }
 
   @Produces
   @Singleton
   ImageStore imageStore(JobsConfig config) {
-    return onDisk(config) ? new FileImageStore(config.data().dir().resolve("images")) : new InMemoryImageStore();
+    return onDisk(config)
+        ? new FileImageStore(config.data().dir().resolve("images"))
+        : new InMemoryImageStore();
   }
 
   private static boolean onDisk(JobsConfig config) {
     return switch (config.data().store()) {
       case "file" -> true;
       case "memory" -> false;
-      default -> throw new IllegalArgumentException("lucerna.data.store must be 'file' or 'memory', got '"
-          + config.data().store() + "'");
+      default ->
+          throw new IllegalArgumentException(
+              "lucerna.data.store must be 'file' or 'memory', got '" + config.data().store() + "'");
     };
   }
 

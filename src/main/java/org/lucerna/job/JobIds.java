@@ -4,8 +4,8 @@ import java.security.SecureRandom;
 import java.time.Instant;
 
 /**
- * Job ids that sort by creation time and are unique across instances without coordination: 48 bits of
- * milliseconds and 80 random bits, in Crockford's base 32 (the ULID layout), 26 characters.
+ * Job ids that sort by creation time and are unique across instances without coordination: 48 bits
+ * of milliseconds and 80 random bits, in Crockford's base 32 (the ULID layout), 26 characters.
  */
 public final class JobIds {
   private static final char[] ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();

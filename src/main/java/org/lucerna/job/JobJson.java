@@ -1,65 +1,37 @@
 package org.lucerna.job;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.SerializerProvider;
-import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import org.lucerna.optvis.Objective;
-import org.lucerna.optvis.ObjectiveJson;
-import org.lucerna.optvis.RenderJson;
-import org.lucerna.optvis.transform.TransformSpec;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.List;
+import org.lucerna.optvis.param.ParamSpec;
 
 /**
- * Jobs as JSON, for stores that keep them outside the process, and the fingerprint of a request. The
- * objective is written in its structured request form, so a stored job reads like the request it was.
+ * Jobs as JSON, for stores that keep them outside the process, and the fingerprint of a request.
+ * The objective is written in its structured request form, so a stored job reads like the request
+ * it was.
  */
 public final class JobJson {
-  private static final ObjectMapper MAPPER = new ObjectMapper()
-      .registerModule(new JavaTimeModule())
-      .registerModule(new SimpleModule()
-          .addSerializer(Objective.class, new JsonSerializer<>() {
-            @Override
-            public void serialize(Objective o, JsonGenerator g, SerializerProvider p) throws IOException {
-              g.writeTree(ObjectiveJson.write(o));
-            }
-          })
-          .addDeserializer(Objective.class, new JsonDeserializer<>() {
-            @Override
-            public Objective deserialize(JsonParser p, DeserializationContext c) throws IOException {
-              return ObjectiveJson.parse(p.readValueAsTree());
-            }
-          })
-          .addSerializer(TransformSpec.class, new JsonSerializer<>() {
-            @Override
-            public void serialize(TransformSpec t, JsonGenerator g, SerializerProvider p) throws IOException {
-              g.writeTree(RenderJson.write(List.of(t)).get(0));
-            }
-          })
-          .addDeserializer(TransformSpec.class, new JsonDeserializer<>() {
-            @Override
-            public TransformSpec deserialize(JsonParser p, DeserializationContext c) throws IOException {
-              ArrayNode one = JsonNodeFactory.instance.arrayNode().add((JsonNode) p.readValueAsTree());
-              return RenderJson.transforms(one).get(0);
-            }
-          }))
-      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-      .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper()
+          .registerModule(new JavaTimeModule())
+          // Stored jobs, and so fingerprints, keep the parametrization in the record's own form
+          // ("kind": "FOURIER").
+          .addMixIn(ParamSpec.class, StoredParam.class)
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  @JsonSerialize(using = JsonSerializer.None.class)
+  @JsonDeserialize(using = JsonDeserializer.None.class)
+  private abstract static class StoredParam {}
 
   private JobJson() {}
 
@@ -73,13 +45,7 @@ public final class JobJson {
 
   public static Job read(byte[] json) {
     try {
-      JsonNode tree = MAPPER.readTree(json);
-      // Jobs stored before rectangular images had one "size" for both sides.
-      if (tree.path("spec") instanceof ObjectNode spec && spec.has("size") && !spec.has("height")) {
-        spec.set("height", spec.get("size"));
-        spec.set("width", spec.get("size"));
-      }
-      return MAPPER.treeToValue(tree, Job.class);
+      return MAPPER.readValue(json, Job.class);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -87,8 +53,8 @@ public final class JobJson {
 
   /**
    * SHA-256 of the spec's canonical JSON: equal for requests that render equal images (same model
-   * version, objective, height and width, steps, seed, learning rate, snapshots, and start image by its
-   * hash).
+   * version, objective, height and width, steps, seed, learning rate, snapshots, and start image by
+   * its hash).
    */
   public static String fingerprint(JobSpec spec) {
     try {

@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class JobMetrics {
   /** Rejection reasons, the {@code reason} tag of {@code lucerna.jobs.rejected}. */
   public static final String VALIDATION = "validation";
+
   public static final String QUEUE_FULL = "queue_full";
 
   private final MeterRegistry registry;
@@ -31,28 +32,39 @@ public class JobMetrics {
   public JobMetrics(MeterRegistry registry, JobQueue queue) {
     this.registry = registry;
     Gauge.builder("lucerna.jobs.queued", queue, JobQueue::size)
-        .description("Jobs waiting for a worker").register(registry);
+        .description("Jobs waiting for a worker")
+        .register(registry);
     Gauge.builder("lucerna.jobs.running", running, AtomicInteger::get)
-        .description("Jobs a worker is rendering").register(registry);
-    submitted = Counter.builder("lucerna.jobs.submitted")
-        .description("Jobs accepted into the queue").register(registry);
-    requeued = Counter.builder("lucerna.jobs.requeued")
-        .description("Running jobs put back into the queue by a shutdown").register(registry);
+        .description("Jobs a worker is rendering")
+        .register(registry);
+    submitted =
+        Counter.builder("lucerna.jobs.submitted")
+            .description("Jobs accepted into the queue")
+            .register(registry);
+    requeued =
+        Counter.builder("lucerna.jobs.requeued")
+            .description("Running jobs put back into the queue by a shutdown")
+            .register(registry);
     // Percentile histograms rather than client-side percentiles: Prometheus can aggregate buckets
     // across pods, never precomputed quantiles.
-    queueWait = Timer.builder("lucerna.jobs.queue.wait")
-        .description("Time from submission to a worker taking the job")
-        .publishPercentileHistogram()
-        .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofHours(1))
-        .register(registry);
-    runTime = Timer.builder("lucerna.jobs.run")
-        .description("Time a worker spent on a job, by any outcome")
-        .publishPercentileHistogram()
-        .minimumExpectedValue(Duration.ofMillis(10)).maximumExpectedValue(Duration.ofHours(1))
-        .register(registry);
-    stepsPerSecond = DistributionSummary.builder("lucerna.render.steps.per.second")
-        .description("Optimization steps per second of a job's render")
-        .register(registry);
+    queueWait =
+        Timer.builder("lucerna.jobs.queue.wait")
+            .description("Time from submission to a worker taking the job")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofMillis(1))
+            .maximumExpectedValue(Duration.ofHours(1))
+            .register(registry);
+    runTime =
+        Timer.builder("lucerna.jobs.run")
+            .description("Time a worker spent on a job, by any outcome")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofMillis(10))
+            .maximumExpectedValue(Duration.ofHours(1))
+            .register(registry);
+    stepsPerSecond =
+        DistributionSummary.builder("lucerna.render.steps.per.second")
+            .description("Optimization steps per second of a job's render")
+            .register(registry);
   }
 
   /** A job was accepted into the queue. */
@@ -60,10 +72,15 @@ public class JobMetrics {
     submitted.increment();
   }
 
-  /** A submission was refused: {@link #VALIDATION}, {@link #QUEUE_FULL}, or another short reason. */
+  /**
+   * A submission was refused: {@link #VALIDATION}, {@link #QUEUE_FULL}, or another short reason.
+   */
   public void rejected(String reason) {
-    Counter.builder("lucerna.jobs.rejected").description("Submissions refused, by reason")
-        .tag("reason", reason).register(registry).increment();
+    Counter.builder("lucerna.jobs.rejected")
+        .description("Submissions refused, by reason")
+        .tag("reason", reason)
+        .register(registry)
+        .increment();
   }
 
   /** A worker took a job that waited {@code wait} in the queue. */
@@ -73,10 +90,11 @@ public class JobMetrics {
   }
 
   /**
-   * A worker is done with a job after {@code run} and {@code steps} optimization steps. {@code outcome}
-   * is the status it left the job in: a final one, or QUEUED when a shutdown put it back. The steps per
-   * second it records include building the plan when the worker had none cached; a caller that times
-   * the render loop alone passes 0 steps here and calls {@link #stepsPerSecond} instead.
+   * A worker is done with a job after {@code run} and {@code steps} optimization steps. {@code
+   * outcome} is the status it left the job in: a final one, or QUEUED when a shutdown put it back.
+   * The steps per second it records include building the plan when the worker had none cached; a
+   * caller that times the render loop alone passes 0 steps here and calls {@link #stepsPerSecond}
+   * instead.
    */
   public void finished(JobStatus outcome, Duration run, int steps) {
     running.decrementAndGet();
@@ -84,8 +102,11 @@ public class JobMetrics {
     if (outcome == JobStatus.QUEUED) {
       requeued.increment();
     } else {
-      Counter.builder("lucerna.jobs.completed").description("Jobs that ended, by outcome")
-          .tag("outcome", outcome.name()).register(registry).increment();
+      Counter.builder("lucerna.jobs.completed")
+          .description("Jobs that ended, by outcome")
+          .tag("outcome", outcome.name())
+          .register(registry)
+          .increment();
     }
     if (steps > 0 && run.toNanos() > 0) {
       stepsPerSecond(steps / (run.toNanos() / 1e9));
@@ -99,7 +120,10 @@ public class JobMetrics {
 
   /** A model became usable after {@code took} (reading, freezing and cataloguing it). */
   public void modelLoaded(String model, Duration took) {
-    Timer.builder("lucerna.model.load").description("Time to load and prepare a model")
-        .tag("model", model).register(registry).record(took);
+    Timer.builder("lucerna.model.load")
+        .description("Time to load and prepare a model")
+        .tag("model", model)
+        .register(registry)
+        .record(took);
   }
 }

@@ -3,11 +3,17 @@ package org.lucerna.job;
 import java.util.Set;
 
 /**
- * Which jobs to list: all conditions must hold (a null or empty one holds for every job). Results come
- * in id order, which is creation order; {@code after} continues a listing after the job of that id.
+ * Which jobs to list: all conditions must hold (a null or empty one holds for every job). Results
+ * come in id order, which is creation order; {@code after} continues a listing after the job of
+ * that id.
  */
 public record JobQuery(
-    Set<JobStatus> statuses, String model, String fingerprint, String idempotencyKey, String after, int limit) {
+    Set<JobStatus> statuses,
+    String model,
+    String fingerprint,
+    String idempotencyKey,
+    String after,
+    int limit) {
 
   public static JobQuery all(int limit) {
     return new JobQuery(Set.of(), null, null, null, null, limit);

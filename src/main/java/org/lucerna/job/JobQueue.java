@@ -1,22 +1,28 @@
 package org.lucerna.job;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Ids of jobs waiting for a worker in this instance. New jobs are bounded, so that overload is refused at
- * once rather than queued; jobs that were accepted before (recovered at start-up, or put back by a
- * stopping worker) always get back in, since nothing accepted may be lost.
+ * Ids of jobs waiting for a worker in this instance. New jobs are bounded, so that overload is
+ * refused at once rather than queued; jobs that were accepted before (recovered at start-up, or put
+ * back by a stopping worker) always get back in, since nothing accepted may be lost.
  */
 @ApplicationScoped
 public class JobQueue {
   private final BlockingQueue<String> ids = new LinkedBlockingQueue<>();
   private final int capacity;
 
-  public JobQueue(JobsConfig config) {
-    this.capacity = config.queue().capacity();
+  @Inject
+  public JobQueue(Limits limits) {
+    this(limits.queueCapacity());
+  }
+
+  public JobQueue(int capacity) {
+    this.capacity = capacity;
   }
 
   /** Adds a new job's id, or throws at once when the queue is full. */

@@ -11,12 +11,12 @@ import org.lucerna.model.ModelException;
 import org.lucerna.model.ModelRegistry;
 import org.lucerna.model.PreparedModel;
 import org.lucerna.model.UnknownLayerException;
-import org.lucerna.optvis.ObjectiveCheck;
+import org.lucerna.optvis.param.StartImage;
 import org.lucerna.optvis.transform.Transforms;
 
 /**
- * The rules of jobs: what may be submitted, what a retry or a repeat gets, what cancel and delete do.
- * It reads and writes jobs only through the stores, so it holds for jobs that run anywhere.
+ * The rules of jobs: what may be submitted, what a retry or a repeat gets, what cancel and delete
+ * do. It reads and writes jobs only through the stores, so it holds for jobs that run anywhere.
  */
 @ApplicationScoped
 public class JobService {
@@ -29,7 +29,12 @@ public class JobService {
   private final NeuronPositions positions = new NeuronPositions(new LayerShapes());
   private volatile boolean draining;
 
-  public JobService(JobStore jobs, ImageStore images, ModelRegistry models, JobQueue queue, Clock clock,
+  public JobService(
+      JobStore jobs,
+      ImageStore images,
+      ModelRegistry models,
+      JobQueue queue,
+      Clock clock,
       JobMetrics metrics) {
     this.metrics = metrics;
     this.jobs = jobs;
@@ -44,8 +49,8 @@ public class JobService {
 
   /**
    * Checks {@code spec} against its model and queues it. The spec's version may be 0, meaning the
-   * model's highest; the job names the version it got. A finished job with the same fingerprint serves
-   * its result to a new job at once, without rendering again.
+   * model's highest; the job names the version it got. A finished job with the same fingerprint
+   * serves its result to a new job at once, without rendering again.
    *
    * @throws InvalidJobException naming the field at fault
    * @throws IdempotencyConflictException when the key was used for another request
@@ -56,24 +61,46 @@ public class JobService {
   }
 
   /**
-   * As {@link #submit(JobSpec, String)}, for a spec that may start from a picture: {@code startImage}
-   * holds its bytes (already checked to decode), whose hash the spec's {@link JobSpec#startImage()}
-   * names; null when the spec has none. The bytes are stored under the new job before the job can be
-   * seen by any worker.
+   * As {@link #submit(JobSpec, String)}, for a spec that may start from a picture: {@code
+   * startImage} is the picture the spec's {@link JobSpec#startImage()} names, null when the spec
+   * has none. Its bytes are stored under the new job before the job can be seen by any worker.
    */
-  public Submitted submit(JobSpec spec, byte[] startImage, String idempotencyKey) {
+  public Submitted submit(JobSpec spec, StartImage startImage, String idempotencyKey) {
     if (draining) {
       metrics.rejected(JobMetrics.QUEUE_FULL);
-      throw new QueueFullException(queue.capacity(), "the service is shutting down; retry on another instance");
+      throw new QueueFullException(
+          queue.capacity(), "the service is shutting down; retry on another instance");
     }
     if ((spec.startImage() == null) != (startImage == null)
         || (startImage != null && !spec.startImage().matches(startImage))) {
       throw new IllegalArgumentException("the start image bytes do not match the spec's reference");
     }
+    JobSpec resolved = validate(spec);
+    String fingerprint = JobJson.fingerprint(resolved);
+    Optional<Job> earlier = earlierWithKey(idempotencyKey, fingerprint);
+    if (earlier.isPresent()) {
+      return new Submitted(earlier.get(), false);
+    }
+    Optional<Job> done =
+        first(new JobQuery(Set.of(JobStatus.SUCCEEDED), null, fingerprint, null, null, 1));
+    if (done.isPresent()) {
+      return new Submitted(
+          reuse(done.get(), resolved, fingerprint, idempotencyKey, startImage), true);
+    }
+    return new Submitted(enqueue(resolved, fingerprint, idempotencyKey, startImage), true);
+  }
+
+  /**
+   * Checks {@code spec} on its own and against its model, and names the model version it gets.
+   *
+   * @throws InvalidJobException naming the field at fault
+   */
+  private JobSpec validate(JobSpec spec) {
     for (int step : spec.snapshots()) {
       if (step > spec.steps()) {
-        throw new InvalidJobException("snapshots", "each snapshot step must be at most steps (" + spec.steps()
-            + "); got " + step);
+        throw new InvalidJobException(
+            "snapshots",
+            "each snapshot step must be at most steps (" + spec.steps() + "); got " + step);
       }
     }
     int smallestHeight;
@@ -84,43 +111,64 @@ public class JobService {
     } catch (IllegalArgumentException e) {
       throw new InvalidJobException("transforms", e.getMessage());
     }
-    PreparedModel model;
+    PreparedModel model = model(spec);
     try {
-      model = models.get(spec.model(), spec.version() == 0 ? OptionalLong.empty() : OptionalLong.of(spec.version()));
-    } catch (ModelException e) {
-      throw new InvalidJobException(spec.version() == 0 ? "model" : "version", e.getMessage());
-    }
-    try {
-      ObjectiveCheck.check(spec.objective(), model.layers(), spec.batch());
+      spec.objective().check(model.layers(), spec.batch());
     } catch (UnknownLayerException | IllegalArgumentException e) {
       throw new InvalidJobException("objective", e.getMessage());
     }
     positions.check(spec.objective(), model, smallestHeight, smallestWidth, spec.fit());
     int channels = model.input().isImage() ? model.input().channels() : 0;
-    if (startImage != null && channels != 1 && channels != 3 && channels != 4) {
-      throw new InvalidJobException("startImage", "model " + model.id() + " takes " + model.input()
-          + "; a starting image fills 1 (gray), 3 (RGB) or 4 (RGBA): render without one");
+    if (spec.startImage() != null && channels != 1 && channels != 3 && channels != 4) {
+      throw new InvalidJobException(
+          "startImage",
+          "model "
+              + model.id()
+              + " takes "
+              + model.input()
+              + "; a starting image fills 1 (gray), 3 (RGB) or 4 (RGBA): render without one");
     }
-    JobSpec resolved = spec.withVersion(model.id().version());
-    String fingerprint = JobJson.fingerprint(resolved);
-    if (idempotencyKey != null) {
-      Optional<Job> earlier = first(new JobQuery(Set.of(), null, null, idempotencyKey, null, 1));
-      if (earlier.isPresent()) {
-        if (!earlier.get().submission().fingerprint().equals(fingerprint)) {
-          throw new IdempotencyConflictException(idempotencyKey, earlier.get().id());
-        }
-        return new Submitted(earlier.get(), false);
-      }
+    return spec.withVersion(model.id().version());
+  }
+
+  private PreparedModel model(JobSpec spec) {
+    try {
+      return models.get(
+          spec.model(),
+          spec.version() == 0 ? OptionalLong.empty() : OptionalLong.of(spec.version()));
+    } catch (ModelException e) {
+      throw new InvalidJobException(spec.version() == 0 ? "model" : "version", e.getMessage());
     }
-    Optional<Job> done = first(new JobQuery(Set.of(JobStatus.SUCCEEDED), null, fingerprint, null, null, 1));
-    if (done.isPresent()) {
-      return new Submitted(reuse(done.get(), resolved, fingerprint, idempotencyKey, startImage), true);
+  }
+
+  /**
+   * The job an earlier submission with this key made, if any.
+   *
+   * @throws IdempotencyConflictException when that submission asked for another request
+   */
+  private Optional<Job> earlierWithKey(String idempotencyKey, String fingerprint) {
+    if (idempotencyKey == null) {
+      return Optional.empty();
     }
-    Job job = Job.queued(JobIds.next(clock.instant()),
-        resolved, new Job.Submission(fingerprint, idempotencyKey, null), clock.instant());
+    Optional<Job> earlier = first(new JobQuery(Set.of(), null, null, idempotencyKey, null, 1));
+    if (earlier.isPresent() && !earlier.get().submission().fingerprint().equals(fingerprint)) {
+      throw new IdempotencyConflictException(idempotencyKey, earlier.get().id());
+    }
+    return earlier;
+  }
+
+  /** A new queued job; nothing of it remains if the queue refuses it. */
+  private Job enqueue(
+      JobSpec spec, String fingerprint, String idempotencyKey, StartImage startImage) {
+    Job job =
+        Job.queued(
+            JobIds.next(clock.instant()),
+            spec,
+            new Job.Submission(fingerprint, idempotencyKey, null),
+            clock.instant());
     // Stored before the job exists: a worker (here or on another instance) may take it at once.
     if (startImage != null) {
-      images.put(job.id(), ImageNames.START, startImage);
+      images.put(job.id(), ImageNames.START, startImage.bytes());
     }
     try {
       jobs.insert(job);
@@ -131,23 +179,32 @@ public class JobService {
     try {
       queue.offer(job.id());
     } catch (QueueFullException e) {
-      jobs.delete(job.id()); // refused, not accepted: nothing of it remains
+      jobs.delete(job.id());
       images.deleteAll(job.id());
       metrics.rejected(JobMetrics.QUEUE_FULL);
       throw e;
     }
     metrics.submitted();
-    return new Submitted(job, true);
+    return job;
   }
 
   /** A new job that serves {@code done}'s images: same request, same seed, same model version. */
-  private Job reuse(Job done, JobSpec spec, String fingerprint, String idempotencyKey, byte[] startImage) {
-    Job job = new Job(JobIds.next(clock.instant()), spec, JobStatus.SUCCEEDED, done.progress(),
-        new Job.Timestamps(clock.instant(), clock.instant(), clock.instant()), null, false,
-        new Job.Submission(fingerprint, idempotencyKey, done.id()), 0);
+  private Job reuse(
+      Job done, JobSpec spec, String fingerprint, String idempotencyKey, StartImage startImage) {
+    Job job =
+        new Job(
+            JobIds.next(clock.instant()),
+            spec,
+            JobStatus.SUCCEEDED,
+            done.progress(),
+            new Job.Timestamps(clock.instant(), clock.instant(), clock.instant()),
+            null,
+            false,
+            new Job.Submission(fingerprint, idempotencyKey, done.id()),
+            0);
     if (startImage != null) {
       // Every job whose spec names a start image holds it, whichever job it was rendered by.
-      images.put(job.id(), ImageNames.START, startImage);
+      images.put(job.id(), ImageNames.START, startImage.bytes());
     }
     copyImage(done.id(), job.id(), ImageNames.GRID);
     for (int b = 0; b < spec.batch(); b++) {
@@ -191,11 +248,14 @@ public class JobService {
    * left as it is.
    */
   public Job cancel(String id) {
-    return jobs.update(id, j -> switch (j.status()) {
-      case QUEUED -> j.moveTo(JobStatus.CANCELLED, clock.instant(), null);
-      case RUNNING -> j.withCancelRequested();
-      default -> j;
-    });
+    return jobs.update(
+        id,
+        j ->
+            switch (j.status()) {
+              case QUEUED -> j.moveTo(JobStatus.CANCELLED, clock.instant(), null);
+              case RUNNING -> j.withCancelRequested();
+              default -> j;
+            });
   }
 
   /**

@@ -1,5 +1,7 @@
 package org.lucerna.job;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import org.lucerna.model.MetadataOverride;
 import org.lucerna.optvis.Objective;
@@ -9,14 +11,17 @@ import org.lucerna.optvis.transform.FitMode;
 import org.lucerna.optvis.transform.TransformSpec;
 
 /**
- * A render request in its normalized form: every default filled in, as the job document shows it. It
- * is a value that can be stored and sent to another instance; nothing in it refers to this process.
+ * A render request in its normalized form: every default filled in, as the job document shows it.
+ * It is a value that can be stored and sent to another instance; nothing in it refers to this
+ * process.
  *
  * @param height image height in pixels
  * @param width image width in pixels
- * @param redirectedRelu Lucid's redirected ReLU gradient for the first steps (see the optimizer's PlanSpec)
+ * @param redirectedRelu Lucid's redirected ReLU gradient for the first steps (see the optimizer's
+ *     PlanSpec)
  * @param input the request's override of the model's value range or channel order, or null
- * @param startImage the picture every batch element starts from, or null to start from the seed's noise
+ * @param startImage the picture every batch element starts from, or null to start from the seed's
+ *     noise
  */
 public record JobSpec(
     String model,
@@ -42,15 +47,83 @@ public record JobSpec(
     transforms = List.copyOf(transforms);
   }
 
+  /**
+   * A spec as stored, for {@link JobJson}: jobs stored before rectangular images have one {@code
+   * size} for both sides instead of {@code height} and {@code width}.
+   */
+  @JsonCreator
+  static JobSpec stored(
+      @JsonProperty("model") String model,
+      @JsonProperty("version") long version,
+      @JsonProperty("objective") Objective objective,
+      @JsonProperty("height") Integer height,
+      @JsonProperty("width") Integer width,
+      @JsonProperty("size") Integer size,
+      @JsonProperty("batch") int batch,
+      @JsonProperty("steps") int steps,
+      @JsonProperty("seed") long seed,
+      @JsonProperty("learningRate") double learningRate,
+      @JsonProperty("snapshots") List<Integer> snapshots,
+      @JsonProperty("param") ParamSpec param,
+      @JsonProperty("transforms") List<TransformSpec> transforms,
+      @JsonProperty("fit") FitMode fit,
+      @JsonProperty("normalizeGradient") boolean normalizeGradient,
+      @JsonProperty("redirectedRelu") boolean redirectedRelu,
+      @JsonProperty("input") MetadataOverride input,
+      @JsonProperty("startImage") StartImageRef startImage) {
+    return new JobSpec(
+        model,
+        version,
+        objective,
+        orSize(height, size),
+        orSize(width, size),
+        batch,
+        steps,
+        seed,
+        learningRate,
+        snapshots,
+        param,
+        transforms,
+        fit,
+        normalizeGradient,
+        redirectedRelu,
+        input,
+        startImage);
+  }
+
+  private static int orSize(Integer side, Integer size) {
+    return side != null ? side : size != null ? size : 0;
+  }
+
   /** The structure of the render, which decides the plan it runs on. */
   public PlanSpec planSpec() {
-    return PlanSpec.of(height, width, batch, objective).withParam(param).withTransforms(transforms).withFit(fit)
-        .withNormalizedGradient(normalizeGradient).withRedirectedRelu(redirectedRelu);
+    return PlanSpec.of(height, width, batch, objective)
+        .withParam(param)
+        .withTransforms(transforms)
+        .withFit(fit)
+        .withNormalizedGradient(normalizeGradient)
+        .withRedirectedRelu(redirectedRelu);
   }
 
   /** This spec on model version {@code v}. */
   public JobSpec withVersion(long v) {
-    return new JobSpec(model, v, objective, height, width, batch, steps, seed, learningRate, snapshots, param,
-        transforms, fit, normalizeGradient, redirectedRelu, input, startImage);
+    return new JobSpec(
+        model,
+        v,
+        objective,
+        height,
+        width,
+        batch,
+        steps,
+        seed,
+        learningRate,
+        snapshots,
+        param,
+        transforms,
+        fit,
+        normalizeGradient,
+        redirectedRelu,
+        input,
+        startImage);
   }
 }

@@ -12,13 +12,15 @@ public enum JobStatus {
   FAILED,
   CANCELLED;
 
-  private static final Map<JobStatus, Set<JobStatus>> NEXT = Map.of(
-      // RUNNING → QUEUED: a job whose worker stopped (shutdown, restart) goes back to the queue.
-      QUEUED, EnumSet.of(RUNNING, CANCELLED, FAILED),
-      RUNNING, EnumSet.of(SUCCEEDED, FAILED, CANCELLED, QUEUED),
-      SUCCEEDED, EnumSet.noneOf(JobStatus.class),
-      FAILED, EnumSet.noneOf(JobStatus.class),
-      CANCELLED, EnumSet.noneOf(JobStatus.class));
+  private static final Map<JobStatus, Set<JobStatus>> NEXT =
+      Map.of(
+          // RUNNING → QUEUED: a job whose worker stopped (shutdown, restart) goes back to the
+          // queue.
+          QUEUED, EnumSet.of(RUNNING, CANCELLED, FAILED),
+          RUNNING, EnumSet.of(SUCCEEDED, FAILED, CANCELLED, QUEUED),
+          SUCCEEDED, EnumSet.noneOf(JobStatus.class),
+          FAILED, EnumSet.noneOf(JobStatus.class),
+          CANCELLED, EnumSet.noneOf(JobStatus.class));
 
   public boolean canMoveTo(JobStatus next) {
     return NEXT.get(this).contains(next);

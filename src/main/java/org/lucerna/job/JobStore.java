@@ -6,8 +6,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * Where jobs are kept. Small on purpose: a second implementation (a database shared by several
- * instances) passes the same contract test. Saves are optimistic: {@link #save} succeeds only on the
- * version it was read at, which is how a worker claims a job safely.
+ * instances) passes the same contract test. Saves are optimistic: {@link #save} succeeds only on
+ * the version it was read at, which is how a worker claims a job safely.
  */
 public interface JobStore {
 
@@ -17,8 +17,8 @@ public interface JobStore {
   Optional<Job> find(String id);
 
   /**
-   * Stores {@code job} if the stored job still has {@code job.version()}, and returns it with the next
-   * version.
+   * Stores {@code job} if the stored job still has {@code job.version()}, and returns it with the
+   * next version.
    *
    * @throws StaleJobException if another save came first
    */
@@ -28,8 +28,9 @@ public interface JobStore {
   List<Job> list(JobQuery query);
 
   /**
-   * How many jobs wait in the queue ahead of job {@code id}: those QUEUED with a smaller id. One count,
-   * not a listing, since every queued job's document shows it (a database answers it with one query).
+   * How many jobs wait in the queue ahead of job {@code id}: those QUEUED with a smaller id. One
+   * count, not a listing, since every queued job's document shows it (a database answers it with
+   * one query).
    */
   long countQueuedBefore(String id);
 

@@ -4,13 +4,14 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.util.List;
 
-/** Configuration of the worker pool and the queue. */
+/**
+ * Configuration of the workers, the job stores and the time limit (the queue's bound is in {@link
+ * Limits}).
+ */
 @ConfigMapping(prefix = "lucerna")
 public interface JobsConfig {
 
   Workers workers();
-
-  Queue queue();
 
   Jobs jobs();
 
@@ -49,14 +50,10 @@ public interface JobsConfig {
     @WithDefault("0")
     int interOpThreads();
 
-    /** Compiled plans each worker keeps; a job whose structure matches one starts without building. */
+    /**
+     * Compiled plans each worker keeps; a job whose structure matches one starts without building.
+     */
     @WithDefault("4")
     int planCacheSize();
-  }
-
-  interface Queue {
-    /** Jobs waiting beyond those running; a submission past it gets 503 at once. */
-    @WithDefault("256")
-    int capacity();
   }
 }

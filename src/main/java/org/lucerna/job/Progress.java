@@ -9,7 +9,8 @@ import java.util.List;
  * @param stepsPerSecond the rate over the render so far, null before the first step
  * @param snapshots the snapshot steps whose images are stored, ascending
  */
-public record Progress(int step, int totalSteps, Double objective, Double stepsPerSecond, List<Integer> snapshots) {
+public record Progress(
+    int step, int totalSteps, Double objective, Double stepsPerSecond, List<Integer> snapshots) {
 
   public Progress {
     snapshots = List.copyOf(snapshots);

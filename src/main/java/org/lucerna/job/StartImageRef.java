@@ -1,11 +1,12 @@
 package org.lucerna.job;
 
 import java.util.regex.Pattern;
+import org.lucerna.optvis.param.StartImage;
 
 /**
- * The picture a job starts from, by reference: its bytes are kept in the {@link ImageStore} under the
- * job's id as {@link ImageNames#START}, so that job documents and listings stay small; the hash makes
- * two requests that differ only in their picture different requests.
+ * The picture a job starts from, by reference: its bytes are kept in the {@link ImageStore} under
+ * the job's id as {@link ImageNames#START}, so that job documents and listings stay small; the hash
+ * makes two requests that differ only in their picture different requests.
  *
  * @param sha256 SHA-256 of the uploaded PNG or JPEG bytes, lower-case hex
  */
@@ -14,17 +15,18 @@ public record StartImageRef(String sha256) {
 
   public StartImageRef {
     if (sha256 == null || !HEX.matcher(sha256).matches()) {
-      throw new IllegalArgumentException("a start image is named by 64 lower-case hex digits, got " + sha256);
+      throw new IllegalArgumentException(
+          "a start image is named by 64 lower-case hex digits, got " + sha256);
     }
   }
 
-  /** The reference of {@code bytes}. */
-  public static StartImageRef of(byte[] bytes) {
-    return new StartImageRef(Sha256.hex(bytes));
+  /** The reference of {@code image}. */
+  public static StartImageRef of(StartImage image) {
+    return new StartImageRef(image.sha256());
   }
 
-  /** Whether {@code bytes} are the picture this refers to. */
-  public boolean matches(byte[] bytes) {
-    return sha256.equals(Sha256.hex(bytes));
+  /** Whether {@code image} is the picture this refers to. */
+  public boolean matches(StartImage image) {
+    return sha256.equals(image.sha256());
   }
 }

@@ -4,15 +4,20 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
+import org.lucerna.model.DefaultModel;
 import org.lucerna.model.ModelRegistry;
 import org.lucerna.model.PreparedModel;
 import org.lucerna.optvis.Device;
@@ -25,14 +30,15 @@ import org.lucerna.optvis.RenderCancelledException;
 import org.lucerna.optvis.RenderListener;
 import org.lucerna.optvis.RenderResult;
 import org.lucerna.optvis.RenderSettings;
-import org.lucerna.optvis.param.StartingImage;
+import org.lucerna.optvis.param.StartImage;
 
 /**
- * The threads that run renders: {@code per-device} workers on each configured device, each owning its
- * plans and sessions and taking job ids from the queue. A failure inside a job ends that job FAILED;
- * the worker goes on. At start-up, jobs the store holds as queued or running (a previous run of this
- * instance stopped) are queued again; at shutdown, running jobs stop at their next step and go back to
- * the queue.
+ * The threads that run renders: {@code per-device} workers on each configured device, each owning
+ * its plans and sessions and taking job ids from the queue. A failure inside a job ends that job
+ * FAILED; the worker goes on. At start-up, jobs the store holds as queued or running (a previous
+ * run of this instance stopped) are queued again, and each worker warms its device and plan cache
+ * with the default model ({@link Warmup}) before it takes a job; at shutdown, running jobs stop at
+ * their next step and go back to the queue.
  */
 @ApplicationScoped
 public class WorkerPool {
@@ -47,11 +53,40 @@ public class WorkerPool {
   private final Clock clock;
   private final JobsConfig config;
   private final JobMetrics metrics;
+  private final Supplier<String> warmupModel;
   private final List<Thread> threads = new ArrayList<>();
+  // Read by the started probe without the pool's lock, which shutdown holds while workers finish.
+  private final List<Warmup> warmups = new CopyOnWriteArrayList<>();
   private volatile boolean running;
 
-  public WorkerPool(JobStore jobs, ImageStore images, ModelRegistry models, JobQueue queue, JobService service,
-      Clock clock, JobsConfig config, JobMetrics metrics) {
+  /** A pool whose workers warm nothing: for tests of what workers do with jobs. */
+  public WorkerPool(
+      JobStore jobs,
+      ImageStore images,
+      ModelRegistry models,
+      JobQueue queue,
+      JobService service,
+      Clock clock,
+      JobsConfig config,
+      JobMetrics metrics) {
+    this(jobs, images, models, null, queue, service, clock, config, metrics);
+  }
+
+  /**
+   * @param defaultModel the model each worker warms before its first job, or null for no warm-up
+   */
+  @Inject
+  public WorkerPool(
+      JobStore jobs,
+      ImageStore images,
+      ModelRegistry models,
+      DefaultModel defaultModel,
+      JobQueue queue,
+      JobService service,
+      Clock clock,
+      JobsConfig config,
+      JobMetrics metrics) {
+    this.warmupModel = defaultModel == null ? null : defaultModel::name;
     this.metrics = metrics;
     this.jobs = jobs;
     this.images = images;
@@ -65,12 +100,32 @@ public class WorkerPool {
   synchronized void start(@Observes StartupEvent event) {
     recover();
     running = true;
+    warmups.clear();
+    AtomicBoolean loadRecorded = new AtomicBoolean();
     for (String d : config.workers().devices()) {
       Device device = Device.parse(d);
-      ExecutionOptions execution = new ExecutionOptions(
-          device, config.workers().intraOpThreads(), config.workers().interOpThreads());
+      ExecutionOptions execution =
+          new ExecutionOptions(
+              device, config.workers().intraOpThreads(), config.workers().interOpThreads());
       for (int i = 0; i < config.workers().perDevice(); i++) {
-        Thread t = new Thread(() -> work(execution), "lucerna-worker-" + device + "-" + i);
+        String name = "lucerna-worker-" + device + "-" + i;
+        Warmup warmup =
+            warmupModel == null
+                ? null
+                : new Warmup(
+                    name,
+                    device,
+                    warmupModel,
+                    warmed -> {
+                      // The workers share one load; the first to finish has measured it.
+                      if (loadRecorded.compareAndSet(false, true)) {
+                        metrics.modelLoaded(warmed.model().name(), warmed.load());
+                      }
+                    });
+        if (warmup != null) {
+          warmups.add(warmup);
+        }
+        Thread t = new Thread(() -> work(execution, warmup), name);
         t.setDaemon(true);
         threads.add(t);
         t.start();
@@ -81,11 +136,23 @@ public class WorkerPool {
 
   /** Puts the jobs a stopped run left queued or running back in the queue, oldest first. */
   private void recover() {
-    List<Job> unfinished = jobs.list(new JobQuery(Set.of(JobStatus.QUEUED, JobStatus.RUNNING), null, null, null,
-        null, Integer.MAX_VALUE));
+    List<Job> unfinished =
+        jobs.list(
+            new JobQuery(
+                Set.of(JobStatus.QUEUED, JobStatus.RUNNING),
+                null,
+                null,
+                null,
+                null,
+                Integer.MAX_VALUE));
     for (Job job : unfinished) {
       if (job.status() == JobStatus.RUNNING) {
-        jobs.update(job.id(), j -> j.status() == JobStatus.RUNNING ? j.moveTo(JobStatus.QUEUED, clock.instant(), null) : j);
+        jobs.update(
+            job.id(),
+            j ->
+                j.status() == JobStatus.RUNNING
+                    ? j.moveTo(JobStatus.QUEUED, clock.instant(), null)
+                    : j);
       }
       queue.requeue(job.id());
     }
@@ -113,9 +180,15 @@ public class WorkerPool {
     return threads.size();
   }
 
-  private void work(ExecutionOptions execution) {
+  /**
+   * @param warmup this worker's warm-up, or null for none
+   */
+  private void work(ExecutionOptions execution, Warmup warmup) {
     try (PlanCache plans = new PlanCache(config.workers().planCacheSize(), execution)) {
       while (running) {
+        if (warmup != null) {
+          warmup.runIfDue(models, plans);
+        }
         String id;
         try {
           id = queue.poll(200);
@@ -151,7 +224,8 @@ public class WorkerPool {
     } finally {
       // After the failure is recorded, so that the outcome counted is the job's final status.
       Job after = jobs.find(id).orElse(job);
-      metrics.finished(after.status(), Duration.ofNanos(System.nanoTime() - t0), after.progress().step());
+      metrics.finished(
+          after.status(), Duration.ofNanos(System.nanoTime() - t0), after.progress().step());
     }
   }
 
@@ -159,9 +233,11 @@ public class WorkerPool {
     String id = job.id();
     JobSpec spec = job.spec();
     PreparedModel loaded = models.get(spec.model(), OptionalLong.of(spec.version()));
-    PreparedModel model = spec.input() == null ? loaded : loaded.withMetadata(spec.input().apply(loaded.metadata()));
+    PreparedModel model =
+        spec.input() == null ? loaded : loaded.withMetadata(spec.input().apply(loaded.metadata()));
     PlanSpec planSpec = spec.planSpec();
-    RenderSettings settings = new RenderSettings(spec.steps(), spec.seed(), spec.learningRate(), spec.snapshots());
+    RenderSettings settings =
+        new RenderSettings(spec.steps(), spec.seed(), spec.learningRate(), spec.snapshots());
     if (spec.startImage() != null) {
       settings = settings.withStartImage(startImage(id, spec, model.input().channels()));
     }
@@ -173,14 +249,25 @@ public class WorkerPool {
         images.put(id, ImageNames.finalImage(b), result.image().png(b));
       }
       images.put(id, ImageNames.GRID, result.image().gridPng());
-      jobs.update(id, j -> j.withProgress(watcher.finished(j, result.lastObjective()))
-          .moveTo(JobStatus.SUCCEEDED, clock.instant(), null));
+      jobs.update(
+          id,
+          j ->
+              j.withProgress(watcher.finished(j, result.lastObjective()))
+                  .moveTo(JobStatus.SUCCEEDED, clock.instant(), null));
     } catch (RenderCancelledException e) {
       if (!running) {
-        jobs.update(id, j -> j.moveTo(JobStatus.QUEUED, clock.instant(), null)); // picked up after restart
+        jobs.update(
+            id, j -> j.moveTo(JobStatus.QUEUED, clock.instant(), null)); // picked up after restart
       } else if (watcher.overTime()) {
-        jobs.update(id, j -> j.moveTo(JobStatus.FAILED, clock.instant(),
-            "the job ran longer than its time limit of " + config.jobs().timeLimit().toSeconds() + " s"));
+        jobs.update(
+            id,
+            j ->
+                j.moveTo(
+                    JobStatus.FAILED,
+                    clock.instant(),
+                    "the job ran longer than its time limit of "
+                        + config.jobs().timeLimit().toSeconds()
+                        + " s"));
       } else {
         jobs.update(id, j -> j.moveTo(JobStatus.CANCELLED, clock.instant(), null));
       }
@@ -192,31 +279,49 @@ public class WorkerPool {
 
   /** The job's picture, from the image store (it may have been uploaded to another instance). */
   private ImageBatch startImage(String id, JobSpec spec, int channels) {
-    byte[] bytes = images.get(id, ImageNames.START).orElseThrow(() -> new IllegalStateException(
-        "the start image of job " + id + " is missing from the image store"));
-    if (!spec.startImage().matches(bytes)) {
-      throw new IllegalStateException("the start image of job " + id + " in the image store is not the one "
-          + "submitted (SHA-256 " + spec.startImage().sha256() + ")");
+    byte[] bytes =
+        images
+            .get(id, ImageNames.START)
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "the start image of job " + id + " is missing from the image store"));
+    StartImage image = StartImage.stored(bytes);
+    if (!spec.startImage().matches(image)) {
+      throw new IllegalStateException(
+          "the start image of job "
+              + id
+              + " in the image store is not the one "
+              + "submitted (SHA-256 "
+              + spec.startImage().sha256()
+              + ")");
     }
-    float[] one = StartingImage.decode(bytes, spec.height(), spec.width(), channels);
-    return new ImageBatch(spec.batch(), spec.height(), spec.width(), channels, StartingImage.repeat(one, spec.batch()));
+    float[] one = image.pixels(spec.height(), spec.width(), channels);
+    return new ImageBatch(
+        spec.batch(), spec.height(), spec.width(), channels, StartImage.repeat(one, spec.batch()));
   }
 
   private void fail(String id, Throwable t) {
-    String reason = t instanceof OutOfMemoryError
-        ? "out of memory: try a smaller image size or batch"
-        : t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    String reason =
+        t instanceof OutOfMemoryError
+            ? "out of memory: try a smaller image size or batch"
+            : t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     try {
-      jobs.update(id, j -> j.status().canMoveTo(JobStatus.FAILED) ? j.moveTo(JobStatus.FAILED, clock.instant(), reason) : j);
+      jobs.update(
+          id,
+          j ->
+              j.status().canMoveTo(JobStatus.FAILED)
+                  ? j.moveTo(JobStatus.FAILED, clock.instant(), reason)
+                  : j);
     } catch (RuntimeException e) {
       LOG.errorf(e, "job %s: cannot record its failure", id);
     }
   }
 
   /**
-   * Follows one render: writes progress and snapshots to the store at most every
-   * {@value #PROGRESS_INTERVAL_MS} ms, and asks the render to stop when the job was cancelled, ran over
-   * its time limit, or the pool is stopping.
+   * Follows one render: writes progress and snapshots to the store at most every {@value
+   * #PROGRESS_INTERVAL_MS} ms, and asks the render to stop when the job was cancelled, ran over its
+   * time limit, or the pool is stopping.
    */
   private final class Watcher implements RenderListener {
     private final String id;
@@ -238,13 +343,18 @@ public class WorkerPool {
     @Override
     public void onStep(int step, int totalSteps, double objective) {
       long now = System.nanoTime();
-      if (step < totalSteps && now - lastWrite < TimeUnit.MILLISECONDS.toNanos(PROGRESS_INTERVAL_MS)) {
+      if (step < totalSteps
+          && now - lastWrite < TimeUnit.MILLISECONDS.toNanos(PROGRESS_INTERVAL_MS)) {
         return;
       }
       lastWrite = now;
       double seconds = (now - startNanos) / 1e9;
-      jobs.update(id, j -> j.withProgress(new Progress(step, totalSteps, objective, step / seconds,
-          j.progress().snapshots())));
+      jobs.update(
+          id,
+          j ->
+              j.withProgress(
+                  new Progress(
+                      step, totalSteps, objective, step / seconds, j.progress().snapshots())));
     }
 
     @Override
@@ -268,7 +378,9 @@ public class WorkerPool {
 
   // For the health probes (org.lucerna.api.health).
 
-  /** Worker threads still running; fewer than {@link #size()} while not draining means some died. */
+  /**
+   * Worker threads still running; fewer than {@link #size()} while not draining means some died.
+   */
   public synchronized int aliveWorkers() {
     return (int) threads.stream().filter(Thread::isAlive).count();
   }
@@ -276,5 +388,12 @@ public class WorkerPool {
   /** Whether the pool takes no jobs: before start-up and once shutdown has begun. */
   public boolean draining() {
     return !running;
+  }
+
+  /** Each worker's warm-up; no workers before start-up, or when this pool warms nothing. */
+  public WarmupState warmup() {
+    return new WarmupState(
+        warmupModel == null ? null : warmupModel.get(),
+        warmups.stream().map(Warmup::status).toList());
   }
 }

@@ -19,15 +19,17 @@ import org.tensorflow.proto.OpDef;
 /**
  * Inlines every function call of a GraphDef into the graph itself, until none is left.
  *
- * <p>Why: a TF2 Keras SavedModel keeps its layers inside functions. Their nodes cannot be fetched, and a
- * gradient through a call is built as a run-time SymbolicGradient whose small registry lacks many ops
- * (FusedBatchNormV3, Pad, the Resize ops...). Once inlined, the C++ gradient registry handles them all.
+ * <p>Why: a TF2 Keras SavedModel keeps its layers inside functions. Their nodes cannot be fetched,
+ * and a gradient through a call is built as a run-time SymbolicGradient whose small registry lacks
+ * many ops (FusedBatchNormV3, Pad, the Resize ops...). Once inlined, the C++ gradient registry
+ * handles them all.
  *
  * <p>A call node {@code C} becomes {@code C/__arg_i = Identity(input i)} per argument, a copy
- * {@code C/<name>} of each body node, and an {@code IdentityN} (or {@code NoOp}) named {@code C} so that
- * {@code C:k} and {@code ^C} still resolve; data consumers of {@code C:k} are rewired to the body's
- * return value. The layers its functions are named after ({@code __inference_conv2d_1_layer_call_fn_...}) are
- * collected: they give the Keras layer names of models saved without {@code keras_metadata.pb}.
+ * {@code C/<name>} of each body node, and an {@code IdentityN} (or {@code NoOp}) named {@code C} so
+ * that {@code C:k} and {@code ^C} still resolve; data consumers of {@code C:k} are rewired to the
+ * body's return value. The layers its functions are named after ({@code
+ * __inference_conv2d_1_layer_call_fn_...}) are collected: they give the Keras layer names of models
+ * saved without {@code keras_metadata.pb}.
  */
 final class FunctionInliner {
   private static final Set<String> CALL_OPS = Set.of("PartitionedCall", "StatefulPartitionedCall");
@@ -49,7 +51,10 @@ final class FunctionInliner {
     }
   }
 
-  /** The inlined graph, with an empty function library, and the Keras layer names its functions are named after. */
+  /**
+   * The inlined graph, with an empty function library, and the Keras layer names its functions are
+   * named after.
+   */
   record Inlined(GraphDef graph, Set<String> layerNames) {}
 
   static Inlined inline(GraphDef def) {
@@ -68,8 +73,12 @@ final class FunctionInliner {
     for (NodeDef n : nodes) {
       for (AttrValue a : n.getAttrMap().values()) {
         if (a.hasFunc() || (a.hasList() && a.getList().getFuncCount() > 0)) {
-          throw new ModelException.Unusable("node '" + n.getName() + "' is a " + n.getOp()
-              + " (functional control flow), which cannot be flattened into a differentiable graph");
+          throw new ModelException.Unusable(
+              "node '"
+                  + n.getName()
+                  + "' is a "
+                  + n.getOp()
+                  + " (functional control flow), which cannot be flattened into a differentiable graph");
         }
       }
     }
@@ -118,7 +127,33 @@ final class FunctionInliner {
     return input.contains(":") || input.startsWith("^") ? input : input + ":0";
   }
 
+  /**
+   * A call being inlined: the function it calls with the attrs bound to it, and its inputs.
+   *
+   * @param body the function's nodes by name
+   */
+  private record Call(
+      NodeDef node,
+      String function,
+      FunctionDef fn,
+      Map<String, AttrValue> bound,
+      Map<String, NodeDef> body,
+      List<String> dataInputs,
+      List<String> controlInputs) {
+    String prefix() {
+      return node.getName() + "/";
+    }
+  }
+
+  /** Replaces {@code call} by its arguments, a copy of its body and a node named as the call. */
   private void expand(NodeDef call, List<NodeDef> out, Map<String, String> rewired) {
+    Call c = resolve(call);
+    Map<String, String> args = bindArguments(c, out);
+    copyBody(c, args, out);
+    out.add(returnNode(c, args, rewired));
+  }
+
+  private Call resolve(NodeDef call) {
     String fname;
     Map<String, AttrValue> bound;
     if (CALL_OPS.contains(call.getOp())) {
@@ -131,72 +166,131 @@ final class FunctionInliner {
     }
     FunctionDef fn = library.get(fname);
     if (fn == null) {
-      throw new ModelException.Unusable("node '" + call.getName() + "' calls function '" + fname
-          + "', which the SavedModel's function library does not hold");
-    }
-    String prefix = call.getName() + "/";
-    Map<String, String> args = new HashMap<>();
-    List<String> dataInputs = call.getInputList().stream().filter(i -> !i.startsWith("^")).toList();
-    List<String> controlInputs = call.getInputList().stream().filter(i -> i.startsWith("^")).toList();
-    var inputArgs = fn.getSignature().getInputArgList();
-    if (inputArgs.size() != dataInputs.size()) {
-      throw new ModelException.Unusable("node '" + call.getName() + "' passes " + dataInputs.size()
-          + " inputs to '" + fname + "', which takes " + inputArgs.size());
-    }
-    for (int i = 0; i < inputArgs.size(); i++) {
-      var arg = inputArgs.get(i);
-      String argNode = prefix + "__arg_" + i;
-      args.put(arg.getName(), argNode);
-      AttrValue type = arg.getTypeAttr().isEmpty()
-          ? AttrValue.newBuilder().setType(arg.getType()).build()
-          : bound.get(arg.getTypeAttr());
-      out.add(NodeDef.newBuilder().setName(argNode).setOp("Identity")
-          .addInput(dataInputs.get(i)).addAllInput(controlInputs).putAttr("T", type).build());
+      throw new ModelException.Unusable(
+          "node '"
+              + call.getName()
+              + "' calls function '"
+              + fname
+              + "', which the SavedModel's function library does not hold");
     }
     Map<String, NodeDef> body = new HashMap<>();
     fn.getNodeDefList().forEach(n -> body.put(n.getName(), n));
-    for (NodeDef n : fn.getNodeDefList()) {
-      NodeDef.Builder b = n.toBuilder().setName(prefix + n.getName()).clearInput();
+    return new Call(
+        call,
+        fname,
+        fn,
+        bound,
+        body,
+        call.getInputList().stream().filter(i -> !i.startsWith("^")).toList(),
+        call.getInputList().stream().filter(i -> i.startsWith("^")).toList());
+  }
+
+  /**
+   * Adds {@code C/__arg_i = Identity(input i)} per argument; the argument names, mapped to those
+   * nodes.
+   */
+  private static Map<String, String> bindArguments(Call c, List<NodeDef> out) {
+    var inputArgs = c.fn().getSignature().getInputArgList();
+    if (inputArgs.size() != c.dataInputs().size()) {
+      throw new ModelException.Unusable(
+          "node '"
+              + c.node().getName()
+              + "' passes "
+              + c.dataInputs().size()
+              + " inputs to '"
+              + c.function()
+              + "', which takes "
+              + inputArgs.size());
+    }
+    Map<String, String> args = new HashMap<>();
+    for (int i = 0; i < inputArgs.size(); i++) {
+      var arg = inputArgs.get(i);
+      String argNode = c.prefix() + "__arg_" + i;
+      args.put(arg.getName(), argNode);
+      AttrValue type =
+          arg.getTypeAttr().isEmpty()
+              ? AttrValue.newBuilder().setType(arg.getType()).build()
+              : c.bound().get(arg.getTypeAttr());
+      out.add(
+          NodeDef.newBuilder()
+              .setName(argNode)
+              .setOp("Identity")
+              .addInput(c.dataInputs().get(i))
+              .addAllInput(c.controlInputs())
+              .putAttr("T", type)
+              .build());
+    }
+    return args;
+  }
+
+  /** Adds {@code C/<name>} per body node, its inputs translated and its attr placeholders bound. */
+  private void copyBody(Call c, Map<String, String> args, List<NodeDef> out) {
+    for (NodeDef n : c.fn().getNodeDefList()) {
+      NodeDef.Builder b = n.toBuilder().setName(c.prefix() + n.getName()).clearInput();
       for (String in : n.getInputList()) {
-        b.addInput(translate(in, prefix, args, body));
+        b.addInput(translate(in, c.prefix(), args, c.body()));
       }
-      if (n.getInputCount() == 0 && !controlInputs.isEmpty()) {
-        b.addAllInput(controlInputs); // body constants must still wait for the call's control inputs
+      if (n.getInputCount() == 0 && !c.controlInputs().isEmpty()) {
+        b.addAllInput(
+            c.controlInputs()); // body constants must still wait for the call's control inputs
       }
       for (var e : n.getAttrMap().entrySet()) {
-        if (!e.getValue().getPlaceholder().isEmpty()) {
-          AttrValue v = bound.get(e.getValue().getPlaceholder());
+        String placeholder = e.getValue().getPlaceholder();
+        if (!placeholder.isEmpty()) {
+          AttrValue v = c.bound().get(placeholder);
           if (v == null) {
-            throw new ModelException.Unusable("function '" + fname + "' needs attr '"
-                + e.getValue().getPlaceholder() + "', which call '" + call.getName() + "' does not set");
+            throw new ModelException.Unusable(
+                "function '"
+                    + c.function()
+                    + "' needs attr '"
+                    + placeholder
+                    + "', which call '"
+                    + c.node().getName()
+                    + "' does not set");
           }
           b.putAttr(e.getKey(), v);
         }
       }
       out.add(b.build());
     }
+  }
+
+  /**
+   * The node named as the call, so that {@code C:k} and {@code ^C} still resolve: an {@code
+   * IdentityN} of the return values (or a {@code NoOp}); records in {@code rewired} where each
+   * {@code C:k} now comes from.
+   */
+  private NodeDef returnNode(Call c, Map<String, String> args, Map<String, String> rewired) {
+    String name = c.node().getName();
     List<String> returns = new ArrayList<>();
     AttrValue.ListValue.Builder types = AttrValue.ListValue.newBuilder();
-    for (var outArg : fn.getSignature().getOutputArgList()) {
-      String ret = fn.getRetOrThrow(outArg.getName());
-      returns.add(translate(ret, prefix, args, body));
-      types.addType(outArg.getTypeAttr().isEmpty() ? outArg.getType() : bound.get(outArg.getTypeAttr()).getType());
+    for (var outArg : c.fn().getSignature().getOutputArgList()) {
+      String ret = c.fn().getRetOrThrow(outArg.getName());
+      returns.add(translate(ret, c.prefix(), args, c.body()));
+      types.addType(
+          outArg.getTypeAttr().isEmpty()
+              ? outArg.getType()
+              : c.bound().get(outArg.getTypeAttr()).getType());
     }
     for (int k = 0; k < returns.size(); k++) {
-      rewired.put(call.getName() + ":" + k, returns.get(k));
+      rewired.put(name + ":" + k, returns.get(k));
     }
-    NodeDef.Builder marker = NodeDef.newBuilder().setName(call.getName());
+    NodeDef.Builder marker = NodeDef.newBuilder().setName(name);
     if (returns.isEmpty()) {
       marker.setOp("NoOp");
     } else {
-      marker.setOp("IdentityN").addAllInput(returns).putAttr("T", AttrValue.newBuilder().setList(types).build());
+      marker
+          .setOp("IdentityN")
+          .addAllInput(returns)
+          .putAttr("T", AttrValue.newBuilder().setList(types).build());
     }
-    fn.getControlRetMap().values().forEach(c -> marker.addInput("^" + prefix + c));
-    out.add(marker.build());
+    c.fn().getControlRetMap().values().forEach(r -> marker.addInput("^" + c.prefix() + r));
+    return marker.build();
   }
 
   /** A body input ({@code arg}, {@code node:out_arg:k}, {@code ^node}) as a graph input string. */
-  private String translate(String in, String prefix, Map<String, String> args, Map<String, NodeDef> body) {
+  private String translate(
+      String in, String prefix, Map<String, String> args, Map<String, NodeDef> body) {
     if (in.startsWith("^")) {
       String name = in.substring(1);
       return "^" + (args.containsKey(name) ? args.get(name) : prefix + name);
@@ -227,12 +321,18 @@ final class FunctionInliner {
           return i;
         }
       }
-      throw new ModelException.Unusable("function '" + node.getOp() + "' has no output '" + argName + "'");
+      throw new ModelException.Unusable(
+          "function '" + node.getOp() + "' has no output '" + argName + "'");
     }
     OpDef op = ops().get(node.getOp());
     if (op == null) {
-      throw new ModelException.Unusable("op '" + node.getOp() + "' of node '" + node.getName()
-          + "' is not registered in this TensorFlow " + TensorFlow.version());
+      throw new ModelException.Unusable(
+          "op '"
+              + node.getOp()
+              + "' of node '"
+              + node.getName()
+              + "' is not registered in this TensorFlow "
+              + TensorFlow.version());
     }
     int index = 0;
     for (OpDef.ArgDef arg : op.getOutputArgList()) {
@@ -259,9 +359,14 @@ final class FunctionInliner {
     if (v != null) {
       return v;
     }
-    return op.getAttrList().stream().filter(a -> a.getName().equals(name)).findFirst()
+    return op.getAttrList().stream()
+        .filter(a -> a.getName().equals(name))
+        .findFirst()
         .map(OpDef.AttrDef::getDefaultValue)
-        .orElseThrow(() -> new ModelException.Unusable("node '" + node.getName() + "' lacks attr '" + name + "'"));
+        .orElseThrow(
+            () ->
+                new ModelException.Unusable(
+                    "node '" + node.getName() + "' lacks attr '" + name + "'"));
   }
 
   private static Map<String, OpDef> ops() {

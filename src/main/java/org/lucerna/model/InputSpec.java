@@ -6,9 +6,9 @@ import java.util.Arrays;
  * The tensor a model reads its images from.
  *
  * @param node the op that the optimizer's image is wired into (a Placeholder of the frozen graph)
- * @param shape NHWC, -1 where a dimension is free. A model whose input is not an image keeps its real
- *     shape (MNIST's {@code [-1, 784]}); {@link #height()}, {@link #width()} and {@link #channels()} are
- *     for rank-4 inputs, and the optimizer refuses (or reshapes for) the others.
+ * @param shape NHWC, -1 where a dimension is free. A model whose input is not an image keeps its
+ *     real shape (MNIST's {@code [-1, 784]}); {@link #height()}, {@link #width()} and {@link
+ *     #channels()} are for rank-4 inputs, and the optimizer refuses (or reshapes for) the others.
  */
 public record InputSpec(String node, long[] shape) {
 
@@ -31,7 +31,9 @@ public record InputSpec(String node, long[] shape) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof InputSpec other && node.equals(other.node) && Arrays.equals(shape, other.shape);
+    return o instanceof InputSpec other
+        && node.equals(other.node)
+        && Arrays.equals(shape, other.shape);
   }
 
   @Override

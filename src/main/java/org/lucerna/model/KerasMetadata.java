@@ -11,10 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The Keras layers listed by a TF2 SavedModel's {@code keras_metadata.pb}. The file is a
- * {@code SavedMetadata} proto (repeated {@code SavedObject nodes = 1}, each with {@code identifier = 4}
- * and a JSON {@code metadata = 5} holding {@code name} and {@code class_name}). TensorFlow Java carries
- * no generated class for it, so the two fields are read off the wire format directly.
+ * The Keras layers listed by a TF2 SavedModel's {@code keras_metadata.pb}. The file is a {@code
+ * SavedMetadata} proto (repeated {@code SavedObject nodes = 1}, each with {@code identifier = 4}
+ * and a JSON {@code metadata = 5} holding {@code name} and {@code class_name}). TensorFlow Java
+ * carries no generated class for it, so the two fields are read off the wire format directly.
  */
 final class KerasMetadata {
   static final String FILE = "keras_metadata.pb";
@@ -25,7 +25,9 @@ final class KerasMetadata {
 
   private KerasMetadata() {}
 
-  /** The layers of the SavedModel in {@code dir}, in file order; empty when it has no metadata file. */
+  /**
+   * The layers of the SavedModel in {@code dir}, in file order; empty when it has no metadata file.
+   */
   static List<KerasLayer> read(Path dir) {
     Path file = dir.resolve(FILE);
     if (!Files.isRegularFile(file)) {
@@ -34,7 +36,8 @@ final class KerasMetadata {
     try {
       return parse(Files.readAllBytes(file));
     } catch (IOException e) {
-      throw new ModelException.Unusable(file + " is not a Keras metadata file: " + e.getMessage(), e);
+      throw new ModelException.Unusable(
+          file + " is not a Keras metadata file: " + e.getMessage(), e);
     }
   }
 
@@ -42,7 +45,8 @@ final class KerasMetadata {
     List<KerasLayer> layers = new ArrayList<>();
     CodedInputStream in = CodedInputStream.newInstance(bytes);
     for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-      if (WireFormat.getTagFieldNumber(tag) == 1 && WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+      if (WireFormat.getTagFieldNumber(tag) == 1
+          && WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
         KerasLayer layer = savedObject(in.readBytes().toByteArray());
         if (layer != null) {
           layers.add(layer);
@@ -66,8 +70,11 @@ final class KerasMetadata {
       }
     }
     // Layers and the model itself; metrics and the like are objects of the file too.
-    if (metadata == null || !(identifier.endsWith("_layer") || identifier.endsWith("_model")
-        || identifier.endsWith("_network") || identifier.endsWith("_sequential"))) {
+    if (metadata == null
+        || !(identifier.endsWith("_layer")
+            || identifier.endsWith("_model")
+            || identifier.endsWith("_network")
+            || identifier.endsWith("_sequential"))) {
       return null;
     }
     JsonNode json = JSON.readTree(metadata);

@@ -17,22 +17,35 @@ import org.tensorflow.proto.NodeDef;
 
 /**
  * The layers of a frozen graph, by the names their authors know. A node belongs to the innermost
- * component of its name that is a known layer name (Keras names, from {@code keras_metadata.pb} and the
- * SavedModel's function names), so that {@code StatefulPartitionedCall/.../sequential/conv2d_1/Relu} is
- * layer {@code conv2d_1}; without known names (TF1 graphs) a layer is a node's name scope. A layer's
- * activations are its last float tensor of rank 4 (NHWC) or 2 (dense); shapes come from TensorFlow's own
- * shape inference. Every such tensor can also be named by its node name, whole or by a unique suffix.
+ * component of its name that is a known layer name (Keras names, from {@code keras_metadata.pb} and
+ * the SavedModel's function names), so that {@code
+ * StatefulPartitionedCall/.../sequential/conv2d_1/Relu} is layer {@code conv2d_1}; without known
+ * names (TF1 graphs) a layer is a node's name scope. A layer's activations are its last float
+ * tensor of rank 4 (NHWC) or 2 (dense); shapes come from TensorFlow's own shape inference. Every
+ * such tensor can also be named by its node name, whole or by a unique suffix.
  */
 public final class LayerCatalog {
-  private static final Set<String> NOT_ACTIVATIONS = Set.of("Const", "Placeholder", "Identity", "IdentityN",
-      "Shape", "VariableV2", "VarHandleOp", "NoOp", "ReadVariableOp");
+  private static final Set<String> NOT_ACTIVATIONS =
+      Set.of(
+          "Const",
+          "Placeholder",
+          "Identity",
+          "IdentityN",
+          "Shape",
+          "VariableV2",
+          "VarHandleOp",
+          "NoOp",
+          "ReadVariableOp");
 
   private final String model;
   private final Map<String, LayerInfo> layers;
   private final Map<String, LayerInfo> nodes;
   private final Set<String> knownNames;
 
-  private LayerCatalog(String model, Map<String, LayerInfo> layers, Map<String, LayerInfo> nodes,
+  private LayerCatalog(
+      String model,
+      Map<String, LayerInfo> layers,
+      Map<String, LayerInfo> nodes,
       Set<String> knownNames) {
     this.model = model;
     this.layers = layers;
@@ -40,13 +53,16 @@ public final class LayerCatalog {
     this.knownNames = knownNames;
   }
 
-  /** Catalogs {@code def} (topologically ordered, as a frozen graph is) with layers named by scope. */
+  /**
+   * Catalogs {@code def} (topologically ordered, as a frozen graph is) with layers named by scope.
+   */
   public static LayerCatalog of(String model, GraphDef def, String inputNode) {
     return of(model, def, inputNode, Set.of());
   }
 
   /** Catalogs {@code def}, naming layers by {@code knownNames} where a node's name holds one. */
-  public static LayerCatalog of(String model, GraphDef def, String inputNode, Set<String> knownNames) {
+  public static LayerCatalog of(
+      String model, GraphDef def, String inputNode, Set<String> knownNames) {
     Map<String, LayerInfo> byLayer = new LinkedHashMap<>();
     Map<String, LayerInfo> byNode = new LinkedHashMap<>();
     try (Graph g = new Graph()) {
@@ -67,7 +83,8 @@ public final class LayerCatalog {
           continue;
         }
         String output = node.getName() + ":0";
-        byNode.put(node.getName(), new LayerInfo(node.getName(), output, node.getOp(), shape.asArray()));
+        byNode.put(
+            node.getName(), new LayerInfo(node.getName(), output, node.getOp(), shape.asArray()));
         String layer = layerOf(node.getName(), knownNames);
         if (layer != null) {
           // Nodes come in topological order: the layer's output is its last activation.
@@ -111,14 +128,16 @@ public final class LayerCatalog {
     return layers.values();
   }
 
-  /** The names that layers were matched against; kept with a prepared model to rebuild the catalog. */
+  /**
+   * The names that layers were matched against; kept with a prepared model to rebuild the catalog.
+   */
   public Set<String> knownNames() {
     return knownNames;
   }
 
   /**
-   * The layer of that exact name, or else the tensor of the node of that name, or of the one node whose
-   * name ends with {@code "/" + name}.
+   * The layer of that exact name, or else the tensor of the node of that name, or of the one node
+   * whose name ends with {@code "/" + name}.
    */
   public LayerInfo get(String name) {
     LayerInfo layer = layers.get(name);
@@ -126,7 +145,8 @@ public final class LayerCatalog {
       layer = nodes.get(name);
     }
     if (layer == null && name != null && !name.isEmpty()) {
-      List<LayerInfo> suffixed = nodes.values().stream().filter(n -> n.name().endsWith("/" + name)).toList();
+      List<LayerInfo> suffixed =
+          nodes.values().stream().filter(n -> n.name().endsWith("/" + name)).toList();
       if (suffixed.size() == 1) {
         LayerInfo n = suffixed.get(0);
         layer = new LayerInfo(name, n.output(), n.opType(), n.shape());
@@ -151,7 +171,8 @@ public final class LayerCatalog {
   public List<String> closest(String name, int count) {
     String target = name == null ? "" : name;
     return layers.keySet().stream()
-        .sorted(Comparator.comparingInt((String n) -> editDistance(target, n)).thenComparing(n -> n))
+        .sorted(
+            Comparator.comparingInt((String n) -> editDistance(target, n)).thenComparing(n -> n))
         .limit(count)
         .toList();
   }

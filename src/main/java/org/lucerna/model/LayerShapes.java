@@ -18,10 +18,10 @@ import org.tensorflow.proto.TensorProto;
 import org.tensorflow.proto.TensorShapeProto;
 
 /**
- * The height and width of a model's spatial layers for one input image size, by TensorFlow's own shape
- * inference: the graph is imported with its input placeholder declared {@code [1, H, W, C]} and the
- * static shapes of the layers are read, without running anything. Results are kept per model and size,
- * so a repeated question costs a map look-up.
+ * The height and width of a model's spatial layers for one input image size, by TensorFlow's own
+ * shape inference: the graph is imported with its input placeholder declared {@code [1, H, W, C]}
+ * and the static shapes of the layers are read, without running anything. Results are kept per
+ * model and size, so a repeated question costs a map look-up.
  */
 public final class LayerShapes {
   /** A layer's rows (axis 1) and columns (axis 2). */
@@ -32,26 +32,32 @@ public final class LayerShapes {
   private static final int SMALL = 64;
 
   /**
-   * Keyed by the prepared graph itself (by identity): a model reloaded from changed files gets its own
-   * entry, and an entry leaves with the model it describes.
+   * Keyed by the prepared graph itself (by identity): a model reloaded from changed files gets its
+   * own entry, and an entry leaves with the model it describes.
    */
   private final Cache<GraphDef, Map<Size, Map<String, Spatial>>> byGraph =
       Caffeine.newBuilder().weakKeys().maximumSize(32).build();
+
   private final AtomicInteger inferences = new AtomicInteger();
 
   /**
-   * {@code layer}'s rows and columns when {@code model} reads an image of {@code height}×{@code width}
-   * pixels, or empty when shape inference cannot tell (or the layer or the model's input is not NHWC).
+   * {@code layer}'s rows and columns when {@code model} reads an image of {@code height}×{@code
+   * width} pixels, or empty when shape inference cannot tell (or the layer or the model's input is
+   * not NHWC).
    */
   public Optional<Spatial> of(PreparedModel model, LayerInfo layer, int height, int width) {
     if (!model.input().isImage() || !layer.spatial()) {
       return Optional.empty();
     }
-    Map<Size, Map<String, Spatial>> sizes = byGraph.get(model.graph(), g -> new ConcurrentHashMap<>());
-    Map<String, Spatial> layers = sizes.computeIfAbsent(new Size(height, width), s -> {
-      inferences.incrementAndGet();
-      return infer(model, s);
-    });
+    Map<Size, Map<String, Spatial>> sizes =
+        byGraph.get(model.graph(), g -> new ConcurrentHashMap<>());
+    Map<String, Spatial> layers =
+        sizes.computeIfAbsent(
+            new Size(height, width),
+            s -> {
+              inferences.incrementAndGet();
+              return infer(model, s);
+            });
     return Optional.ofNullable(layers.get(layer.output()));
   }
 
@@ -78,7 +84,10 @@ public final class LayerShapes {
           continue;
         }
         Shape shape = op.output(0).shape();
-        if (!shape.isUnknown() && shape.numDimensions() == 4 && shape.get(1) >= 0 && shape.get(2) >= 0) {
+        if (!shape.isUnknown()
+            && shape.numDimensions() == 4
+            && shape.get(1) >= 0
+            && shape.get(2) >= 0) {
           out.put(node.getName() + ":0", new Spatial((int) shape.get(1), (int) shape.get(2)));
         }
       }
@@ -87,18 +96,20 @@ public final class LayerShapes {
   }
 
   private static GraphDef withInputShape(GraphDef graph, InputSpec input, Size size) {
-    TensorShapeProto shape = TensorShapeProto.newBuilder()
-        .addDim(TensorShapeProto.Dim.newBuilder().setSize(1))
-        .addDim(TensorShapeProto.Dim.newBuilder().setSize(size.height()))
-        .addDim(TensorShapeProto.Dim.newBuilder().setSize(size.width()))
-        .addDim(TensorShapeProto.Dim.newBuilder().setSize(input.channels()))
-        .build();
+    TensorShapeProto shape =
+        TensorShapeProto.newBuilder()
+            .addDim(TensorShapeProto.Dim.newBuilder().setSize(1))
+            .addDim(TensorShapeProto.Dim.newBuilder().setSize(size.height()))
+            .addDim(TensorShapeProto.Dim.newBuilder().setSize(size.width()))
+            .addDim(TensorShapeProto.Dim.newBuilder().setSize(input.channels()))
+            .build();
     GraphDef.Builder b = graph.toBuilder();
     boolean found = false;
     for (int i = 0; i < b.getNodeCount(); i++) {
       NodeDef node = b.getNode(i);
       if (node.getName().equals(input.node())) {
-        b.setNode(i, node.toBuilder().putAttr("shape", AttrValue.newBuilder().setShape(shape).build()));
+        b.setNode(
+            i, node.toBuilder().putAttr("shape", AttrValue.newBuilder().setShape(shape).build()));
         found = true;
       } else if (isWeights(node)) {
         b.setNode(i, standIn(node));
@@ -136,7 +147,9 @@ public final class LayerShapes {
    */
   private static NodeDef standIn(NodeDef constant) {
     TensorProto value = constant.getAttrOrThrow("value").getTensor();
-    return NodeDef.newBuilder().setName(constant.getName()).setOp("Placeholder")
+    return NodeDef.newBuilder()
+        .setName(constant.getName())
+        .setOp("Placeholder")
         .putAttr("dtype", AttrValue.newBuilder().setType(value.getDtype()).build())
         .putAttr("shape", AttrValue.newBuilder().setShape(value.getTensorShape()).build())
         .addAllInput(constant.getInputList().stream().filter(in -> in.startsWith("^")).toList())

@@ -1,10 +1,13 @@
 package org.lucerna.model;
 
 import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import jakarta.interceptor.Interceptor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -17,16 +20,23 @@ public class ModelBeans {
 
   @Produces
   @Singleton
-  ModelRegistry registry(ModelsConfig config) {
-    return new ModelRegistry(new ModelRepository(config.root()),
-        new PreparedModelCache(config.preparedDirOrDefault()), config.cacheBytes());
+  ModelRegistry registry(ModelsConfig config, Instance<ModelImporter> importers) {
+    // The importers are beans of their own packages (model.tfjs), which this package does not name.
+    return new ModelRegistry(
+        new ModelRepository(config.root(), importers.stream().toList()),
+        new PreparedModelCache(config.preparedDirOrDefault()),
+        config.cacheBytes());
   }
 
   void close(@Disposes ModelRegistry registry) {
     registry.close();
   }
 
-  void writeBuiltin(@Observes StartupEvent event, ModelsConfig config, ModelRegistry registry) {
+  // Before the default observer priority: before the worker pool starts warming the default model.
+  void writeBuiltin(
+      @Observes @Priority(Interceptor.Priority.APPLICATION) StartupEvent event,
+      ModelsConfig config,
+      ModelRegistry registry) {
     if (!config.builtin()) {
       return;
     }

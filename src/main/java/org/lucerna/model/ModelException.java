@@ -18,7 +18,9 @@ public class ModelException extends RuntimeException {
     }
   }
 
-  /** The files are there but cannot be loaded as they are, or need options the request did not give. */
+  /**
+   * The files are there but cannot be loaded as they are, or need options the request did not give.
+   */
   public static final class Unusable extends ModelException {
     public Unusable(String message) {
       super(message);

@@ -12,14 +12,20 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The optional {@code lucerna-model.json} beside a {@code saved_model.pb}: what SavedModels do not carry
- * (value range, channel order, fixed input size, display names) and how to read the model (tags,
- * signature, input node). Every field is optional; a missing one takes the default of
- * {@link ModelMetadata#DEFAULT} or {@link LoadOptions#DEFAULT}. The TF.js importer writes this file.
+ * The optional {@code lucerna-model.json} beside a {@code saved_model.pb}: what SavedModels do not
+ * carry (value range, channel order, fixed input size, display names) and how to read the model
+ * (tags, signature, input node). Every field is optional; a missing one takes the default of {@link
+ * ModelMetadata#DEFAULT} or {@link LoadOptions#DEFAULT}. The TF.js importer writes this file.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record ModelFile(List<Double> valueRange, String channelOrder, List<Integer> inputSize,
-    Map<String, String> displayNames, List<String> tags, String signature, String inputNode) {
+public record ModelFile(
+    List<Double> valueRange,
+    String channelOrder,
+    List<Integer> inputSize,
+    Map<String, String> displayNames,
+    List<String> tags,
+    String signature,
+    String inputNode) {
 
   public static final String NAME = "lucerna-model.json";
   public static final ModelFile EMPTY = new ModelFile(null, null, null, null, null, null, null);
@@ -35,8 +41,8 @@ public record ModelFile(List<Double> valueRange, String channelOrder, List<Integ
     try {
       return JSON.readValue(file.toFile(), ModelFile.class);
     } catch (JsonProcessingException e) {
-      throw new ModelException.Unusable(NAME + " of " + versionDir.getFileName() + " is not valid: "
-          + e.getOriginalMessage());
+      throw new ModelException.Unusable(
+          NAME + " of " + versionDir.getFileName() + " is not valid: " + e.getOriginalMessage());
     } catch (IOException e) {
       throw new ModelException.Unusable("cannot read " + file + ": " + e.getMessage(), e);
     }
@@ -48,7 +54,8 @@ public record ModelFile(List<Double> valueRange, String channelOrder, List<Integ
     double max = d.valueMax();
     if (valueRange != null) {
       if (valueRange.size() != 2) {
-        throw new ModelException.Unusable(NAME + ": valueRange must be [min, max], got " + valueRange);
+        throw new ModelException.Unusable(
+            NAME + ": valueRange must be [min, max], got " + valueRange);
       }
       min = valueRange.get(0);
       max = valueRange.get(1);
@@ -58,15 +65,22 @@ public record ModelFile(List<Double> valueRange, String channelOrder, List<Integ
       try {
         order = ModelMetadata.ChannelOrder.valueOf(channelOrder.toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw new ModelException.Unusable(NAME + ": channelOrder must be RGB or BGR, got " + channelOrder);
+        throw new ModelException.Unusable(
+            NAME + ": channelOrder must be RGB or BGR, got " + channelOrder);
       }
     }
     if (inputSize != null && inputSize.size() != 2) {
-      throw new ModelException.Unusable(NAME + ": inputSize must be [height, width], got " + inputSize);
+      throw new ModelException.Unusable(
+          NAME + ": inputSize must be [height, width], got " + inputSize);
     }
     try {
-      return new ModelMetadata(min, max, order, inputSize == null ? null : inputSize.get(0),
-          inputSize == null ? null : inputSize.get(1), displayNames);
+      return new ModelMetadata(
+          min,
+          max,
+          order,
+          inputSize == null ? null : inputSize.get(0),
+          inputSize == null ? null : inputSize.get(1),
+          displayNames);
     } catch (IllegalArgumentException e) {
       throw new ModelException.Unusable(NAME + ": " + e.getMessage());
     }
@@ -74,7 +88,9 @@ public record ModelFile(List<Double> valueRange, String channelOrder, List<Integ
 
   public LoadOptions loadOptions() {
     LoadOptions d = LoadOptions.DEFAULT;
-    return new LoadOptions(tags == null || tags.isEmpty() ? d.tags() : tags,
-        signature == null ? d.signature() : signature, inputNode == null ? d.inputNode() : inputNode);
+    return new LoadOptions(
+        tags == null || tags.isEmpty() ? d.tags() : tags,
+        signature == null ? d.signature() : signature,
+        inputNode == null ? d.inputNode() : inputNode);
   }
 }

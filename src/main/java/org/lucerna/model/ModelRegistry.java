@@ -17,23 +17,28 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import org.lucerna.model.tfjs.TfjsImporter;
 import org.jboss.logging.Logger;
 
 /**
- * Prepared models, each prepared once and shared: concurrent requests for a model that is still loading
- * wait for the one load. Prepared models are held in memory in an LRU bounded by bytes
- * ({@link PreparedModel#sizeBytes()}), and on disk in a {@link PreparedModelCache} when one is given. A
- * failed load is remembered with the reason, and retried only once the model's files change or on an
- * explicit {@link #load}.
+ * Prepared models, each prepared once and shared: concurrent requests for a model that is still
+ * loading wait for the one load. Prepared models are held in memory in an LRU bounded by bytes
+ * ({@link PreparedModel#sizeBytes()}), and on disk in a {@link PreparedModelCache} when one is
+ * given. A failed load is remembered with the reason, and retried only once the model's files
+ * change or on an explicit {@link #load}.
  */
 public final class ModelRegistry implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(ModelRegistry.class);
+
   /** Memory for prepared models when the configuration does not say. */
   public static final long DEFAULT_MAX_BYTES = 1L << 30;
 
   /** Where a version is: as TensorFlow Serving reports a version's state. */
-  public enum State { UNLOADED, LOADING, AVAILABLE, FAILED }
+  public enum State {
+    UNLOADED,
+    LOADING,
+    AVAILABLE,
+    FAILED
+  }
 
   /** A version's state; {@code reason} says why a FAILED one failed. */
   public record VersionState(ModelId id, State state, String reason) {}
@@ -58,17 +63,23 @@ public final class ModelRegistry implements AutoCloseable {
     this.repository = repository;
     this.prepared = prepared;
     AtomicInteger threads = new AtomicInteger();
-    // Loads run here, not on the caller's thread, so that GET /models/{name} can start one and return.
-    this.loader = Executors.newFixedThreadPool(2, r -> {
-      Thread t = new Thread(r, "model-loader-" + threads.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
-    this.memory = Caffeine.newBuilder()
-        .maximumWeight(maxBytes)
-        .weigher((ModelId id, PreparedModel m) -> (int) Math.min(Integer.MAX_VALUE, m.sizeBytes()))
-        .executor(loader)
-        .buildAsync();
+    // Loads run here, not on the caller's thread, so that GET /models/{name} can start one and
+    // return.
+    this.loader =
+        Executors.newFixedThreadPool(
+            2,
+            r -> {
+              Thread t = new Thread(r, "model-loader-" + threads.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    this.memory =
+        Caffeine.newBuilder()
+            .maximumWeight(maxBytes)
+            .weigher(
+                (ModelId id, PreparedModel m) -> (int) Math.min(Integer.MAX_VALUE, m.sizeBytes()))
+            .executor(loader)
+            .buildAsync();
   }
 
   public ModelRepository repository() {
@@ -79,14 +90,17 @@ public final class ModelRegistry implements AutoCloseable {
   public PreparedModel get(String name, OptionalLong version) {
     ModelRepository.Location location = repository.resolve(name, version);
     Failure failure = failures.get(location.id());
-    if (failure != null && memory.getIfPresent(location.id()) == null
+    if (failure != null
+        && memory.getIfPresent(location.id()) == null
         && failure.stamp().equals(stamp(location))) {
       throw failure.error();
     }
     return join(start(location));
   }
 
-  /** Starts loading (or retries a failed load of) a version; the future completes when it is ready. */
+  /**
+   * Starts loading (or retries a failed load of) a version; the future completes when it is ready.
+   */
   public CompletableFuture<PreparedModel> load(String name, OptionalLong version) {
     ModelRepository.Location location = repository.resolve(name, version);
     failures.remove(location.id());
@@ -131,7 +145,9 @@ public final class ModelRegistry implements AutoCloseable {
   /** The model if it is loaded now; never loads. */
   public Optional<PreparedModel> loaded(ModelId id) {
     CompletableFuture<PreparedModel> f = memory.getIfPresent(id);
-    return f != null && f.isDone() && !f.isCompletedExceptionally() ? Optional.of(f.join()) : Optional.empty();
+    return f != null && f.isDone() && !f.isCompletedExceptionally()
+        ? Optional.of(f.join())
+        : Optional.empty();
   }
 
   /** Forgets the versions whose folders are gone, so that a removed model is not served. */
@@ -151,23 +167,28 @@ public final class ModelRegistry implements AutoCloseable {
       // Caffeine drops a failed future once its callbacks have run; a retry must not wait for that.
       memory.asMap().remove(location.id(), existing);
     }
-    return memory.get(location.id(), (id, executor) -> CompletableFuture.supplyAsync(() -> prepare(location), executor))
-        .whenComplete((m, e) -> {
-          if (e == null) {
-            failures.remove(location.id());
-          } else {
-            ModelException error = asModelException(location.id(), e);
-            failures.put(location.id(), new Failure(stamp(location), error));
-            LOG.warnf("%s failed to load: %s", location.id(), error.getMessage());
-          }
-        });
+    return memory
+        .get(
+            location.id(),
+            (id, executor) -> CompletableFuture.supplyAsync(() -> prepare(location), executor))
+        .whenComplete(
+            (m, e) -> {
+              if (e == null) {
+                failures.remove(location.id());
+              } else {
+                ModelException error = asModelException(location.id(), e);
+                failures.put(location.id(), new Failure(stamp(location), error));
+                LOG.warnf("%s failed to load: %s", location.id(), error.getMessage());
+              }
+            });
   }
 
   private PreparedModel prepare(ModelRepository.Location location) {
     long start = System.nanoTime();
-    Path dir = location.format() == ModelRepository.Format.TFJS_LAYERS
-        ? convertTfjsLayersModel(location.dir())
-        : location.dir();
+    // The SavedModel is written beside the imported files once; from there on it loads as any
+    // other.
+    location.pendingImport().ifPresent(i -> i.run(location.dir()));
+    Path dir = location.dir();
     ModelFile file = ModelFile.read(location.dir());
     LoadOptions options = file.loadOptions();
     ModelMetadata metadata = file.metadata();
@@ -175,7 +196,9 @@ public final class ModelRegistry implements AutoCloseable {
     if (key != null) {
       Optional<PreparedModel> cached = prepared.find(key, location.id(), metadata);
       if (cached.isPresent()) {
-        LOG.infof("%s loaded from the prepared-model cache in %d ms", location.id(), (System.nanoTime() - start) / 1_000_000);
+        LOG.infof(
+            "%s loaded from the prepared-model cache in %d ms",
+            location.id(), (System.nanoTime() - start) / 1_000_000);
         return cached.get();
       }
     }
@@ -183,31 +206,31 @@ public final class ModelRegistry implements AutoCloseable {
     if (key != null) {
       prepared.put(key, model);
     }
-    LOG.infof("%s prepared in %d ms (%d nodes, %d bytes)", location.id(), (System.nanoTime() - start) / 1_000_000,
-        model.graph().getNodeCount(), model.sizeBytes());
+    LOG.infof(
+        "%s prepared in %d ms (%d nodes, %d bytes)",
+        location.id(),
+        (System.nanoTime() - start) / 1_000_000,
+        model.graph().getNodeCount(),
+        model.sizeBytes());
     return model;
   }
 
   /**
-   * The SavedModel folder that a TF.js layers model ({@code model.json}) converts to: the importer writes
-   * it beside the model once, and everything after (cache, freeze, catalog) is as for any SavedModel.
-   */
-  static Path convertTfjsLayersModel(Path versionDir) {
-    TfjsImporter.ensureImported(versionDir);
-    return versionDir;
-  }
-
-  /**
-   * What a failure is remembered against: the load options and each file's name, size and time. Cheaper
-   * than the content hash, and enough to see that someone changed the model since it failed.
+   * What a failure is remembered against: the load options and each file's name, size and time.
+   * Cheaper than the content hash, and enough to see that someone changed the model since it
+   * failed.
    */
   private static String stamp(ModelRepository.Location location) {
     StringBuilder b = new StringBuilder();
     try (Stream<Path> files = Files.walk(location.dir())) {
       b.append(ModelFile.read(location.dir()).loadOptions());
       for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
-        b.append('\n').append(location.dir().relativize(f)).append(' ').append(Files.size(f))
-            .append(' ').append(Files.getLastModifiedTime(f).toMillis());
+        b.append('\n')
+            .append(location.dir().relativize(f))
+            .append(' ')
+            .append(Files.size(f))
+            .append(' ')
+            .append(Files.getLastModifiedTime(f).toMillis());
       }
       return b.toString();
     } catch (IOException | ModelException e) {

@@ -16,8 +16,8 @@ public interface ModelsConfig {
   Path root();
 
   /**
-   * The model of a request that names none; the built-in tiny CNN stands in while it is missing (see
-   * {@link DefaultModel}).
+   * The model of a request that names none; the built-in tiny CNN stands in while it is missing
+   * (see {@link DefaultModel}).
    */
   @WithName("default")
   @WithDefault("inception_v3")

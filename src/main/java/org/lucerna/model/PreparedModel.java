@@ -4,17 +4,20 @@ import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.GraphDef;
 
 /**
- * A model ready for the optimizer: one flat graph with every variable frozen into a constant (so that
- * gradients reach the input through plain ops), its input, its layers and its metadata.
+ * A model ready for the optimizer: one flat graph with every variable frozen into a constant (so
+ * that gradients reach the input through plain ops), its input, its layers and its metadata.
  */
 public record PreparedModel(
     ModelId id, GraphDef graph, InputSpec input, LayerCatalog layers, ModelMetadata metadata) {
 
   /** The dtype of the input placeholder ({@code DT_FLOAT} for every image model so far). */
   public DataType inputDataType() {
-    return graph.getNodeList().stream().filter(n -> n.getName().equals(input.node())).findFirst()
+    return graph.getNodeList().stream()
+        .filter(n -> n.getName().equals(input.node()))
+        .findFirst()
         .map(n -> n.getAttrOrThrow("dtype").getType())
-        .orElseThrow(() -> new IllegalStateException("the graph lacks its input node " + input.node()));
+        .orElseThrow(
+            () -> new IllegalStateException("the graph lacks its input node " + input.node()));
   }
 
   /** Bytes of the frozen graph: what a prepared model costs in memory. */
@@ -22,7 +25,9 @@ public record PreparedModel(
     return graph.getSerializedSize();
   }
 
-  /** This model read with other metadata (a request's override); the graph is shared, not copied. */
+  /**
+   * This model read with other metadata (a request's override); the graph is shared, not copied.
+   */
   public PreparedModel withMetadata(ModelMetadata other) {
     return new PreparedModel(id, graph, input, layers, other);
   }

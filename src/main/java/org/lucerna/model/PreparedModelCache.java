@@ -19,15 +19,18 @@ import org.jboss.logging.Logger;
 import org.tensorflow.proto.GraphDef;
 
 /**
- * Prepared models on disk, so that a restart does not inline and freeze again. An entry is keyed by a
- * SHA-256 of the SavedModel's files (names and contents) and the load options, and holds the frozen
- * GraphDef ({@code <key>.pb}) and what the catalog is rebuilt from ({@code <key>.json}). Both are written
- * to temporary files and moved into place, the JSON last: an entry with its JSON is complete.
+ * Prepared models on disk, so that a restart does not inline and freeze again. An entry is keyed by
+ * a SHA-256 of the SavedModel's files (names and contents) and the load options, and holds the
+ * frozen GraphDef ({@code <key>.pb}) and what the catalog is rebuilt from ({@code <key>.json}).
+ * Both are written to temporary files and moved into place, the JSON last: an entry with its JSON
+ * is complete.
  */
 public final class PreparedModelCache {
   private static final Logger LOG = Logger.getLogger(PreparedModelCache.class);
+
   /** Raised whenever preparation changes what it produces, so that old entries are not reused. */
   private static final int FORMAT = 1;
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Path dir;
@@ -44,23 +47,27 @@ public final class PreparedModelCache {
   }
 
   /**
-   * The key of a SavedModel folder read with {@code options}. The metadata file is left out: it is read
-   * at every load, and editing a display name need not prepare the model again.
+   * The key of a SavedModel folder read with {@code options}. The metadata file is left out: it is
+   * read at every load, and editing a display name need not prepare the model again.
    */
   public static String key(Path modelDir, LoadOptions options) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      sha.update(("lucerna-prepared-" + FORMAT + "\n" + options + "\n").getBytes(StandardCharsets.UTF_8));
+      sha.update(
+          ("lucerna-prepared-" + FORMAT + "\n" + options + "\n").getBytes(StandardCharsets.UTF_8));
       List<Path> files;
       try (Stream<Path> walk = Files.walk(modelDir)) {
-        files = walk.filter(Files::isRegularFile)
-            .filter(p -> !p.getFileName().toString().equals(ModelFile.NAME))
-            .sorted().toList();
+        files =
+            walk.filter(Files::isRegularFile)
+                .filter(p -> !p.getFileName().toString().equals(ModelFile.NAME))
+                .sorted()
+                .toList();
       }
       byte[] buffer = new byte[1 << 16];
       for (Path f : files) {
-        sha.update((modelDir.relativize(f).toString().replace('\\', '/') + "\n" + Files.size(f) + "\n")
-            .getBytes(StandardCharsets.UTF_8));
+        sha.update(
+            (modelDir.relativize(f).toString().replace('\\', '/') + "\n" + Files.size(f) + "\n")
+                .getBytes(StandardCharsets.UTF_8));
         try (InputStream in = new DigestInputStream(Files.newInputStream(f), sha)) {
           while (in.read(buffer) >= 0) {
             // the digest stream hashes what it reads
@@ -69,7 +76,8 @@ public final class PreparedModelCache {
       }
       return HexFormat.of().formatHex(sha.digest());
     } catch (IOException e) {
-      throw new ModelException.Unusable("cannot read the files of " + modelDir + ": " + e.getMessage(), e);
+      throw new ModelException.Unusable(
+          "cannot read the files of " + modelDir + ": " + e.getMessage(), e);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java has SHA-256", e);
     }
@@ -93,7 +101,8 @@ public final class PreparedModelCache {
       }
       ForbiddenOps.check(id, graph); // the folder is writable by more than this service, perhaps
       InputSpec input = new InputSpec(entry.inputNode(), entry.inputShape());
-      LayerCatalog layers = LayerCatalog.of(id.name(), graph, entry.inputNode(), Set.copyOf(entry.knownNames()));
+      LayerCatalog layers =
+          LayerCatalog.of(id.name(), graph, entry.inputNode(), Set.copyOf(entry.knownNames()));
       return Optional.of(new PreparedModel(id, graph, input, layers, metadata));
     } catch (IOException | RuntimeException e) {
       // A damaged entry costs one preparation, not a failed model.
@@ -102,19 +111,33 @@ public final class PreparedModelCache {
     }
   }
 
-  /** Stores {@code model} under {@code key}; a failure to write only costs the next start its time. */
+  /**
+   * Stores {@code model} under {@code key}; a failure to write only costs the next start its time.
+   */
   public void put(String key, PreparedModel model) {
     try {
       Files.createDirectories(dir);
-      Entry entry = new Entry(FORMAT, model.input().node(), model.input().shape(),
-          List.copyOf(model.layers().knownNames()));
+      Entry entry =
+          new Entry(
+              FORMAT,
+              model.input().node(),
+              model.input().shape(),
+              List.copyOf(model.layers().knownNames()));
       Path pbTmp = Files.createTempFile(dir, key, ".pb.tmp");
       Path jsonTmp = Files.createTempFile(dir, key, ".json.tmp");
       try {
         Files.write(pbTmp, model.graph().toByteArray());
         JSON.writeValue(jsonTmp.toFile(), entry);
-        Files.move(pbTmp, dir.resolve(key + ".pb"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        Files.move(jsonTmp, dir.resolve(key + ".json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            pbTmp,
+            dir.resolve(key + ".pb"),
+            StandardCopyOption.ATOMIC_MOVE,
+            StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            jsonTmp,
+            dir.resolve(key + ".json"),
+            StandardCopyOption.ATOMIC_MOVE,
+            StandardCopyOption.REPLACE_EXISTING);
       } finally {
         Files.deleteIfExists(pbTmp);
         Files.deleteIfExists(jsonTmp);

@@ -25,10 +25,10 @@ import org.tensorflow.proto.TensorInfo;
 import org.tensorflow.proto.TensorShapeProto;
 
 /**
- * Reads a TF1 or TF2 SavedModel and turns it into a {@link PreparedModel}: pruned to what the outputs
- * need, every function call inlined, every variable frozen into a constant, the input cut to a
- * Placeholder, checked for forbidden ops, sorted, device pins removed, and its layers cataloged (and
- * their channel counts checked by one run on a blank input).
+ * Reads a TF1 or TF2 SavedModel and turns it into a {@link PreparedModel}: pruned to what the
+ * outputs need, every function call inlined, every variable frozen into a constant, the input cut
+ * to a Placeholder, checked for forbidden ops, sorted, device pins removed, and its layers
+ * cataloged (and their channel counts checked by one run on a blank input).
  */
 public final class SavedModelLoader {
   static final String SAVED_MODEL = "saved_model.pb";
@@ -37,7 +37,8 @@ public final class SavedModelLoader {
 
   private SavedModelLoader() {}
 
-  public static PreparedModel load(Path dir, ModelId id, LoadOptions options, ModelMetadata metadata) {
+  public static PreparedModel load(
+      Path dir, ModelId id, LoadOptions options, ModelMetadata metadata) {
     MetaGraphDef meta = findMetaGraph(dir, options.tags());
     GraphDef raw = meta.getGraphDef();
     SignatureDef signature = meta.getSignatureDefMap().get(options.signature());
@@ -46,8 +47,14 @@ public final class SavedModelLoader {
     if (options.inputNode() != null) {
       inputNode = GraphSurgery.nodeOf(options.inputNode());
       if (raw.getNodeList().stream().noneMatch(n -> n.getName().equals(inputNode))) {
-        throw new ModelException.Unusable(id + " has no node '" + inputNode + "' to use as 'inputNode'"
-            + " (placeholders: " + placeholders(raw) + ")");
+        throw new ModelException.Unusable(
+            id
+                + " has no node '"
+                + inputNode
+                + "' to use as 'inputNode'"
+                + " (placeholders: "
+                + placeholders(raw)
+                + ")");
       }
       if (signature != null) {
         signature.getOutputsMap().values().forEach(t -> outputs.add(t.getName()));
@@ -56,35 +63,61 @@ public final class SavedModelLoader {
       }
     } else if (signature != null) {
       if (signature.getInputsCount() != 1) {
-        throw new ModelException.Unusable("signature '" + options.signature() + "' of " + id
-            + " has " + signature.getInputsCount() + " inputs " + signature.getInputsMap().keySet()
-            + "; name the image input node with 'inputNode' in " + ModelFile.NAME);
+        throw new ModelException.Unusable(
+            "signature '"
+                + options.signature()
+                + "' of "
+                + id
+                + " has "
+                + signature.getInputsCount()
+                + " inputs "
+                + signature.getInputsMap().keySet()
+                + "; name the image input node with 'inputNode' in "
+                + ModelFile.NAME);
       }
       TensorInfo in = signature.getInputsMap().values().iterator().next();
       inputNode = GraphSurgery.nodeOf(in.getName());
       signature.getOutputsMap().values().forEach(t -> outputs.add(t.getName()));
     } else {
-      throw new ModelException.Unusable(id + " has no signature '" + options.signature() + "'"
-          + " (signatures: " + meta.getSignatureDefMap().keySet() + "); name another with 'signature', or"
-          + " name the image input node with 'inputNode' in " + ModelFile.NAME + " (placeholders: "
-          + placeholders(raw) + ")");
+      throw new ModelException.Unusable(
+          id
+              + " has no signature '"
+              + options.signature()
+              + "'"
+              + " (signatures: "
+              + meta.getSignatureDefMap().keySet()
+              + "); name another with 'signature', or"
+              + " name the image input node with 'inputNode' in "
+              + ModelFile.NAME
+              + " (placeholders: "
+              + placeholders(raw)
+              + ")");
     }
     Set<String> known = new LinkedHashSet<>();
     KerasMetadata.read(dir).forEach(l -> known.add(l.name()));
     GraphDef frozen;
     try (SavedModelBundle bundle =
-        SavedModelBundle.loader(dir.toString()).withTags(options.tags().toArray(String[]::new)).load()) {
-      FunctionInliner.Inlined inlined = FunctionInliner.inline(GraphSurgery.pruneAndSort(raw, outputs));
+        SavedModelBundle.loader(dir.toString())
+            .withTags(options.tags().toArray(String[]::new))
+            .load()) {
+      FunctionInliner.Inlined inlined =
+          FunctionInliner.inline(GraphSurgery.pruneAndSort(raw, outputs));
       known.addAll(inlined.layerNames());
       frozen = VariableFreezer.freeze(inlined.graph(), bundle.graph(), bundle.session());
     } catch (org.tensorflow.exceptions.TensorFlowException e) {
       throw new ModelException.Unusable("TensorFlow cannot load " + id + ": " + e.getMessage(), e);
     }
-    GraphDef pruned = GraphSurgery.unplace(GraphSurgery.pruneAndSort(cutAt(frozen, inputNode, id), outputs));
-    List<String> unfrozen = pruned.getNodeList().stream().filter(n -> VARIABLE_OPS.contains(n.getOp()))
-        .map(n -> n.getOp() + " " + n.getName()).limit(5).toList();
+    GraphDef pruned =
+        GraphSurgery.unplace(GraphSurgery.pruneAndSort(cutAt(frozen, inputNode, id), outputs));
+    List<String> unfrozen =
+        pruned.getNodeList().stream()
+            .filter(n -> VARIABLE_OPS.contains(n.getOp()))
+            .map(n -> n.getOp() + " " + n.getName())
+            .limit(5)
+            .toList();
     if (!unfrozen.isEmpty()) {
-      throw new ModelException.Unusable(id + " keeps variables that could not be frozen: " + unfrozen);
+      throw new ModelException.Unusable(
+          id + " keeps variables that could not be frozen: " + unfrozen);
     }
     ForbiddenOps.check(id, pruned);
     InputSpec input = inputSpec(pruned, inputNode, id);
@@ -99,7 +132,8 @@ public final class SavedModelLoader {
     try {
       saved = SavedModel.parseFrom(Files.readAllBytes(dir.resolve(SAVED_MODEL)));
     } catch (IOException e) {
-      throw new ModelException.Unusable("cannot read " + dir.resolve(SAVED_MODEL) + ": " + e.getMessage(), e);
+      throw new ModelException.Unusable(
+          "cannot read " + dir.resolve(SAVED_MODEL) + ": " + e.getMessage(), e);
     }
     List<List<String>> available = new ArrayList<>();
     for (MetaGraphDef m : saved.getMetaGraphsList()) {
@@ -109,18 +143,33 @@ public final class SavedModelLoader {
       }
       available.add(t);
     }
-    throw new ModelException.Unusable("the SavedModel has no MetaGraph with tags " + tags + "; name one of"
-        + " the tag sets " + available + " with 'tags' in " + ModelFile.NAME);
+    throw new ModelException.Unusable(
+        "the SavedModel has no MetaGraph with tags "
+            + tags
+            + "; name one of"
+            + " the tag sets "
+            + available
+            + " with 'tags' in "
+            + ModelFile.NAME);
   }
 
   /**
-   * Makes {@code inputNode} a Placeholder of its own dtype and inferred shape, so that a model whose
-   * users feed an inner node (TF1's {@code input = Reshape(Placeholder)}) is cut there.
+   * Makes {@code inputNode} a Placeholder of its own dtype and inferred shape, so that a model
+   * whose users feed an inner node (TF1's {@code input = Reshape(Placeholder)}) is cut there.
    */
   private static GraphDef cutAt(GraphDef def, String inputNode, ModelId id) {
-    NodeDef node = def.getNodeList().stream().filter(n -> n.getName().equals(inputNode)).findFirst()
-        .orElseThrow(() -> new ModelException.Unusable("input node '" + inputNode + "' of " + id
-            + " does not reach the model's outputs"));
+    NodeDef node =
+        def.getNodeList().stream()
+            .filter(n -> n.getName().equals(inputNode))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new ModelException.Unusable(
+                        "input node '"
+                            + inputNode
+                            + "' of "
+                            + id
+                            + " does not reach the model's outputs"));
     if (node.getOp().equals("Placeholder")) {
       return def;
     }
@@ -142,7 +191,10 @@ public final class SavedModelLoader {
     GraphDef.Builder b = def.toBuilder();
     for (NodeDef.Builder n : b.getNodeBuilderList()) {
       if (n.getName().equals(inputNode)) {
-        n.setOp("Placeholder").clearInput().clearAttr().putAttr("dtype", dtype)
+        n.setOp("Placeholder")
+            .clearInput()
+            .clearAttr()
+            .putAttr("dtype", dtype)
             .putAttr("shape", AttrValue.newBuilder().setShape(shape).build());
       }
     }
@@ -150,8 +202,9 @@ public final class SavedModelLoader {
   }
 
   /**
-   * For a model without a signature: the sinks of what the input feeds, leaving out what needs another
-   * placeholder (labels), what changes state (training updates) and the {@code gradients/} scope.
+   * For a model without a signature: the sinks of what the input feeds, leaving out what needs
+   * another placeholder (labels), what changes state (training updates) and the {@code gradients/}
+   * scope.
    */
   static List<String> inferenceOutputs(GraphDef def, String input) {
     Map<String, NodeDef> byName = new HashMap<>();
@@ -160,7 +213,9 @@ public final class SavedModelLoader {
       byName.put(n.getName(), n);
       for (String in : n.getInputList()) {
         if (!in.startsWith("^")) {
-          consumers.computeIfAbsent(GraphSurgery.nodeOf(in), k -> new ArrayList<>()).add(n.getName());
+          consumers
+              .computeIfAbsent(GraphSurgery.nodeOf(in), k -> new ArrayList<>())
+              .add(n.getName());
         }
       }
     }
@@ -179,17 +234,20 @@ public final class SavedModelLoader {
         kept.add(n);
       }
     }
-    List<String> sinks = kept.stream()
-        .filter(n -> consumers.getOrDefault(n, List.of()).stream().noneMatch(kept::contains))
-        .filter(n -> !n.equals(input))
-        .toList();
+    List<String> sinks =
+        kept.stream()
+            .filter(n -> consumers.getOrDefault(n, List.of()).stream().noneMatch(kept::contains))
+            .filter(n -> !n.equals(input))
+            .toList();
     if (sinks.isEmpty()) {
-      throw new ModelException.Unusable("nothing that the model computes depends on input node '" + input + "' alone");
+      throw new ModelException.Unusable(
+          "nothing that the model computes depends on input node '" + input + "' alone");
     }
     return sinks;
   }
 
-  private static boolean isInference(String name, String input, Map<String, NodeDef> byName, Map<String, Boolean> memo) {
+  private static boolean isInference(
+      String name, String input, Map<String, NodeDef> byName, Map<String, Boolean> memo) {
     if (name.equals(input)) {
       return true;
     }
@@ -199,11 +257,14 @@ public final class SavedModelLoader {
     }
     memo.put(name, false); // a cycle (TF1 control flow) is not inference
     NodeDef n = byName.get(name);
-    boolean ok = n != null
-        && !n.getOp().equals("Placeholder")
-        && !n.getOp().startsWith("Assign") && !n.getOp().startsWith("Apply")
-        && !n.getOp().startsWith("ResourceApply") && !ForbiddenOps.forbidden(n.getOp())
-        && !name.startsWith("gradients/");
+    boolean ok =
+        n != null
+            && !n.getOp().equals("Placeholder")
+            && !n.getOp().startsWith("Assign")
+            && !n.getOp().startsWith("Apply")
+            && !n.getOp().startsWith("ResourceApply")
+            && !ForbiddenOps.forbidden(n.getOp())
+            && !name.startsWith("gradients/");
     if (ok) {
       for (String in : n.getInputList()) {
         if (!isInference(GraphSurgery.nodeOf(in), input, byName, memo)) {
@@ -217,14 +278,24 @@ public final class SavedModelLoader {
   }
 
   private static List<String> placeholders(GraphDef def) {
-    return def.getNodeList().stream().filter(n -> n.getOp().equals("Placeholder")).map(NodeDef::getName).toList();
+    return def.getNodeList().stream()
+        .filter(n -> n.getOp().equals("Placeholder"))
+        .map(NodeDef::getName)
+        .toList();
   }
 
   private static InputSpec inputSpec(GraphDef def, String inputNode, ModelId id) {
-    NodeDef node = def.getNodeList().stream().filter(n -> n.getName().equals(inputNode)).findFirst()
-        .orElseThrow(() -> new ModelException.Unusable(id + " has no input node '" + inputNode + "'"));
+    NodeDef node =
+        def.getNodeList().stream()
+            .filter(n -> n.getName().equals(inputNode))
+            .findFirst()
+            .orElseThrow(
+                () -> new ModelException.Unusable(id + " has no input node '" + inputNode + "'"));
     TensorShapeProto shape = node.getAttrOrThrow("shape").getShape();
-    long[] dims = shape.getUnknownRank() ? new long[0] : shape.getDimList().stream().mapToLong(TensorShapeProto.Dim::getSize).toArray();
+    long[] dims =
+        shape.getUnknownRank()
+            ? new long[0]
+            : shape.getDimList().stream().mapToLong(TensorShapeProto.Dim::getSize).toArray();
     return new InputSpec(inputNode, dims);
   }
 }

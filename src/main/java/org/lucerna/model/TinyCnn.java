@@ -18,13 +18,13 @@ import org.tensorflow.types.TFloat32;
 
 /**
  * A small convolutional network with fixed pseudo-random weights, written as a TF1-style SavedModel
- * (VariableV2 nodes, {@code serve} tag, {@code serving_default} signature). It lets the service and the
- * tests run without downloading anything; its weights come from a seed, so every build writes the same
- * model.
+ * (VariableV2 nodes, {@code serve} tag, {@code serving_default} signature). It lets the service and
+ * the tests run without downloading anything; its weights come from a seed, so every build writes
+ * the same model.
  *
- * <p>Layers: {@code conv1} (16), {@code conv2} (32), {@code conv3} (64), each 3×3 + ReLU, with 2×2 max
- * pooling after the first two; global average pooling; {@code logits} (10). Input: float RGB in [0, 1],
- * any height and width.
+ * <p>Layers: {@code conv1} (16), {@code conv2} (32), {@code conv3} (64), each 3×3 + ReLU, with 2×2
+ * max pooling after the first two; global average pooling; {@code logits} (10). Input: float RGB in
+ * [0, 1], any height and width.
  */
 public final class TinyCnn {
 
@@ -36,8 +36,8 @@ public final class TinyCnn {
   private TinyCnn() {}
 
   /**
-   * Writes the model into {@code dir}, unless a SavedModel is there already. The files appear at once
-   * or not at all: they are written beside {@code dir} and moved into place.
+   * Writes the model into {@code dir}, unless a SavedModel is there already. The files appear at
+   * once or not at all: they are written beside {@code dir} and moved into place.
    */
   public static void write(Path dir) throws IOException {
     Files.createDirectories(dir.getParent());
@@ -45,7 +45,8 @@ public final class TinyCnn {
     try {
       writeSavedModel(staging.resolve("model"));
       Files.move(staging.resolve("model"), dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
+    } catch (java.nio.file.FileAlreadyExistsException
+        | java.nio.file.DirectoryNotEmptyException e) {
       // another writer finished first; its model is the same
     } finally {
       deleteTree(staging);
@@ -68,24 +69,35 @@ public final class TinyCnn {
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
       Placeholder<TFloat32> input =
-          tf.withName(INPUT).placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, -1, -1, 3)));
+          tf.withName(INPUT)
+              .placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, -1, -1, 3)));
       Operand<TFloat32> x = conv(tf.withSubScope("conv1"), input, 3, 16, random);
       x = maxPool(tf.withSubScope("pool1"), x);
       x = conv(tf.withSubScope("conv2"), x, 16, 32, random);
       x = maxPool(tf.withSubScope("pool2"), x);
       x = conv(tf.withSubScope("conv3"), x, 32, 64, random);
       Operand<TFloat32> pooled =
-          tf.withSubScope("global_pool").withName("Mean").math.mean(x, tf.constant(new int[] {1, 2}));
+          tf.withSubScope("global_pool")
+              .withName("Mean")
+              .math
+              .mean(x, tf.constant(new int[] {1, 2}));
       Ops dense = tf.withSubScope("logits");
       Variable<TFloat32> w = weight(dense.withName("kernel"), Shape.of(64, 10), 64, random);
       Variable<TFloat32> b = weight(dense.withName("bias"), Shape.of(10), 0, random);
       Operand<TFloat32> logits =
-          dense.withName("BiasAdd").nn.biasAdd(dense.withName("MatMul").linalg.matMul(pooled, w), b);
+          dense
+              .withName("BiasAdd")
+              .nn
+              .biasAdd(dense.withName("MatMul").linalg.matMul(pooled, w), b);
 
       try (Session session = new Session(g)) {
         session.initialize();
         Signature signature =
-            Signature.builder().key("serving_default").input(INPUT, input).output("logits", logits).build();
+            Signature.builder()
+                .key("serving_default")
+                .input(INPUT, input)
+                .output("logits", logits)
+                .build();
         SavedModelBundle.exporter(dir.toString())
             .withSession(session)
             .withFunction(SessionFunction.create(signature, session))
@@ -96,7 +108,8 @@ public final class TinyCnn {
 
   private static Operand<TFloat32> conv(
       Ops tf, Operand<TFloat32> x, int in, int out, SplittableRandom random) {
-    Variable<TFloat32> kernel = weight(tf.withName("kernel"), Shape.of(3, 3, in, out), 9 * in, random);
+    Variable<TFloat32> kernel =
+        weight(tf.withName("kernel"), Shape.of(3, 3, in, out), 9 * in, random);
     Variable<TFloat32> bias = weight(tf.withName("bias"), Shape.of(out), 0, random);
     Operand<TFloat32> conv =
         tf.withName("Conv2D").nn.conv2d(x, kernel, java.util.List.of(1L, 1L, 1L, 1L), "SAME");
@@ -116,11 +129,13 @@ public final class TinyCnn {
   }
 
   /**
-   * He-uniform kernels made zero-mean per output channel, and small positive biases. A flat gray image
-   * then gives every unit exactly its bias, so no unit starts dead and every channel can be optimized
-   * from the first step (untrained random kernels would leave many ReLUs at zero gradient).
+   * He-uniform kernels made zero-mean per output channel, and small positive biases. A flat gray
+   * image then gives every unit exactly its bias, so no unit starts dead and every channel can be
+   * optimized from the first step (untrained random kernels would leave many ReLUs at zero
+   * gradient).
    */
-  private static Variable<TFloat32> weight(Ops tf, Shape shape, int fanIn, SplittableRandom random) {
+  private static Variable<TFloat32> weight(
+      Ops tf, Shape shape, int fanIn, SplittableRandom random) {
     float[] values = new float[(int) shape.size()];
     if (fanIn == 0) {
       java.util.Arrays.fill(values, 0.05f);

@@ -8,8 +8,13 @@ public final class UnknownLayerException extends RuntimeException {
   private final List<String> closest;
 
   public UnknownLayerException(String model, String layer, List<String> closest) {
-    super("model '" + model + "' has no layer '" + layer + "'"
-        + (closest.isEmpty() ? "" : "; closest: " + String.join(", ", closest)));
+    super(
+        "model '"
+            + model
+            + "' has no layer '"
+            + layer
+            + "'"
+            + (closest.isEmpty() ? "" : "; closest: " + String.join(", ", closest)));
     this.layer = layer;
     this.closest = List.copyOf(closest);
   }

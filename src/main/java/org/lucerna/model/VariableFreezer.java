@@ -12,17 +12,16 @@ import org.tensorflow.Session;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.buffer.ByteDataBuffer;
 import org.tensorflow.proto.AttrValue;
-import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.GraphDef;
 import org.tensorflow.proto.NodeDef;
 import org.tensorflow.proto.TensorProto;
 import org.tensorflow.proto.TensorShapeProto;
 
 /**
- * Turns variables into constants holding their values, read through the loaded SavedModel's session:
- * TF1 reference variables ({@code VariableV2}) become Consts themselves; for TF2 resource variables each
- * {@code ReadVariableOp} whose handle traces back (through Identity) to a {@code VarHandleOp} becomes a
- * Const. Unused handles are left for pruning to remove.
+ * Turns variables into constants holding their values, read through the loaded SavedModel's
+ * session: TF1 reference variables ({@code VariableV2}) become Consts themselves; for TF2 resource
+ * variables each {@code ReadVariableOp} whose handle traces back (through Identity) to a {@code
+ * VarHandleOp} becomes a Const. Unused handles are left for pruning to remove.
  */
 final class VariableFreezer {
   private static final Set<String> TF1_VARIABLES = Set.of("VariableV2", "Variable");
@@ -57,12 +56,15 @@ final class VariableFreezer {
       if (!handleValues.containsKey(handle)) {
         GraphOperation h = loaded.operation(handle);
         if (h == null) {
-          throw new ModelException.Unusable("variable handle '" + handle + "' is not in the loaded graph");
+          throw new ModelException.Unusable(
+              "variable handle '" + handle + "' is not in the loaded graph");
         }
-        GraphOperation read = loaded.opBuilder("ReadVariableOp", READ_SCOPE + i++, loaded.baseScope())
-            .addInput(h.output(0))
-            .setAttr("dtype", byName.get(handle).getAttrOrThrow("dtype").getType())
-            .build();
+        GraphOperation read =
+            loaded
+                .opBuilder("ReadVariableOp", READ_SCOPE + i++, loaded.baseScope())
+                .addInput(h.output(0))
+                .setAttr("dtype", byName.get(handle).getAttrOrThrow("dtype").getType())
+                .build();
         handleValues.put(handle, fetch(session, read, handle));
       }
       values.put(e.getKey(), handleValues.get(handle));
@@ -74,7 +76,9 @@ final class VariableFreezer {
     for (NodeDef.Builder n : b.getNodeBuilderList()) {
       TensorProto value = values.get(n.getName());
       if (value != null) {
-        n.setOp("Const").clearInput().clearAttr()
+        n.setOp("Const")
+            .clearInput()
+            .clearAttr()
             .putAttr("dtype", AttrValue.newBuilder().setType(value.getDtype()).build())
             .putAttr("value", AttrValue.newBuilder().setTensor(value).build());
       }
@@ -93,19 +97,27 @@ final class VariableFreezer {
         return name;
       }
       if (!n.getOp().equals("Identity")) {
-        throw new ModelException.Unusable("variable read '" + read.getName() + "' reads a handle made by "
-            + n.getOp() + " '" + name + "', not by a VarHandleOp: it cannot be frozen");
+        throw new ModelException.Unusable(
+            "variable read '"
+                + read.getName()
+                + "' reads a handle made by "
+                + n.getOp()
+                + " '"
+                + name
+                + "', not by a VarHandleOp: it cannot be frozen");
       }
       name = GraphSurgery.nodeOf(n.getInput(0));
     }
-    throw new ModelException.Unusable("variable read '" + read.getName() + "' has no VarHandleOp behind it");
+    throw new ModelException.Unusable(
+        "variable read '" + read.getName() + "' has no VarHandleOp behind it");
   }
 
   private static TensorProto fetch(Session session, GraphOperation op, String variable) {
     try (Result r = session.runner().fetch(op.output(0)).run()) {
       return toProto(r.get(0));
     } catch (RuntimeException e) {
-      throw new ModelException.Unusable("cannot read variable '" + variable + "': " + e.getMessage(), e);
+      throw new ModelException.Unusable(
+          "cannot read variable '" + variable + "': " + e.getMessage(), e);
     }
   }
 

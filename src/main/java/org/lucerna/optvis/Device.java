@@ -5,7 +5,10 @@ import java.util.Locale;
 /** A device a plan is placed on: the CPU, or one GPU by index. */
 public record Device(Kind kind, int index) {
 
-  public enum Kind { CPU, GPU }
+  public enum Kind {
+    CPU,
+    GPU
+  }
 
   public static final Device CPU = new Device(Kind.CPU, 0);
 

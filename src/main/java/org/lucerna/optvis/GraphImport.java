@@ -20,8 +20,8 @@ import org.tensorflow.proto.GraphDef;
 
 /**
  * Imports a model's graph into a plan's graph with the model's input replaced by a tensor the plan
- * built (its transformed image). TensorFlow Java's {@code Graph.importGraphDef} has no input mapping;
- * the C API it wraps does, so this calls the C API on the graph's native handle.
+ * built (its transformed image). TensorFlow Java's {@code Graph.importGraphDef} has no input
+ * mapping; the C API it wraps does, so this calls the C API on the graph's native handle.
  */
 final class GraphImport {
   private static final Field NATIVE_HANDLE;
@@ -31,18 +31,24 @@ final class GraphImport {
       NATIVE_HANDLE = Graph.class.getDeclaredField("nativeHandle");
       NATIVE_HANDLE.setAccessible(true);
     } catch (NoSuchFieldException e) {
-      throw new ExceptionInInitializerError("TensorFlow Java's Graph has no 'nativeHandle' field: " + e);
+      throw new ExceptionInInitializerError(
+          "TensorFlow Java's Graph has no 'nativeHandle' field: " + e);
     }
   }
 
   private GraphImport() {}
 
   /**
-   * Imports {@code def} under {@code prefix}, with every use of {@code inputNode:0} reading
-   * {@code replacement} instead, and every op placed on {@code device} unless the graph says otherwise.
+   * Imports {@code def} under {@code prefix}, with every use of {@code inputNode:0} reading {@code
+   * replacement} instead, and every op placed on {@code device} unless the graph says otherwise.
    */
   static void importMapped(
-      Graph graph, GraphDef def, String prefix, String inputNode, Output<?> replacement, Device device) {
+      Graph graph,
+      GraphDef def,
+      String prefix,
+      String inputNode,
+      Output<?> replacement,
+      Device device) {
     TF_Graph handle;
     try {
       handle = (TF_Graph) NATIVE_HANDLE.get(graph);

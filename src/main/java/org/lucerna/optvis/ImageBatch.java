@@ -14,7 +14,8 @@ public record ImageBatch(int batch, int height, int width, int channels, float[]
 
   public ImageBatch {
     if (pixels.length != batch * height * width * channels) {
-      throw new IllegalArgumentException("expected " + batch * height * width * channels + " values, got " + pixels.length);
+      throw new IllegalArgumentException(
+          "expected " + batch * height * width * channels + " values, got " + pixels.length);
     }
   }
 
@@ -25,18 +26,26 @@ public record ImageBatch(int batch, int height, int width, int channels, float[]
 
   /** Element {@code index} of the batch as an 8-bit PNG. */
   public byte[] png(int index) {
-    BufferedImage image = new BufferedImage(width, height,
-        channels == 4 ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB);
+    BufferedImage image =
+        new BufferedImage(
+            width,
+            height,
+            channels == 4 ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB);
     draw(image, index, 0, 0);
     return encode(image);
   }
 
-  /** The whole batch as one PNG: a grid as close to square as the batch allows, rows filled first. */
+  /**
+   * The whole batch as one PNG: a grid as close to square as the batch allows, rows filled first.
+   */
   public byte[] gridPng() {
     int columns = (int) Math.ceil(Math.sqrt(batch));
     int rows = (batch + columns - 1) / columns;
-    BufferedImage grid = new BufferedImage(columns * width, rows * height,
-        channels == 4 ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB);
+    BufferedImage grid =
+        new BufferedImage(
+            columns * width,
+            rows * height,
+            channels == 4 ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB);
     for (int b = 0; b < batch; b++) {
       draw(grid, b, (b % columns) * width, (b / columns) * height);
     }

@@ -10,6 +10,7 @@ import org.lucerna.model.LayerInfo;
 import org.lucerna.model.ModelMetadata;
 import org.lucerna.model.PreparedModel;
 import org.lucerna.optvis.param.ImageParametrization;
+import org.lucerna.optvis.term.TermGraph;
 import org.lucerna.optvis.transform.TransformPipeline;
 import org.tensorflow.DeviceSpec;
 import org.tensorflow.Graph;
@@ -20,6 +21,7 @@ import org.tensorflow.Session;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
@@ -29,22 +31,26 @@ import org.tensorflow.types.TFloat32;
 
 /**
  * One compiled render graph and its session: parameters → image → random transforms → model →
- * objective → gradient → Adam update, run with one {@code Session.run} per step. The objective's weights and arguments, the seed,
- * the learning rate and Adam's bias corrections are fed, so one plan serves every render of its
- * {@link PlanSpec}.
+ * objective → gradient → Adam update, run with one {@code Session.run} per step. The objective's
+ * weights and arguments, the seed, the learning rate and Adam's bias corrections are fed, so one
+ * plan serves every render of its {@link PlanSpec}.
  *
- * <p>The graph is built in fixed stages, then copied with every node placed on the plan's device (the
- * gradient ops TensorFlow adds carry no device, and would otherwise land on the first GPU). Ops are
- * therefore fed and fetched by name. A plan is used by one thread at a time; {@link #close()} is safe
- * to call twice.
+ * <p>The graph is built in fixed stages, then copied with every node placed on the plan's device
+ * (the gradient ops TensorFlow adds carry no device, and would otherwise land on the first GPU).
+ * Ops are therefore fed and fetched by name. A plan is used by one thread at a time; {@link
+ * #close()} is safe to call twice.
  */
 public final class Plan implements AutoCloseable {
   private static final String SCOPE = "lucerna";
   private static final String MODEL_PREFIX = "model";
   private static final double BETA1 = 0.9;
   private static final double BETA2 = 0.999;
-  /** Mixed into the seed for the transforms' draws, so they do not repeat the initial values' draws. */
+
+  /**
+   * Mixed into the seed for the transforms' draws, so they do not repeat the initial values' draws.
+   */
   private static final long TRANSFORM_SEED_SALT = 0x7F4A7C15L;
+
   /** Steps that use the redirected ReLU gradient when the spec asks for it, as in Lucid. */
   public static final int REDIRECTED_STEPS = 16;
 
@@ -63,79 +69,37 @@ public final class Plan implements AutoCloseable {
   private final String update;
   private final String image;
   private final String total;
+
   /** The flag that switches the redirected ReLU gradient on, or null when the plan has none. */
   private final String redirectFlag;
+
   private boolean closed;
 
   private Plan(PreparedModel model, PlanSpec spec, ExecutionOptions execution) {
     this.spec = spec;
-    InputSpec input = model.input();
-    if (input.shape().length != 4 || input.channels() < 1) {
-      throw new IllegalArgumentException("model " + model.id() + " takes " + input
-          + "; the optimizer renders images, so the input must be NHWC with a known channel count");
-    }
-    channels = input.channels();
-    param = ImageParametrization.of(spec.param(), spec.batch(), spec.height(), spec.width(), channels);
+    channels = imageChannels(model);
+    param =
+        ImageParametrization.of(spec.param(), spec.batch(), spec.height(), spec.width(), channels);
     GraphDef placed;
     try (Graph building = new Graph()) {
       Ops tf = Ops.create(building).withSubScope(SCOPE);
-      Shape shape = param.parameterShape();
-
-      // Stage 1: the trainable parameters, Adam's slots, and the op that resets them for a render.
-      Variable<TFloat32> params = tf.withName("params").variable(shape, TFloat32.class);
-      Variable<TFloat32> m = tf.withName("adam_m").variable(shape, TFloat32.class);
-      Variable<TFloat32> v = tf.withName("adam_v").variable(shape, TFloat32.class);
-      Placeholder<TFloat32> start = tf.withName("initial_params").placeholder(TFloat32.class, Placeholder.shape(shape));
-      Operand<TFloat32> zeros = tf.fill(tf.constant(shape.asArray()), tf.constant(0f));
-      org.tensorflow.op.Op reset = tf.withControlDependencies(List.of(
-              tf.assign(params, start), tf.assign(m, zeros), tf.assign(v, zeros)))
-          .withName("init").noOp();
-
-      // Stage 2: parameters to image, then the random transforms. Gradients are taken with respect to a
-      // read of the variable, not its reference.
-      Operand<TFloat32> paramsRead = tf.withName("params_read").identity(params);
-      Operand<TFloat32> img = param.image(tf, paramsRead);
-      transforms = TransformPipeline.build(tf, img, spec.transforms(),
-          (int) Math.max(0, input.height()), (int) Math.max(0, input.width()), spec.fit());
-
-      // Stage 3: the model, reading the image in its own value range and channel order.
-      Operand<TFloat32> modelInput = toModelRange(tf, transforms.output(), model.metadata(), channels);
-      GraphDef modelGraph = spec.redirectedRelu() ? RedirectedRelu.rewrite(model.graph()) : model.graph();
-      GraphImport.importMapped(building, modelGraph, MODEL_PREFIX, input.node(), modelInput.asOutput(),
-          execution.device());
-      redirectFlag = building.operation(MODEL_PREFIX + "/" + RedirectedRelu.FLAG) == null
-          ? null : MODEL_PREFIX + "/" + RedirectedRelu.FLAG;
-
-      // Stage 4: the objective, over the layers its terms read, each read once.
+      Parameters params = parameters(tf);
+      Operand<TFloat32> img = param.image(tf, params.read());
+      transforms = transforms(tf, img, model.input());
+      redirectFlag = importModel(building, tf, transforms.output(), model, execution.device());
       Ops obj = tf.withSubScope("objective");
-      Map<String, ObjectiveGraph.Layer> layers = new LinkedHashMap<>();
-      for (TermShape term : spec.terms()) {
-        if (term.layer() != null && !layers.containsKey(term.layer())) {
-          LayerInfo info = model.layers().get(term.layer());
-          layers.put(term.layer(), new ObjectiveGraph.Layer(info, activations(building, obj, info, spec.batch())));
-        }
-      }
-      objectiveGraph = new ObjectiveGraph(obj, spec.terms(), spec.batch(), layers, img);
+      objectiveGraph = objective(building, obj, model, img);
       Operand<TFloat32> objective = objectiveGraph.total();
+      Adam adam = adam(building, tf, obj, objective, img, params);
 
-      // Stage 5: the one place the objective becomes a loss, its gradient, and Adam's update.
-      Operand<TFloat32> loss = obj.withName("loss").math.neg(objective);
-      Operand<TFloat32> grad = gradient(building, tf, loss, img, paramsRead, spec.normalizeGradient());
-      Ops adam = tf.withSubScope("adam");
-      Placeholder<TFloat32> lr = adam.withName("learning_rate").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
-      Placeholder<TFloat32> b1 = adam.withName("beta1_power").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
-      Placeholder<TFloat32> b2 = adam.withName("beta2_power").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
-      org.tensorflow.op.Op step = adam.withName("update").train.applyAdam(params, m, v, b1, b2, lr,
-          adam.constant((float) BETA1), adam.constant((float) BETA2), adam.constant(1e-8f), grad);
-
-      initialParams = ObjectiveGraph.name(start);
-      init = ObjectiveGraph.name(reset);
-      image = ObjectiveGraph.name(img);
-      total = ObjectiveGraph.name(objective);
-      learningRate = ObjectiveGraph.name(lr);
-      beta1Power = ObjectiveGraph.name(b1);
-      beta2Power = ObjectiveGraph.name(b2);
-      update = ObjectiveGraph.name(step);
+      initialParams = name(params.start());
+      init = name(params.reset());
+      image = name(img);
+      total = name(objective);
+      learningRate = name(adam.learningRate());
+      beta1Power = name(adam.beta1Power());
+      beta2Power = name(adam.beta2Power());
+      update = name(adam.update());
       placed = placeAll(building.toGraphDef(), execution.device());
     }
     graph = new Graph();
@@ -146,6 +110,139 @@ public final class Plan implements AutoCloseable {
       graph.close();
       throw e;
     }
+  }
+
+  private static int imageChannels(PreparedModel model) {
+    InputSpec input = model.input();
+    if (input.shape().length != 4 || input.channels() < 1) {
+      throw new IllegalArgumentException(
+          "model "
+              + model.id()
+              + " takes "
+              + input
+              + "; the optimizer renders images, so the input must be NHWC with a known channel count");
+    }
+    return input.channels();
+  }
+
+  /** The trainable parameters, Adam's slots, and the op that resets them for a render. */
+  private record Parameters(
+      Variable<TFloat32> params,
+      Variable<TFloat32> m,
+      Variable<TFloat32> v,
+      Placeholder<TFloat32> start,
+      Op reset,
+      Operand<TFloat32> read) {}
+
+  /**
+   * Stage 1. Gradients are taken with respect to {@code read}, a read of the variable, not its
+   * reference.
+   */
+  private Parameters parameters(Ops tf) {
+    Shape shape = param.parameterShape();
+    Variable<TFloat32> params = tf.withName("params").variable(shape, TFloat32.class);
+    Variable<TFloat32> m = tf.withName("adam_m").variable(shape, TFloat32.class);
+    Variable<TFloat32> v = tf.withName("adam_v").variable(shape, TFloat32.class);
+    Placeholder<TFloat32> start =
+        tf.withName("initial_params").placeholder(TFloat32.class, Placeholder.shape(shape));
+    Operand<TFloat32> zeros = tf.fill(tf.constant(shape.asArray()), tf.constant(0f));
+    Op reset =
+        tf.withControlDependencies(
+                List.of(tf.assign(params, start), tf.assign(m, zeros), tf.assign(v, zeros)))
+            .withName("init")
+            .noOp();
+    return new Parameters(params, m, v, start, reset, tf.withName("params_read").identity(params));
+  }
+
+  /** Stage 2: the random transforms of the parametrized image. */
+  private TransformPipeline transforms(Ops tf, Operand<TFloat32> img, InputSpec input) {
+    return TransformPipeline.build(
+        tf,
+        img,
+        spec.transforms(),
+        (int) Math.max(0, input.height()),
+        (int) Math.max(0, input.width()),
+        spec.fit());
+  }
+
+  /**
+   * Stage 3: the model, reading {@code transformed} in its own value range and channel order.
+   *
+   * @return the name of the redirected ReLU's flag, or null when the model has none
+   */
+  private String importModel(
+      Graph building, Ops tf, Operand<TFloat32> transformed, PreparedModel model, Device device) {
+    Operand<TFloat32> modelInput = toModelRange(tf, transformed, model.metadata(), channels);
+    GraphDef modelGraph =
+        spec.redirectedRelu() ? RedirectedRelu.rewrite(model.graph()) : model.graph();
+    GraphImport.importMapped(
+        building, modelGraph, MODEL_PREFIX, model.input().node(), modelInput.asOutput(), device);
+    String flag = MODEL_PREFIX + "/" + RedirectedRelu.FLAG;
+    return building.operation(flag) == null ? null : flag;
+  }
+
+  /** Stage 4: the objective, over the layers its terms read, each read once. */
+  private ObjectiveGraph objective(
+      Graph building, Ops obj, PreparedModel model, Operand<TFloat32> img) {
+    Map<String, ObjectiveGraph.Layer> layers = new LinkedHashMap<>();
+    for (TermGraph term : spec.terms()) {
+      if (term.layer() != null && !layers.containsKey(term.layer())) {
+        LayerInfo info = model.layers().get(term.layer());
+        layers.put(
+            term.layer(),
+            new ObjectiveGraph.Layer(info, activations(building, obj, info, spec.batch())));
+      }
+    }
+    return new ObjectiveGraph(obj, spec.terms(), spec.batch(), layers, img);
+  }
+
+  /** Adam's fed inputs and its update op. */
+  private record Adam(
+      Placeholder<TFloat32> learningRate,
+      Placeholder<TFloat32> beta1Power,
+      Placeholder<TFloat32> beta2Power,
+      Op update) {}
+
+  /** Stage 5: the one place the objective becomes a loss, its gradient, and Adam's update. */
+  private Adam adam(
+      Graph building,
+      Ops tf,
+      Ops obj,
+      Operand<TFloat32> objective,
+      Operand<TFloat32> img,
+      Parameters p) {
+    Operand<TFloat32> loss = obj.withName("loss").math.neg(objective);
+    Operand<TFloat32> grad = gradient(building, tf, loss, img, p.read(), spec.normalizeGradient());
+    Ops adam = tf.withSubScope("adam");
+    Placeholder<TFloat32> lr =
+        adam.withName("learning_rate")
+            .placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+    Placeholder<TFloat32> b1 =
+        adam.withName("beta1_power").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+    Placeholder<TFloat32> b2 =
+        adam.withName("beta2_power").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+    Op step =
+        adam.withName("update")
+            .train
+            .applyAdam(
+                p.params(),
+                p.m(),
+                p.v(),
+                b1,
+                b2,
+                lr,
+                adam.constant((float) BETA1),
+                adam.constant((float) BETA2),
+                adam.constant(1e-8f),
+                grad);
+    return new Adam(lr, b1, b2, step);
+  }
+
+  /**
+   * Feeds and fetches go by name: the plan runs a placed copy of the graph its ops were built in.
+   */
+  private static String name(Op op) {
+    return op.op().name();
   }
 
   /** Builds the graph and session of {@code spec} on {@code model}. */
@@ -163,11 +260,15 @@ public final class Plan implements AutoCloseable {
   }
 
   private static GraphDef placeAll(GraphDef def, Device device) {
-    String name = DeviceSpec.newBuilder()
-        .deviceType(device.kind() == Device.Kind.GPU ? DeviceSpec.DeviceType.GPU : DeviceSpec.DeviceType.CPU)
-        .deviceIndex(device.index())
-        .build()
-        .toString();
+    String name =
+        DeviceSpec.newBuilder()
+            .deviceType(
+                device.kind() == Device.Kind.GPU
+                    ? DeviceSpec.DeviceType.GPU
+                    : DeviceSpec.DeviceType.CPU)
+            .deviceIndex(device.index())
+            .build()
+            .toString();
     GraphDef.Builder b = def.toBuilder();
     for (NodeDef.Builder n : b.getNodeBuilderList()) {
       if (n.getDevice().isEmpty()) {
@@ -188,50 +289,83 @@ public final class Plan implements AutoCloseable {
   }
 
   /**
-   * The gradient of {@code loss} with respect to the parameters; with {@code normalize}, the image's
-   * gradient is first divided by its L2 norm per batch element (Lucid's normalize_gradient), in two
-   * stages because TensorFlow Java cannot register a custom gradient for an identity op reliably.
+   * The gradient of {@code loss} with respect to the parameters; with {@code normalize}, the
+   * image's gradient is first divided by its L2 norm per batch element (Lucid's
+   * normalize_gradient), in two stages because TensorFlow Java cannot register a custom gradient
+   * for an identity op reliably.
    */
   @SuppressWarnings("unchecked")
-  private static Operand<TFloat32> gradient(Graph g, Ops tf, Operand<TFloat32> loss, Operand<TFloat32> image,
-      Operand<TFloat32> params, boolean normalize) {
+  private static Operand<TFloat32> gradient(
+      Graph g,
+      Ops tf,
+      Operand<TFloat32> loss,
+      Operand<TFloat32> image,
+      Operand<TFloat32> params,
+      boolean normalize) {
     if (!normalize) {
-      return (Operand<TFloat32>) g.addGradients(loss.asOutput(), new Output<?>[] {params.asOutput()})[0];
+      return (Operand<TFloat32>)
+          g.addGradients(loss.asOutput(), new Output<?>[] {params.asOutput()})[0];
     }
-    Operand<TFloat32> gImage = (Operand<TFloat32>) g.addGradients(
-        "image_gradient", new Output<?>[] {loss.asOutput()}, new Output<?>[] {image.asOutput()}, null)[0];
+    Operand<TFloat32> gImage =
+        (Operand<TFloat32>)
+            g.addGradients(
+                    "image_gradient",
+                    new Output<?>[] {loss.asOutput()},
+                    new Output<?>[] {image.asOutput()},
+                    null)[0];
     Ops n = tf.withSubScope("normalize_gradient");
-    Operand<TFloat32> norm = n.math.sqrt(n.math.add(n.reduceSum(n.math.square(gImage), n.constant(new int[] {1, 2, 3}),
-        org.tensorflow.op.core.ReduceSum.keepDims(true)), n.constant(1e-16f)));
+    Operand<TFloat32> norm =
+        n.math.sqrt(
+            n.math.add(
+                n.reduceSum(
+                    n.math.square(gImage),
+                    n.constant(new int[] {1, 2, 3}),
+                    org.tensorflow.op.core.ReduceSum.keepDims(true)),
+                n.constant(1e-16f)));
     Operand<TFloat32> unit = n.math.div(gImage, norm);
-    return (Operand<TFloat32>) g.addGradients("param_gradient", new Output<?>[] {image.asOutput()},
-        new Output<?>[] {params.asOutput()}, new Output<?>[] {unit.asOutput()})[0];
+    return (Operand<TFloat32>)
+        g.addGradients(
+                "param_gradient",
+                new Output<?>[] {image.asOutput()},
+                new Output<?>[] {params.asOutput()},
+                new Output<?>[] {unit.asOutput()})[0];
   }
 
-  private static Operand<TFloat32> toModelRange(Ops tf, Operand<TFloat32> image, ModelMetadata meta, int channels) {
+  private static Operand<TFloat32> toModelRange(
+      Ops tf, Operand<TFloat32> image, ModelMetadata meta, int channels) {
     Operand<TFloat32> x = image;
     if (meta.channelOrder() == ModelMetadata.ChannelOrder.BGR && channels == 3) {
       x = tf.reverse(x, tf.constant(new int[] {3}));
     }
     if (meta.valueMin() != 0 || meta.valueMax() != 1) {
-      x = tf.math.add(tf.math.mul(x, tf.constant((float) (meta.valueMax() - meta.valueMin()))),
-          tf.constant((float) meta.valueMin()));
+      x =
+          tf.math.add(
+              tf.math.mul(x, tf.constant((float) (meta.valueMax() - meta.valueMin()))),
+              tf.constant((float) meta.valueMin()));
     }
     return tf.withName("model_input").identity(x);
   }
 
   /** Runs one render from a fresh start; the plan can render again afterwards. */
-  public RenderResult render(Objective objective, RenderSettings settings, RenderListener listener) {
+  public RenderResult render(
+      Objective objective, RenderSettings settings, RenderListener listener) {
     if (closed) {
       throw new IllegalStateException("plan is closed");
     }
     if (!spec.fits(objective)) {
-      throw new IllegalArgumentException("this plan renders " + spec.terms() + ", not " + PlanSpec.shapes(objective));
+      throw new IllegalArgumentException(
+          "this plan renders " + spec.terms() + ", not " + PlanSpec.shapes(objective));
     }
     SplittableRandom draws = new SplittableRandom(settings.seed() ^ TRANSFORM_SEED_SALT);
-    try (TFloat32 start = TFloat32.tensorOf(param.parameterShape(), DataBuffers.of(
-            settings.startImage() == null ? param.initialParameters(settings.seed()) : paramsFor(settings.startImage()),
-            true, false));
+    try (TFloat32 start =
+            TFloat32.tensorOf(
+                param.parameterShape(),
+                DataBuffers.of(
+                    settings.startImage() == null
+                        ? param.initialParameters(settings.seed())
+                        : paramsFor(settings.startImage()),
+                    true,
+                    false));
         TFloat32 lr = TFloat32.scalarOf((float) settings.learningRate())) {
       session.runner().feed(initialParams, start).addTarget(init).run();
       double[] values = new double[settings.steps()];
@@ -242,8 +376,12 @@ public final class Plan implements AutoCloseable {
         }
         values[step - 1] = step(objective, lr, step, draws);
         if (!Double.isFinite(values[step - 1])) {
-          throw new IllegalStateException("objective became " + values[step - 1] + " at step " + step
-              + "; try a lower learning rate");
+          throw new IllegalStateException(
+              "objective became "
+                  + values[step - 1]
+                  + " at step "
+                  + step
+                  + "; try a lower learning rate");
         }
         listener.onStep(step, settings.steps(), values[step - 1]);
         if (settings.snapshots().contains(step)) {
@@ -261,13 +399,15 @@ public final class Plan implements AutoCloseable {
     List<Tensor> fed = new ArrayList<>();
     List<AutoCloseable> drawn = new ArrayList<>();
     try {
-      Session.Runner runner = session.runner()
-          .feed(learningRate, lr)
-          .feed(beta1Power, ObjectiveGraph.keep(fed, TFloat32.scalarOf((float) Math.pow(BETA1, step))))
-          .feed(beta2Power, ObjectiveGraph.keep(fed, TFloat32.scalarOf((float) Math.pow(BETA2, step))));
+      Session.Runner runner =
+          session
+              .runner()
+              .feed(learningRate, lr)
+              .feed(beta1Power, keep(fed, TFloat32.scalarOf((float) Math.pow(BETA1, step))))
+              .feed(beta2Power, keep(fed, TFloat32.scalarOf((float) Math.pow(BETA2, step))));
       objectiveGraph.feed(objective, runner, fed);
       if (redirectFlag != null && step <= REDIRECTED_STEPS) {
-        runner.feed(redirectFlag, ObjectiveGraph.keep(fed, TFloat32.scalarOf(1f)));
+        runner.feed(redirectFlag, keep(fed, TFloat32.scalarOf(1f)));
       }
       transforms.feed(runner, draws, drawn);
       try (Result r = runner.fetch(total).addTarget(update).run()) {
@@ -285,13 +425,34 @@ public final class Plan implements AutoCloseable {
     }
   }
 
+  private static <T extends Tensor> T keep(List<Tensor> toClose, T tensor) {
+    toClose.add(tensor);
+    return tensor;
+  }
+
   /** The parameters whose image is {@code image}. */
   private float[] paramsFor(ImageBatch image) {
-    if (image.batch() != spec.batch() || image.height() != spec.height() || image.width() != spec.width()
+    if (image.batch() != spec.batch()
+        || image.height() != spec.height()
+        || image.width() != spec.width()
         || image.channels() != channels) {
-      throw new IllegalArgumentException("start image is " + image.batch() + "×" + image.height() + "×"
-          + image.width() + "×" + image.channels() + ", the plan renders " + spec.batch() + "×" + spec.height()
-          + "×" + spec.width() + "×" + channels);
+      throw new IllegalArgumentException(
+          "start image is "
+              + image.batch()
+              + "×"
+              + image.height()
+              + "×"
+              + image.width()
+              + "×"
+              + image.channels()
+              + ", the plan renders "
+              + spec.batch()
+              + "×"
+              + spec.height()
+              + "×"
+              + spec.width()
+              + "×"
+              + channels);
     }
     return param.parametersFor(image.pixels());
   }

@@ -8,12 +8,15 @@ import org.lucerna.model.ModelMetadata;
 import org.lucerna.model.PreparedModel;
 
 /**
- * The plans of one worker, least recently used evicted first and closed at once. A second render with
- * the same model and spec reuses its plan and builds nothing.
+ * The plans of one worker, least recently used evicted first and closed at once. A second render
+ * with the same model and spec reuses its plan and builds nothing.
  *
- * <p>Not thread-safe: a worker owns its cache, as it owns its sessions. Hand-written rather than
- * Caffeine because an evicted plan must be closed synchronously on the owning thread (its session may
- * be in use by that thread right up to the eviction), and Caffeine runs removal listeners on an executor.
+ * <p>Not thread-safe: a worker owns its cache, as it owns its sessions, and an evicted plan is
+ * closed on that thread. Caffeine could do that too (its {@code evictionListener} runs during the
+ * eviction, and {@code executor(Runnable::run)} keeps its maintenance on the calling thread), but
+ * its size policy, W-TinyLFU, picks the victim by frequency and may evict the entry just added:
+ * here the plan the caller is about to render with. A worker's few plans want plain
+ * least-recently-used order, which an access-ordered {@link LinkedHashMap} gives exactly.
  */
 public final class PlanCache implements AutoCloseable {
   /** The metadata is part of the key: a request may override the value range or channel order. */

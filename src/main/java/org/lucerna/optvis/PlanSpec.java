@@ -2,27 +2,36 @@ package org.lucerna.optvis;
 
 import java.util.List;
 import org.lucerna.optvis.param.ParamSpec;
+import org.lucerna.optvis.term.TermGraph;
 import org.lucerna.optvis.transform.FitMode;
 import org.lucerna.optvis.transform.TransformSpec;
 
 /**
  * The structure of a render: everything that shapes the graph. Renders with equal specs on the same
- * model share a plan; everything else about them (weights, channels, seed, learning rate, random draws)
- * is fed.
+ * model share a plan; everything else about them (weights, channels, seed, learning rate, random
+ * draws) is fed.
  *
  * @param fit how the transformed image meets a model with a fixed input size (ignored otherwise)
  * @param normalizeGradient divide the image's gradient by its L2 norm per batch element before it
  *     reaches the parameters
- * @param redirectedRelu use Lucid's redirected ReLU gradient for the first {@link Plan#REDIRECTED_STEPS} steps,
- *     so that units that start dead can wake up
+ * @param redirectedRelu use Lucid's redirected ReLU gradient for the first {@link
+ *     Plan#REDIRECTED_STEPS} steps, so that units that start dead can wake up
  */
 public record PlanSpec(
-    int height, int width, int batch, List<TermShape> terms, ParamSpec param, List<TransformSpec> transforms,
-    FitMode fit, boolean normalizeGradient, boolean redirectedRelu) {
+    int height,
+    int width,
+    int batch,
+    List<TermGraph> terms,
+    ParamSpec param,
+    List<TransformSpec> transforms,
+    FitMode fit,
+    boolean normalizeGradient,
+    boolean redirectedRelu) {
 
   public PlanSpec {
     if (height < 1 || width < 1 || batch < 1) {
-      throw new IllegalArgumentException("image must be at least 1×1×1, got " + batch + "×" + height + "×" + width);
+      throw new IllegalArgumentException(
+          "image must be at least 1×1×1, got " + batch + "×" + height + "×" + width);
     }
     terms = List.copyOf(terms);
     transforms = List.copyOf(transforms);
@@ -32,29 +41,40 @@ public record PlanSpec(
   }
 
   /**
-   * The spec that renders {@code objective} on {@code batch} images of {@code height}×{@code width},
-   * with the default parametrization (Fourier, decorrelated, sigmoid), no transforms, images resized to
-   * a fixed model input, and the plain gradient.
+   * The spec that renders {@code objective} on {@code batch} images of {@code height}×{@code
+   * width}, with the default parametrization (Fourier, decorrelated, sigmoid), no transforms,
+   * images resized to a fixed model input, and the plain gradient.
    */
   public static PlanSpec of(int height, int width, int batch, Objective objective) {
-    return new PlanSpec(height, width, batch, shapes(objective), ParamSpec.DEFAULT, List.of(), FitMode.RESIZE, false,
+    return new PlanSpec(
+        height,
+        width,
+        batch,
+        shapes(objective),
+        ParamSpec.DEFAULT,
+        List.of(),
+        FitMode.RESIZE,
+        false,
         false);
   }
 
-  static List<TermShape> shapes(Objective objective) {
-    return objective.terms().stream().map(t -> TermShape.of(t.term())).toList();
+  static List<TermGraph> shapes(Objective objective) {
+    return objective.terms().stream().map(t -> t.term().graph()).toList();
   }
 
   public PlanSpec withParam(ParamSpec p) {
-    return new PlanSpec(height, width, batch, terms, p, transforms, fit, normalizeGradient, redirectedRelu);
+    return new PlanSpec(
+        height, width, batch, terms, p, transforms, fit, normalizeGradient, redirectedRelu);
   }
 
   public PlanSpec withTransforms(List<TransformSpec> t) {
-    return new PlanSpec(height, width, batch, terms, param, t, fit, normalizeGradient, redirectedRelu);
+    return new PlanSpec(
+        height, width, batch, terms, param, t, fit, normalizeGradient, redirectedRelu);
   }
 
   public PlanSpec withFit(FitMode f) {
-    return new PlanSpec(height, width, batch, terms, param, transforms, f, normalizeGradient, redirectedRelu);
+    return new PlanSpec(
+        height, width, batch, terms, param, transforms, f, normalizeGradient, redirectedRelu);
   }
 
   public PlanSpec withNormalizedGradient(boolean n) {

@@ -19,17 +19,20 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
 /**
- * Lucid's redirected ReLU gradient, switched on by a fed flag (Lucid uses it for the first 16 steps).
- * Where the ordinary gradient of a ReLU is zero for a whole batch element, the unit could never wake up;
- * the redirected gradient lets the loss gradient through wherever it would push the ReLU's input
- * towards its active range (up from below 0, and for ReLU6 down from above 6).
+ * Lucid's redirected ReLU gradient, switched on by a fed flag (Lucid uses it for the first 16
+ * steps). Where the ordinary gradient of a ReLU is zero for a whole batch element, the unit could
+ * never wake up; the redirected gradient lets the loss gradient through wherever it would push the
+ * ReLU's input towards its active range (up from below 0, and for ReLU6 down from above 6).
  *
- * <p>{@link #rewrite} turns each ReLU into a call of a {@link GraphFunction} that computes the same ReLU
- * and carries this gradient.
+ * <p>{@link #rewrite} turns each ReLU into a call of a {@link GraphFunction} that computes the same
+ * ReLU and carries this gradient.
  */
 public final class RedirectedRelu {
-  /** The flag node in a rewritten graph: 1 redirects, 0 (its default) gives the ordinary gradient. */
+  /**
+   * The flag node in a rewritten graph: 1 redirects, 0 (its default) gives the ordinary gradient.
+   */
   public static final String FLAG = "lucerna_redirected_relu/active";
+
   private static final String FLAG_DEFAULT = "lucerna_redirected_relu/inactive";
   private static final GraphFunction RELU = define("Relu", false);
   private static final GraphFunction RELU6 = define("Relu6", true);
@@ -45,29 +48,39 @@ public final class RedirectedRelu {
     boolean relu = false;
     boolean relu6 = false;
     for (NodeDef node : model.getNodeList()) {
-      GraphFunction f = switch (node.getOp()) {
-        case "Relu" -> RELU;
-        case "Relu6" -> RELU6;
-        default -> null;
-      };
+      GraphFunction f =
+          switch (node.getOp()) {
+            case "Relu" -> RELU;
+            case "Relu6" -> RELU6;
+            default -> null;
+          };
       if (f == null || node.getAttrOrThrow("T").getType() != DataType.DT_FLOAT) {
         out.addNode(node);
         continue;
       }
       relu |= f == RELU;
       relu6 |= f == RELU6;
-      AttrValue twoFloats = AttrValue.newBuilder().setList(AttrValue.ListValue.newBuilder()
-          .addType(DataType.DT_FLOAT).addType(DataType.DT_FLOAT)).build();
-      NodeDef.Builder call = NodeDef.newBuilder()
-          .setName(node.getName())
-          .setOp("PartitionedCall")
-          .setDevice(node.getDevice())
-          .addInput(node.getInput(0))
-          .addInput(FLAG)
-          .putAttr("Tin", twoFloats)
-          .putAttr("Tout", AttrValue.newBuilder().setList(AttrValue.ListValue.newBuilder()
-              .addType(DataType.DT_FLOAT)).build())
-          .putAttr("f", f.callee());
+      AttrValue twoFloats =
+          AttrValue.newBuilder()
+              .setList(
+                  AttrValue.ListValue.newBuilder()
+                      .addType(DataType.DT_FLOAT)
+                      .addType(DataType.DT_FLOAT))
+              .build();
+      NodeDef.Builder call =
+          NodeDef.newBuilder()
+              .setName(node.getName())
+              .setOp("PartitionedCall")
+              .setDevice(node.getDevice())
+              .addInput(node.getInput(0))
+              .addInput(FLAG)
+              .putAttr("Tin", twoFloats)
+              .putAttr(
+                  "Tout",
+                  AttrValue.newBuilder()
+                      .setList(AttrValue.ListValue.newBuilder().addType(DataType.DT_FLOAT))
+                      .build())
+              .putAttr("f", f.callee());
       node.getInputList().stream().skip(1).forEach(call::addInput); // control inputs
       out.addNode(call);
     }
@@ -78,14 +91,29 @@ public final class RedirectedRelu {
     for (GraphFunction f : relu && relu6 ? List.of(RELU, RELU6) : List.of(relu ? RELU : RELU6)) {
       f.addTo(library);
     }
-    out.addNode(NodeDef.newBuilder().setName(FLAG_DEFAULT).setOp("Const")
-        .putAttr("dtype", AttrValue.newBuilder().setType(DataType.DT_FLOAT).build())
-        .putAttr("value", AttrValue.newBuilder().setTensor(TensorProto.newBuilder()
-            .setDtype(DataType.DT_FLOAT).setTensorShape(TensorShapeProto.getDefaultInstance()).addFloatVal(0f))
-            .build()));
-    out.addNode(NodeDef.newBuilder().setName(FLAG).setOp("PlaceholderWithDefault").addInput(FLAG_DEFAULT)
-        .putAttr("dtype", AttrValue.newBuilder().setType(DataType.DT_FLOAT).build())
-        .putAttr("shape", AttrValue.newBuilder().setShape(TensorShapeProto.getDefaultInstance()).build()));
+    out.addNode(
+        NodeDef.newBuilder()
+            .setName(FLAG_DEFAULT)
+            .setOp("Const")
+            .putAttr("dtype", AttrValue.newBuilder().setType(DataType.DT_FLOAT).build())
+            .putAttr(
+                "value",
+                AttrValue.newBuilder()
+                    .setTensor(
+                        TensorProto.newBuilder()
+                            .setDtype(DataType.DT_FLOAT)
+                            .setTensorShape(TensorShapeProto.getDefaultInstance())
+                            .addFloatVal(0f))
+                    .build()));
+    out.addNode(
+        NodeDef.newBuilder()
+            .setName(FLAG)
+            .setOp("PlaceholderWithDefault")
+            .addInput(FLAG_DEFAULT)
+            .putAttr("dtype", AttrValue.newBuilder().setType(DataType.DT_FLOAT).build())
+            .putAttr(
+                "shape",
+                AttrValue.newBuilder().setShape(TensorShapeProto.getDefaultInstance()).build()));
     return out.build();
   }
 
@@ -94,26 +122,42 @@ public final class RedirectedRelu {
    * {@code (features, active, dy) → (dfeatures, dactive)}.
    */
   private static GraphFunction define(String op, boolean six) {
-    return GraphFunction.define("lucerna_redirected_" + op.toLowerCase(java.util.Locale.ROOT), tf -> {
-      Placeholder<TFloat32> features = tf.placeholder(TFloat32.class);
-      Placeholder<TFloat32> active = tf.placeholder(TFloat32.class);
-      Operand<TFloat32> y = six ? tf.nn.relu6(features) : tf.nn.relu(features);
-      return Signature.builder().input("features", features).input("active", active).output("activations", y)
-          .build();
-    }, tf -> {
-      Placeholder<TFloat32> features = tf.placeholder(TFloat32.class);
-      Placeholder<TFloat32> active = tf.placeholder(TFloat32.class);
-      Placeholder<TFloat32> dy = tf.placeholder(TFloat32.class);
-      // A branch, not a select: after the redirected steps only the ordinary gradient is computed.
-      Operand<TBool> on = tf.math.greater(active, tf.constant(0.5f));
-      SwitchCond<TFloat32> g = tf.switchCond(dy, on);
-      SwitchCond<TFloat32> x = tf.switchCond(features, on);
-      Operand<TFloat32> ordinary = six ? tf.nn.relu6Grad(g.outputFalse(), x.outputFalse())
-          : tf.nn.reluGrad(g.outputFalse(), x.outputFalse());
-      Operand<TFloat32> dx = tf.merge(List.of(ordinary, redirect(tf, g.outputTrue(), x.outputTrue(), six))).output();
-      return Signature.builder().input("features", features).input("active", active).input("dy", dy)
-          .output("dfeatures", dx).output("dactive", tf.zerosLike(active)).build();
-    });
+    return GraphFunction.define(
+        "lucerna_redirected_" + op.toLowerCase(java.util.Locale.ROOT),
+        tf -> {
+          Placeholder<TFloat32> features = tf.placeholder(TFloat32.class);
+          Placeholder<TFloat32> active = tf.placeholder(TFloat32.class);
+          Operand<TFloat32> y = six ? tf.nn.relu6(features) : tf.nn.relu(features);
+          return Signature.builder()
+              .input("features", features)
+              .input("active", active)
+              .output("activations", y)
+              .build();
+        },
+        tf -> {
+          Placeholder<TFloat32> features = tf.placeholder(TFloat32.class);
+          Placeholder<TFloat32> active = tf.placeholder(TFloat32.class);
+          Placeholder<TFloat32> dy = tf.placeholder(TFloat32.class);
+          // A branch, not a select: after the redirected steps only the ordinary gradient is
+          // computed.
+          Operand<TBool> on = tf.math.greater(active, tf.constant(0.5f));
+          SwitchCond<TFloat32> g = tf.switchCond(dy, on);
+          SwitchCond<TFloat32> x = tf.switchCond(features, on);
+          Operand<TFloat32> ordinary =
+              six
+                  ? tf.nn.relu6Grad(g.outputFalse(), x.outputFalse())
+                  : tf.nn.reluGrad(g.outputFalse(), x.outputFalse());
+          Operand<TFloat32> dx =
+              tf.merge(List.of(ordinary, redirect(tf, g.outputTrue(), x.outputTrue(), six)))
+                  .output();
+          return Signature.builder()
+              .input("features", features)
+              .input("active", active)
+              .input("dy", dy)
+              .output("dfeatures", dx)
+              .output("dactive", tf.zerosLike(active))
+              .build();
+        });
   }
 
   /**
@@ -129,7 +173,8 @@ public final class RedirectedRelu {
     if (six) {
       Operand<TBool> above = tf.math.greater(x, tf.constant(6f));
       outside = tf.math.logicalOr(below, above);
-      pushedOut = tf.math.logicalOr(pushedOut, tf.math.logicalAnd(above, tf.math.less(g, tf.constant(0f))));
+      pushedOut =
+          tf.math.logicalOr(pushedOut, tf.math.logicalAnd(above, tf.math.less(g, tf.constant(0f))));
     }
     Operand<TFloat32> ordinary = tf.select(outside, zero, g);
     Operand<TFloat32> passed = tf.select(pushedOut, zero, g);

@@ -7,7 +7,8 @@ import java.util.Map;
  *
  * @param objectives the total objective at each step, before that step's update
  */
-public record RenderResult(ImageBatch image, Map<Integer, ImageBatch> snapshots, double[] objectives) {
+public record RenderResult(
+    ImageBatch image, Map<Integer, ImageBatch> snapshots, double[] objectives) {
 
   public double firstObjective() {
     return objectives[0];

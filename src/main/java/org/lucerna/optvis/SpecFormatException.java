@@ -1,6 +1,9 @@
 package org.lucerna.optvis;
 
-/** JSON for an objective, parametrization or transforms that does not fit the format, with the field at fault. */
+/**
+ * JSON for an objective, parametrization or transforms that does not fit the format, with the field
+ * at fault.
+ */
 public final class SpecFormatException extends IllegalArgumentException {
   private final String field;
 

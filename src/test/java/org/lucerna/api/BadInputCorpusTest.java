@@ -18,8 +18,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Requests that must be refused: each gets a 4xx problem document, never a 5xx, and the service answers
- * correctly afterwards.
+ * Requests that must be refused: each gets a 4xx problem document, never a 5xx, and the service
+ * answers correctly afterwards.
  */
 @QuarkusTest
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -48,10 +48,14 @@ class BadInputCorpusTest {
         post("{\"objective\": {\"terms\": []}}"),
         post("{\"objective\": {\"terms\": \"x\"}}"),
         post("{\"objective\": {\"terms\": [{\"kind\": \"channel\"}]}}"),
-        post("{\"objective\": {\"terms\": [{\"kind\": \"channel\", \"layer\": \"conv1\", \"channel\": 1.5}]}}"),
-        post("{\"objective\": {\"terms\": [{\"kind\": \"direction\", \"layer\": \"conv1\", \"vector\": [1, 2]}]}}"),
-        post("{\"objective\": {\"terms\": [{\"kind\": \"channel\", \"layer\": \"conv1\", \"channel\": 0, \"weight\": \"big\"}]}}"),
-        post("{\"objective\": {\"terms\": [{\"kind\": \"alignment\", \"layer\": \"conv1\", \"decay\": -1}]}}"),
+        post(
+            "{\"objective\": {\"terms\": [{\"kind\": \"channel\", \"layer\": \"conv1\", \"channel\": 1.5}]}}"),
+        post(
+            "{\"objective\": {\"terms\": [{\"kind\": \"direction\", \"layer\": \"conv1\", \"vector\": [1, 2]}]}}"),
+        post(
+            "{\"objective\": {\"terms\": [{\"kind\": \"channel\", \"layer\": \"conv1\", \"channel\": 0, \"weight\": \"big\"}]}}"),
+        post(
+            "{\"objective\": {\"terms\": [{\"kind\": \"alignment\", \"layer\": \"conv1\", \"decay\": -1}]}}"),
         post("{\"objective\": {\"other\": 1}}"),
         post("{" + OK + ", \"size\": 5000}"),
         post("{" + OK + ", \"size\": 2}"),
@@ -63,7 +67,10 @@ class BadInputCorpusTest {
         post("{" + OK + ", \"width\": 0}"),
         post("{" + OK + ", \"width\": 12.5}"),
         post("{" + OK + ", \"width\": \"wide\"}"),
-        post("{" + OK + ", \"height\": 8, \"width\": 8, \"transforms\": [{\"type\": \"jitter\", \"pixels\": 8}]}"),
+        post(
+            "{"
+                + OK
+                + ", \"height\": 8, \"width\": 8, \"transforms\": [{\"type\": \"jitter\", \"pixels\": 8}]}"),
         post("{" + OK + ", \"startImage\": \"\"}"),
         post("{" + OK + ", \"startImage\": \"not base64 !!\"}"),
         post("{" + OK + ", \"startImage\": \"aGVsbG8gd29ybGQ=\"}"),
@@ -72,10 +79,12 @@ class BadInputCorpusTest {
         post("{" + OK + ", \"startImage\": \"iVBORw0KGgo=\"}"),
         post("{" + OK + ", \"startImage\": {\"sha256\": \"00\"}}"),
         post("{" + OK + ", \"startImage\": 5}"),
-        post("{\"objective\": {\"terms\": [{\"kind\": \"neuron\", \"layer\": \"conv1\", \"channel\": 0, \"x\": 500, \"y\": 0}]},"
-            + " \"size\": 16}"),
-        post("{\"objective\": {\"terms\": [{\"kind\": \"neuron\", \"layer\": \"conv3\", \"channel\": 0, \"x\": 0, \"y\": 99}]},"
-            + " \"height\": 64, \"width\": 16}"),
+        post(
+            "{\"objective\": {\"terms\": [{\"kind\": \"neuron\", \"layer\": \"conv1\", \"channel\": 0, \"x\": 500, \"y\": 0}]},"
+                + " \"size\": 16}"),
+        post(
+            "{\"objective\": {\"terms\": [{\"kind\": \"neuron\", \"layer\": \"conv3\", \"channel\": 0, \"x\": 0, \"y\": 99}]},"
+                + " \"height\": 64, \"width\": 16}"),
         post("{" + OK + ", \"steps\": 0}"),
         post("{" + OK + ", \"steps\": 1000000}"),
         post("{" + OK + ", \"steps\": 1.5}"),
@@ -124,7 +133,8 @@ class BadInputCorpusTest {
       request = request.contentType("application/json").body(body);
     }
     Response r = request.request(method, path);
-    r.then().statusCode(allOf(greaterThanOrEqualTo(400), lessThan(500)))
+    r.then()
+        .statusCode(allOf(greaterThanOrEqualTo(400), lessThan(500)))
         .contentType("application/problem+json")
         .body("status", equalTo(r.statusCode()));
   }

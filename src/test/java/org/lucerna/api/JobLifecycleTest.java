@@ -1,6 +1,7 @@
 package org.lucerna.api;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -24,28 +25,48 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.lucerna.testing.TestJobs;
+import org.lucerna.testing.TestPngs;
 
 @QuarkusTest
 class JobLifecycleTest {
-  private static final String LONG = "{\"objective\": \"conv1:0\", \"size\": 96, \"steps\": 10000, \"seed\": %d}";
+  private static final String LONG =
+      "{\"objective\": \"conv1:0\", \"size\": 96, \"steps\": 10000, \"seed\": %d}";
 
   @ConfigProperty(name = "quarkus.http.test-port")
   int port;
 
+  @ConfigProperty(name = "lucerna.workers.devices")
+  List<String> devices;
+
+  @ConfigProperty(name = "lucerna.workers.per-device")
+  int workersPerDevice;
+
+  @AfterEach
+  void leaveNoJobRunning() {
+    TestJobs.cancelUnfinished();
+  }
+
   @Test
   void cancelStopsARunningJobWithinAStepAndTheWorkerTakesTheNext() throws Exception {
     String running = VisualizeResourceTest.submit(LONG.formatted(1));
-    String next = VisualizeResourceTest.submit("{\"objective\": \"conv2:1\", \"size\": 16, \"steps\": 3, \"seed\": 2}");
+    String next =
+        VisualizeResourceTest.submit(
+            "{\"objective\": \"conv2:1\", \"size\": 16, \"steps\": 3, \"seed\": 2}");
     awaitStep(running, 3);
     given().post("/jobs/" + running + "/cancel").then().statusCode(200);
     Response cancelled = VisualizeResourceTest.awaitFinished(running);
     cancelled.then().body("status", equalTo("CANCELLED")).body("links.cancel", nullValue());
     int stoppedAt = cancelled.path("progress.step");
-    Thread.sleep(300);
+    // The test service has one worker: once it has finished the next job, it has left the cancelled
+    // render, and a step counter still moving would have moved by now.
+    assertEquals(List.of("cpu"), devices);
+    assertEquals(1, workersPerDevice);
+    VisualizeResourceTest.awaitFinished(next).then().body("status", equalTo("SUCCEEDED"));
     int later = given().get("/jobs/" + running).path("progress.step");
     assertEquals(stoppedAt, later, "the step counter stopped");
-    VisualizeResourceTest.awaitFinished(next).then().body("status", equalTo("SUCCEEDED"));
     given().get("/jobs/" + running + "/image").then().statusCode(404);
   }
 
@@ -53,21 +74,39 @@ class JobLifecycleTest {
   void aQueuedJobIsCancelledAtOnceAndAFinishedOneStaysAsItIs() throws Exception {
     String running = VisualizeResourceTest.submit(LONG.formatted(3));
     String queued = VisualizeResourceTest.submit(LONG.formatted(4));
-    given().get("/jobs/" + queued).then().body("status", equalTo("QUEUED")).body("queuePosition", notNullValue())
+    given()
+        .get("/jobs/" + queued)
+        .then()
+        .body("status", equalTo("QUEUED"))
+        .body("queuePosition", notNullValue())
         .header("Retry-After", "1");
-    given().post("/jobs/" + queued + "/cancel").then().statusCode(200).body("status", equalTo("CANCELLED"));
+    given()
+        .post("/jobs/" + queued + "/cancel")
+        .then()
+        .statusCode(200)
+        .body("status", equalTo("CANCELLED"));
     given().post("/jobs/" + running + "/cancel").then().statusCode(200);
     VisualizeResourceTest.awaitFinished(running).then().body("status", equalTo("CANCELLED"));
-    given().post("/jobs/" + running + "/cancel").then().statusCode(200).body("status", equalTo("CANCELLED"));
+    given()
+        .post("/jobs/" + running + "/cancel")
+        .then()
+        .statusCode(200)
+        .body("status", equalTo("CANCELLED"));
   }
 
   @Test
   void deleteRemovesAFinishedJobAndItsImagesButNotARunningOne() throws Exception {
     String running = VisualizeResourceTest.submit(LONG.formatted(5));
-    given().delete("/jobs/" + running).then().statusCode(409).contentType("application/problem+json");
+    given()
+        .delete("/jobs/" + running)
+        .then()
+        .statusCode(409)
+        .contentType("application/problem+json");
     given().post("/jobs/" + running + "/cancel");
     VisualizeResourceTest.awaitFinished(running);
-    String done = VisualizeResourceTest.submit("{\"objective\": \"conv2:2\", \"size\": 16, \"steps\": 2, \"seed\": 6}");
+    String done =
+        VisualizeResourceTest.submit(
+            "{\"objective\": \"conv2:2\", \"size\": 16, \"steps\": 2, \"seed\": 6}");
     VisualizeResourceTest.awaitFinished(done);
     given().delete("/jobs/" + done).then().statusCode(204);
     given().get("/jobs/" + done).then().statusCode(404);
@@ -77,17 +116,31 @@ class JobLifecycleTest {
 
   @Test
   void imagesHaveETagsAndAreImmutableSnapshotsAndGridsToo() throws Exception {
-    String id = VisualizeResourceTest.submit(
-        "{\"objective\": \"conv2:3\", \"size\": 16, \"batch\": 3, \"steps\": 4, \"snapshots\": [2], \"seed\": 7}");
+    String id =
+        VisualizeResourceTest.submit(
+            "{\"objective\": \"conv2:3\", \"size\": 16, \"batch\": 3, \"steps\": 4, \"snapshots\": [2], \"seed\": 7}");
     VisualizeResourceTest.awaitFinished(id).then().body("progress.snapshots", equalTo(List.of(2)));
     Response image = given().get("/jobs/" + id + "/image?batch=2");
     image.then().statusCode(200).header("Cache-Control", containsString("immutable"));
     String etag = image.header("ETag");
-    given().header("If-None-Match", etag).get("/jobs/" + id + "/image?batch=2").then().statusCode(304);
-    given().get("/jobs/" + id + "/snapshots/2?batch=1").then().statusCode(200).contentType("image/png");
-    given().get("/jobs/" + id + "/snapshots/3").then().statusCode(404).body("errors.field", hasItem("step"));
-    byte[] grid = given().get("/jobs/" + id + "/grid").then().statusCode(200).extract().asByteArray();
-    java.awt.image.BufferedImage g = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(grid));
+    given()
+        .header("If-None-Match", etag)
+        .get("/jobs/" + id + "/image?batch=2")
+        .then()
+        .statusCode(304);
+    given()
+        .get("/jobs/" + id + "/snapshots/2?batch=1")
+        .then()
+        .statusCode(200)
+        .contentType("image/png");
+    given()
+        .get("/jobs/" + id + "/snapshots/3")
+        .then()
+        .statusCode(404)
+        .body("errors.field", hasItem("step"));
+    byte[] grid =
+        given().get("/jobs/" + id + "/grid").then().statusCode(200).extract().asByteArray();
+    java.awt.image.BufferedImage g = TestPngs.decode(grid);
     assertEquals(32, g.getWidth()); // 3 images: 2 columns of 16 px
     assertEquals(32, g.getHeight());
   }
@@ -95,13 +148,28 @@ class JobLifecycleTest {
   @Test
   void aRetryWithTheSameIdempotencyKeyGetsTheSameJobAndAnotherBodyIsRefused() {
     String body = "{\"objective\": \"conv1:3\", \"size\": 16, \"steps\": 2, \"seed\": 8}";
-    Response first = given().contentType(ContentType.JSON).header("Idempotency-Key", "k-123").body(body).post("/visualize");
+    Response first =
+        given()
+            .contentType(ContentType.JSON)
+            .header("Idempotency-Key", "k-123")
+            .body(body)
+            .post("/visualize");
     first.then().statusCode(202);
-    Response again = given().contentType(ContentType.JSON).header("Idempotency-Key", "k-123").body(body).post("/visualize");
+    Response again =
+        given()
+            .contentType(ContentType.JSON)
+            .header("Idempotency-Key", "k-123")
+            .body(body)
+            .post("/visualize");
     again.then().statusCode(200).body("id", equalTo(first.path("id")));
-    given().contentType(ContentType.JSON).header("Idempotency-Key", "k-123")
-        .body("{\"objective\": \"conv1:4\", \"size\": 16, \"steps\": 2, \"seed\": 8}").post("/visualize")
-        .then().statusCode(422).body("errors.field", hasItem("Idempotency-Key"));
+    given()
+        .contentType(ContentType.JSON)
+        .header("Idempotency-Key", "k-123")
+        .body("{\"objective\": \"conv1:4\", \"size\": 16, \"steps\": 2, \"seed\": 8}")
+        .post("/visualize")
+        .then()
+        .statusCode(422)
+        .body("errors.field", hasItem("Idempotency-Key"));
   }
 
   @Test
@@ -110,22 +178,39 @@ class JobLifecycleTest {
     String first = VisualizeResourceTest.submit(body);
     VisualizeResourceTest.awaitFinished(first).then().body("status", equalTo("SUCCEEDED"));
     Response second = given().contentType(ContentType.JSON).body(body).post("/visualize");
-    second.then().statusCode(202).body("status", equalTo("SUCCEEDED")).body("reusedFrom", equalTo(first));
-    assertArrayEquals(VisualizeResourceTest.image(first), VisualizeResourceTest.image(second.path("id")));
+    second
+        .then()
+        .statusCode(202)
+        .body("status", equalTo("SUCCEEDED"))
+        .body("reusedFrom", equalTo(first));
+    assertArrayEquals(
+        VisualizeResourceTest.image(first), VisualizeResourceTest.image(second.path("id")));
   }
 
   @Test
   void jobsAreListedWithFiltersAndPages() throws Exception {
-    String a = VisualizeResourceTest.submit("{\"objective\": \"conv1:1\", \"size\": 16, \"steps\": 1, \"seed\": 101}");
-    String b = VisualizeResourceTest.submit("{\"objective\": \"conv1:1\", \"size\": 16, \"steps\": 1, \"seed\": 102}");
+    String a =
+        VisualizeResourceTest.submit(
+            "{\"objective\": \"conv1:1\", \"size\": 16, \"steps\": 1, \"seed\": 101}");
+    String b =
+        VisualizeResourceTest.submit(
+            "{\"objective\": \"conv1:1\", \"size\": 16, \"steps\": 1, \"seed\": 102}");
     VisualizeResourceTest.awaitFinished(a);
     VisualizeResourceTest.awaitFinished(b);
-    List<String> ids = given().get("/jobs?status=SUCCEEDED&model=tiny_cnn&limit=500").then().statusCode(200)
-        .extract().path("jobs.id");
+    List<String> ids =
+        given()
+            .get("/jobs?status=SUCCEEDED&model=tiny_cnn&limit=500")
+            .then()
+            .statusCode(200)
+            .extract()
+            .path("jobs.id");
     assertTrue(ids.containsAll(List.of(a, b)));
     Response page = given().get("/jobs?limit=1");
     page.then().statusCode(200).body("jobs.size()", equalTo(1)).body("next", notNullValue());
-    given().get("/jobs?after=" + page.path("next") + "&limit=1").then().statusCode(200)
+    given()
+        .get("/jobs?after=" + page.path("next") + "&limit=1")
+        .then()
+        .statusCode(200)
         .body("jobs[0].id", org.hamcrest.Matchers.not(equalTo(page.path("jobs[0].id"))));
     given().get("/jobs?status=DONE").then().statusCode(400).body("errors.field", hasItem("status"));
     given().get("/jobs?limit=0").then().statusCode(400).body("errors.field", hasItem("limit"));
@@ -133,8 +218,9 @@ class JobLifecycleTest {
 
   @Test
   void eventsStreamStatusProgressSnapshotsAndEndWithDone() throws Exception {
-    String id = VisualizeResourceTest.submit(
-        "{\"objective\": \"conv2:4\", \"size\": 32, \"steps\": 40, \"snapshots\": [20], \"seed\": 9}");
+    String id =
+        VisualizeResourceTest.submit(
+            "{\"objective\": \"conv2:4\", \"size\": 32, \"steps\": 40, \"snapshots\": [20], \"seed\": 9}");
     List<String[]> events = readEvents(id, null);
     List<String> names = events.stream().map(e -> e[0]).toList();
     assertTrue(names.contains("status"), names.toString());
@@ -143,7 +229,9 @@ class JobLifecycleTest {
     assertEquals("done", names.get(names.size() - 1));
     assertTrue(events.get(events.size() - 1)[2].contains("\"SUCCEEDED\""));
     for (int i = 1; i < events.size(); i++) {
-      assertTrue(Long.parseLong(events.get(i)[1]) >= Long.parseLong(events.get(i - 1)[1]), "ids never go back");
+      assertTrue(
+          Long.parseLong(events.get(i)[1]) >= Long.parseLong(events.get(i - 1)[1]),
+          "ids never go back");
     }
     // Resumed after the last event: only the final state again.
     List<String[]> resumed = readEvents(id, events.get(events.size() - 2)[1]);
@@ -153,16 +241,19 @@ class JobLifecycleTest {
 
   /** Reads a job's event stream to its end: [name, id, data] per event. */
   private List<String[]> readEvents(String id, String lastEventId) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/jobs/" + id + "/events"))
-        .header("Accept", "text/event-stream").timeout(Duration.ofSeconds(120));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/jobs/" + id + "/events"))
+            .header("Accept", "text/event-stream")
+            .timeout(Duration.ofSeconds(120));
     if (lastEventId != null) {
       request.header("Last-Event-ID", lastEventId);
     }
-    HttpResponse<java.io.InputStream> response = HttpClient.newHttpClient()
-        .send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+    HttpResponse<java.io.InputStream> response =
+        HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
     assertEquals(200, response.statusCode());
     List<String[]> events = new ArrayList<>();
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+    try (BufferedReader in =
+        new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
       String name = null;
       String eventId = null;
       StringBuilder data = new StringBuilder();
@@ -183,15 +274,12 @@ class JobLifecycleTest {
     return events;
   }
 
-  private static void awaitStep(String id, int step) throws InterruptedException {
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    while (System.nanoTime() < deadline) {
-      Integer s = given().get("/jobs/" + id).path("progress.step");
-      if (s != null && s >= step) {
-        return;
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("job " + id + " never reached step " + step);
+  private static void awaitStep(String id, int step) {
+    await("job " + id + " at step " + step)
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () -> given().get("/jobs/" + id).<Integer>path("progress.step"),
+            s -> s != null && s >= step);
   }
 }

@@ -1,6 +1,7 @@
 package org.lucerna.api;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -9,8 +10,11 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
+import java.time.Duration;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.lucerna.testing.TestJobs;
 
 /** A service whose queue holds one job and whose limits are lowered by configuration. */
 @QuarkusTest
@@ -20,44 +24,86 @@ class QueueFullTest {
   public static class SmallQueue implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
-      return Map.of("lucerna.queue.capacity", "1", "lucerna.limits.max-steps", "20000",
-          "lucerna.limits.max-size", "64", "lucerna.limits.max-body-bytes", "4096");
+      return Map.of(
+          "lucerna.queue.capacity",
+          "1",
+          "lucerna.limits.max-steps",
+          "20000",
+          "lucerna.limits.max-size",
+          "64",
+          "lucerna.limits.max-body-bytes",
+          "4096");
     }
   }
 
-  private static final String LONG = "{\"objective\": \"conv1:0\", \"size\": 64, \"steps\": 20000, \"seed\": %d}";
+  private static final String LONG =
+      "{\"objective\": \"conv1:0\", \"size\": 64, \"steps\": 20000, \"seed\": %d}";
+
+  @AfterEach
+  void leaveNoJobRunning() {
+    TestJobs.cancelUnfinished();
+  }
 
   @Test
-  void aFullQueueAnswers503WithRetryAfterAtOnceAndLosesNothingAccepted() throws Exception {
+  void aFullQueueAnswers503WithRetryAfterAtOnceAndLosesNothingAccepted() {
     String running = VisualizeResourceTest.submit(LONG.formatted(1));
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    while (!"RUNNING".equals(given().get("/jobs/" + running).path("status")) && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
+    await("job " + running + " running")
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(20))
+        .until(() -> given().get("/jobs/" + running).path("status"), equalTo("RUNNING"));
     String queued = VisualizeResourceTest.submit(LONG.formatted(2));
-    given().contentType(ContentType.JSON).body(LONG.formatted(3)).post("/visualize")
-        .then().statusCode(503).header("Retry-After", org.hamcrest.Matchers.notNullValue())
-        .contentType("application/problem+json").body("detail", containsString("queue is full"));
-    given().get("/jobs?status=QUEUED,RUNNING").then().body("jobs.id", org.hamcrest.Matchers.containsInAnyOrder(running, queued));
+    given()
+        .contentType(ContentType.JSON)
+        .body(LONG.formatted(3))
+        .post("/visualize")
+        .then()
+        .statusCode(503)
+        .header("Retry-After", org.hamcrest.Matchers.notNullValue())
+        .contentType("application/problem+json")
+        .body("detail", containsString("queue is full"));
+    given()
+        .get("/jobs?status=QUEUED,RUNNING")
+        .then()
+        .body("jobs.id", org.hamcrest.Matchers.containsInAnyOrder(running, queued));
     given().post("/jobs/" + queued + "/cancel").then().body("status", equalTo("CANCELLED"));
     given().post("/jobs/" + running + "/cancel");
     VisualizeResourceTest.awaitFinished(running).then().body("status", equalTo("CANCELLED"));
-    String after = VisualizeResourceTest.submit("{\"objective\": \"conv1:0\", \"size\": 16, \"steps\": 2, \"seed\": 4}");
+    String after =
+        VisualizeResourceTest.submit(
+            "{\"objective\": \"conv1:0\", \"size\": 16, \"steps\": 2, \"seed\": 4}");
     VisualizeResourceTest.awaitFinished(after).then().body("status", equalTo("SUCCEEDED"));
   }
 
   @Test
   void theConfiguredLimitsAreTheOnesEnforcedAndNamed() {
-    given().contentType(ContentType.JSON).body("{\"objective\": \"conv1:0\", \"size\": 65}").post("/visualize")
-        .then().statusCode(422).body("errors.field", hasItem("size")).body("detail", containsString("at most 64"));
-    given().contentType(ContentType.JSON).body("{\"objective\": \"conv1:0\", \"steps\": 20001}").post("/visualize")
-        .then().statusCode(422).body("errors.field", hasItem("steps")).body("detail", containsString("at most 20000"));
+    given()
+        .contentType(ContentType.JSON)
+        .body("{\"objective\": \"conv1:0\", \"size\": 65}")
+        .post("/visualize")
+        .then()
+        .statusCode(422)
+        .body("errors.field", hasItem("size"))
+        .body("detail", containsString("at most 64"));
+    given()
+        .contentType(ContentType.JSON)
+        .body("{\"objective\": \"conv1:0\", \"steps\": 20001}")
+        .post("/visualize")
+        .then()
+        .statusCode(422)
+        .body("errors.field", hasItem("steps"))
+        .body("detail", containsString("at most 20000"));
   }
 
   @Test
   void aBodyOverTheLimitIs413BeforeItIsRead() {
     String big = "{\"objective\": \"conv1:0\", \"model\": \"" + "x".repeat(5000) + "\"}";
-    given().contentType(ContentType.JSON).body(big).post("/visualize")
-        .then().statusCode(413).contentType("application/problem+json").body("detail", containsString("at most 4096"));
+    given()
+        .contentType(ContentType.JSON)
+        .body(big)
+        .post("/visualize")
+        .then()
+        .statusCode(413)
+        .contentType("application/problem+json")
+        .body("detail", containsString("at most 4096"));
   }
 }

@@ -15,63 +15,73 @@ import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.SplittableRandom;
-import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.lucerna.job.ImageNames;
 import org.lucerna.job.ImageStore;
+import org.lucerna.testing.TestJobs;
+import org.lucerna.testing.TestPngs;
 
 /** Jobs that start from an uploaded picture, over HTTP, on tiny_cnn. */
 @QuarkusTest
 class StartImageTest {
-  @Inject
-  ImageStore images;
+  @Inject ImageStore images;
 
-  @Inject
-  LimitsConfig limits;
+  @Inject org.lucerna.job.Limits limits;
+
+  @AfterEach
+  void leaveNoJobRunning() {
+    TestJobs.cancelUnfinished();
+  }
 
   /**
-   * One step of Adam at a learning rate of 1e-6 moves each parameter by about 1e-6, far below one 8-bit
-   * level: what is left is the parametrization's round trip (picture → parameters → picture) and 8-bit
-   * rounding, for the Fourier and the pixel parametrization alike.
+   * One step of Adam at a learning rate of 1e-6 moves each parameter by about 1e-6, far below one
+   * 8-bit level: what is left is the parametrization's round trip (picture → parameters → picture)
+   * and 8-bit rounding, for the Fourier and the pixel parametrization alike.
    */
   @Test
   void aJobStartsFromThePictureAndWithoutItFromNoise() throws Exception {
-    byte[] picture = png(gradient(32, 32, 0));
+    byte[] picture = TestPngs.encode(gradient(32, 32, 0));
     for (String param : new String[] {"{\"type\": \"fourier\"}", "{\"type\": \"pixel\"}"}) {
-      String id = VisualizeResourceTest.submit(request(picture, 32, 32, 5, ", \"param\": " + param));
+      String id =
+          VisualizeResourceTest.submit(request(picture, 32, 32, 5, ", \"param\": " + param));
       VisualizeResourceTest.awaitFinished(id).then().body("status", equalTo("SUCCEEDED"));
       double near = meanAbsDifference(picture, VisualizeResourceTest.image(id));
       System.out.printf("start image, %s param: mean |difference| %.3f/255%n", param, near * 255);
-      assertTrue(near < 2 / 255.0, param + ": the result is " + near * 255 + "/255 from the start image");
+      assertTrue(
+          near < 2 / 255.0, param + ": the result is " + near * 255 + "/255 from the start image");
     }
-    String plain = VisualizeResourceTest.submit("{\"objective\": \"conv2:7\", \"size\": 32, \"steps\": 1, \"seed\": 5,"
-        + " \"optimizer\": {\"learningRate\": 1e-6}}");
+    String plain =
+        VisualizeResourceTest.submit(
+            "{\"objective\": \"conv2:7\", \"size\": 32, \"steps\": 1, \"seed\": 5,"
+                + " \"optimizer\": {\"learningRate\": 1e-6}}");
     VisualizeResourceTest.awaitFinished(plain).then().body("status", equalTo("SUCCEEDED"));
     double far = meanAbsDifference(picture, VisualizeResourceTest.image(plain));
     System.out.printf("no start image: mean |difference| %.1f/255%n", far * 255);
-    assertTrue(far > 30 / 255.0, "without the picture the result is only " + far * 255 + "/255 from it");
+    assertTrue(
+        far > 30 / 255.0, "without the picture the result is only " + far * 255 + "/255 from it");
   }
 
   @Test
   void theJobShowsThePicturesHashNotItsBytesAndDeletingTheJobDeletesThePicture() throws Exception {
-    byte[] picture = png(gradient(24, 24, 1));
+    byte[] picture = TestPngs.encode(gradient(24, 24, 1));
     String base64 = Base64.getEncoder().encodeToString(picture);
     String id = VisualizeResourceTest.submit(request(picture, 24, 24, 11, ""));
     Response done = VisualizeResourceTest.awaitFinished(id);
-    done.then().body("status", equalTo("SUCCEEDED")).body("request.startImage.sha256", equalTo(sha256(picture)));
+    done.then()
+        .body("status", equalTo("SUCCEEDED"))
+        .body("request.startImage.sha256", equalTo(sha256(picture)));
     String chunk = base64.substring(40, 80);
     assertFalse(done.asString().contains(chunk), "the job document carries the picture");
-    assertFalse(given().get("/jobs?limit=100").asString().contains(chunk), "the listing carries the picture");
+    assertFalse(
+        given().get("/jobs?limit=100").asString().contains(chunk),
+        "the listing carries the picture");
     assertArrayEquals(picture, images.get(id, ImageNames.START).orElseThrow());
     given().delete("/jobs/" + id).then().statusCode(204);
     assertTrue(images.get(id, ImageNames.START).isEmpty(), "the picture outlived its job");
@@ -82,53 +92,97 @@ class StartImageTest {
     BufferedImage wide = gradient(40, 96, 2);
     ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
     assertTrue(ImageIO.write(wide, "jpeg", jpeg));
-    String id = VisualizeResourceTest.submit("{\"objective\": \"conv2:7\", \"height\": 24, \"width\": 32, \"steps\": 1,"
-        + " \"seed\": 2, \"optimizer\": {\"learningRate\": 1e-6}, \"startImage\": \"data:image/jpeg;base64,"
-        + Base64.getEncoder().encodeToString(jpeg.toByteArray()) + "\"}");
+    String id =
+        VisualizeResourceTest.submit(
+            "{\"objective\": \"conv2:7\", \"height\": 24, \"width\": 32, \"steps\": 1,"
+                + " \"seed\": 2, \"optimizer\": {\"learningRate\": 1e-6}, \"startImage\": \"data:image/jpeg;base64,"
+                + Base64.getEncoder().encodeToString(jpeg.toByteArray())
+                + "\"}");
     VisualizeResourceTest.awaitFinished(id).then().body("status", equalTo("SUCCEEDED"));
-    BufferedImage result = ImageIO.read(new ByteArrayInputStream(VisualizeResourceTest.image(id)));
+    BufferedImage result = TestPngs.decode(VisualizeResourceTest.image(id));
     assertEquals(32, result.getWidth());
     assertEquals(24, result.getHeight());
-    // Covered, then the centre cropped: red rises left to right across the kept middle, not the whole picture.
+    // Covered, then the centre cropped: red rises left to right across the kept middle, not the
+    // whole picture.
     int left = (result.getRGB(1, 12) >> 16) & 0xff;
     int right = (result.getRGB(30, 12) >> 16) & 0xff;
     assertTrue(right - left > 60 && right - left < 150, "red from " + left + " to " + right);
   }
 
   @Test
-  void requestsThatDifferOnlyInTheirPictureAreNotMergedAndAnEqualOneReusesTheResult() throws Exception {
-    byte[] one = png(gradient(16, 16, 3));
-    byte[] two = png(gradient(16, 16, 4));
+  void requestsThatDifferOnlyInTheirPictureAreNotMergedAndAnEqualOneReusesTheResult()
+      throws Exception {
+    byte[] one = TestPngs.encode(gradient(16, 16, 3));
+    byte[] two = TestPngs.encode(gradient(16, 16, 4));
     String a = VisualizeResourceTest.submit(request(one, 16, 16, 21, ""));
     VisualizeResourceTest.awaitFinished(a).then().body("status", equalTo("SUCCEEDED"));
     String b = VisualizeResourceTest.submit(request(two, 16, 16, 21, ""));
-    VisualizeResourceTest.awaitFinished(b).then().body("status", equalTo("SUCCEEDED")).body("reusedFrom", nullValue());
-    assertFalse(java.util.Arrays.equals(VisualizeResourceTest.image(a), VisualizeResourceTest.image(b)));
-    String again = given().contentType(ContentType.JSON).body(request(one, 16, 16, 21, "")).post("/visualize")
-        .then().statusCode(202).body("status", equalTo("SUCCEEDED")).body("reusedFrom", equalTo(a))
-        .extract().path("id");
+    VisualizeResourceTest.awaitFinished(b)
+        .then()
+        .body("status", equalTo("SUCCEEDED"))
+        .body("reusedFrom", nullValue());
+    assertFalse(
+        java.util.Arrays.equals(VisualizeResourceTest.image(a), VisualizeResourceTest.image(b)));
+    String again =
+        given()
+            .contentType(ContentType.JSON)
+            .body(request(one, 16, 16, 21, ""))
+            .post("/visualize")
+            .then()
+            .statusCode(202)
+            .body("status", equalTo("SUCCEEDED"))
+            .body("reusedFrom", equalTo(a))
+            .extract()
+            .path("id");
     assertArrayEquals(VisualizeResourceTest.image(a), VisualizeResourceTest.image(again));
 
     String key = "start-image-" + System.nanoTime();
-    String first = given().contentType(ContentType.JSON).header("Idempotency-Key", key).body(request(one, 16, 16, 22, ""))
-        .post("/visualize").then().statusCode(202).extract().path("id");
-    given().contentType(ContentType.JSON).header("Idempotency-Key", key).body(request(one, 16, 16, 22, ""))
-        .post("/visualize").then().statusCode(200).body("id", equalTo(first));
-    given().contentType(ContentType.JSON).header("Idempotency-Key", key).body(request(two, 16, 16, 22, ""))
-        .post("/visualize").then().statusCode(422).body("errors.field", hasItem("Idempotency-Key"));
+    String first =
+        given()
+            .contentType(ContentType.JSON)
+            .header("Idempotency-Key", key)
+            .body(request(one, 16, 16, 22, ""))
+            .post("/visualize")
+            .then()
+            .statusCode(202)
+            .extract()
+            .path("id");
+    given()
+        .contentType(ContentType.JSON)
+        .header("Idempotency-Key", key)
+        .body(request(one, 16, 16, 22, ""))
+        .post("/visualize")
+        .then()
+        .statusCode(200)
+        .body("id", equalTo(first));
+    given()
+        .contentType(ContentType.JSON)
+        .header("Idempotency-Key", key)
+        .body(request(two, 16, 16, 22, ""))
+        .post("/visualize")
+        .then()
+        .statusCode(422)
+        .body("errors.field", hasItem("Idempotency-Key"));
   }
 
   @Test
   void aPictureThatCannotBeUsedIsRefusedNamingTheField() throws Exception {
     refused("\"\"", "is empty");
     refused("\"not base64 !!\"", "not valid base64");
-    refused("\"" + Base64.getEncoder().encodeToString("hello world".getBytes()) + "\"", "not a PNG or JPEG");
+    refused(
+        "\"" + Base64.getEncoder().encodeToString("hello world".getBytes()) + "\"",
+        "not a PNG or JPEG");
     refused("\"data:image/gif;base64,R0lGODlhAQABAAAAACw=\"", "data:image/png;base64");
-    refused("\"data:image/png," + Base64.getEncoder().encodeToString(png(gradient(8, 8, 0))) + "\"", "in base64");
-    byte[] png = png(gradient(8, 8, 0));
+    refused(
+        "\"data:image/png,"
+            + Base64.getEncoder().encodeToString(TestPngs.encode(gradient(8, 8, 0)))
+            + "\"",
+        "in base64");
+    byte[] png = TestPngs.encode(gradient(8, 8, 0));
     byte[] truncated = java.util.Arrays.copyOf(png, 40);
     refused("\"" + Base64.getEncoder().encodeToString(truncated) + "\"", "PNG or JPEG");
-    refused("\"" + Base64.getEncoder().encodeToString(pngHeader(100_000, 100_000)) + "\"",
+    refused(
+        "\"" + Base64.getEncoder().encodeToString(TestPngs.header(100_000, 100_000)) + "\"",
         "10000000000 pixels; at most " + limits.maxStartImagePixels());
   }
 
@@ -141,24 +195,41 @@ class StartImageTest {
         noise.setRGB(x, y, random.nextInt(1 << 24));
       }
     }
-    String body = request(png(noise), 16, 16, 3, "");
-    System.out.printf("a 512×512 PNG of noise makes a body of %d bytes; the limit is %d%n", body.length(),
-        limits.maxBodyBytes());
+    String body = request(TestPngs.encode(noise), 16, 16, 3, "");
+    System.out.printf(
+        "a 512×512 PNG of noise makes a body of %d bytes; the limit is %d%n",
+        body.length(), limits.maxBodyBytes());
     assertTrue(body.length() <= limits.maxBodyBytes());
     VisualizeResourceTest.submit(body);
   }
 
   private static String request(byte[] picture, int height, int width, long seed, String more) {
-    return "{\"objective\": \"conv2:7\", \"height\": " + height + ", \"width\": " + width + ", \"steps\": 1,"
-        + " \"seed\": " + seed + ", \"optimizer\": {\"learningRate\": 1e-6}" + more
-        + ", \"startImage\": \"" + Base64.getEncoder().encodeToString(picture) + "\"}";
+    return "{\"objective\": \"conv2:7\", \"height\": "
+        + height
+        + ", \"width\": "
+        + width
+        + ", \"steps\": 1,"
+        + " \"seed\": "
+        + seed
+        + ", \"optimizer\": {\"learningRate\": 1e-6}"
+        + more
+        + ", \"startImage\": \""
+        + Base64.getEncoder().encodeToString(picture)
+        + "\"}";
   }
 
   private static void refused(String startImage, String text) {
-    given().contentType(ContentType.JSON)
-        .body("{\"objective\": \"conv2:7\", \"size\": 16, \"steps\": 1, \"startImage\": " + startImage + "}")
-        .when().post("/visualize")
-        .then().statusCode(422).contentType("application/problem+json")
+    given()
+        .contentType(ContentType.JSON)
+        .body(
+            "{\"objective\": \"conv2:7\", \"size\": 16, \"steps\": 1, \"startImage\": "
+                + startImage
+                + "}")
+        .when()
+        .post("/visualize")
+        .then()
+        .statusCode(422)
+        .contentType("application/problem+json")
         .body("errors.field", hasItem("startImage"))
         .body("detail", containsString(text));
   }
@@ -169,7 +240,8 @@ class StartImageTest {
     for (int y = 0; y < height; y++) {
       for (int x = 0; x < width; x++) {
         int r = (int) Math.round(40 + 170.0 * x / (width - 1));
-        int g = (int) Math.round(40 + 170.0 * (variant % 2 == 0 ? y : height - 1 - y) / (height - 1));
+        int g =
+            (int) Math.round(40 + 170.0 * (variant % 2 == 0 ? y : height - 1 - y) / (height - 1));
         int b = (int) Math.round(128 + 80 * Math.sin((x + y + variant * 5) / 4.0));
         image.setRGB(x, y, (r << 16) | (g << 8) | b);
       }
@@ -177,29 +249,9 @@ class StartImageTest {
     return image;
   }
 
-  private static byte[] png(BufferedImage image) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try {
-      ImageIO.write(image, "png", out);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
-  }
-
-  /** The signature and header chunk of a PNG of that size, and nothing else: a file that claims a lot. */
-  private static byte[] pngHeader(int width, int height) {
-    ByteBuffer ihdr = ByteBuffer.allocate(17).put("IHDR".getBytes()).putInt(width).putInt(height)
-        .put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
-    CRC32 crc = new CRC32();
-    crc.update(ihdr.array());
-    return ByteBuffer.allocate(8 + 4 + 17 + 4).put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'})
-        .putInt(13).put(ihdr.array()).putInt((int) crc.getValue()).array();
-  }
-
-  private static double meanAbsDifference(byte[] pngA, byte[] pngB) throws IOException {
-    BufferedImage a = ImageIO.read(new ByteArrayInputStream(pngA));
-    BufferedImage b = ImageIO.read(new ByteArrayInputStream(pngB));
+  private static double meanAbsDifference(byte[] pngA, byte[] pngB) {
+    BufferedImage a = TestPngs.decode(pngA);
+    BufferedImage b = TestPngs.decode(pngB);
     assertEquals(a.getWidth(), b.getWidth());
     assertEquals(a.getHeight(), b.getHeight());
     double sum = 0;

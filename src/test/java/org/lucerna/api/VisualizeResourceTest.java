@@ -1,6 +1,7 @@
 package org.lucerna.api;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -13,56 +14,71 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
-import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.lucerna.testing.TestJobs;
+import org.lucerna.testing.TestPngs;
 
 @QuarkusTest
 class VisualizeResourceTest {
+  private static final Set<String> FINAL = Set.of("SUCCEEDED", "FAILED", "CANCELLED");
 
-  static String submit(String body) {
-    return given().contentType(ContentType.JSON).body(body)
-        .when().post("/visualize")
-        .then().statusCode(202)
-        .header("Location", matchesPattern("(https?://[^/]+)?/jobs/[0-9A-Z]{26}"))
-        .body("status", equalTo("QUEUED"))
-        .extract().path("id");
+  @AfterEach
+  void leaveNoJobRunning() {
+    TestJobs.cancelUnfinished();
   }
 
-  static Response awaitFinished(String id) throws InterruptedException {
-    long deadline = System.nanoTime() + 120_000_000_000L;
-    while (System.nanoTime() < deadline) {
-      Response r = given().get("/jobs/" + id);
-      r.then().statusCode(200);
-      String status = r.path("status");
-      if (status.equals("SUCCEEDED") || status.equals("FAILED") || status.equals("CANCELLED")) {
-        return r;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("job " + id + " did not finish in time");
+  static String submit(String body) {
+    return given()
+        .contentType(ContentType.JSON)
+        .body(body)
+        .when()
+        .post("/visualize")
+        .then()
+        .statusCode(202)
+        .header("Location", matchesPattern("(https?://[^/]+)?/jobs/[0-9A-Z]{26}"))
+        .body("status", equalTo("QUEUED"))
+        .extract()
+        .path("id");
+  }
+
+  static Response awaitFinished(String id) {
+    return await("job " + id + " finished")
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> given().get("/jobs/" + id),
+            r -> {
+              r.then().statusCode(200);
+              return FINAL.contains(r.<String>path("status"));
+            });
   }
 
   static byte[] image(String id) {
-    return given().get("/jobs/" + id + "/image")
-        .then().statusCode(200).contentType("image/png")
-        .extract().asByteArray();
+    return given()
+        .get("/jobs/" + id + "/image")
+        .then()
+        .statusCode(200)
+        .contentType("image/png")
+        .extract()
+        .asByteArray();
   }
 
   @Test
   void aJobRendersToAPngWithStructure() throws Exception {
     String id = submit("{\"objective\": \"conv2:7\", \"size\": 64, \"steps\": 50, \"seed\": 1}");
     Response done = awaitFinished(id);
-    done.then().body("status", equalTo("SUCCEEDED"))
+    done.then()
+        .body("status", equalTo("SUCCEEDED"))
         .body("progress.step", equalTo(50))
         .body("progress.totalSteps", equalTo(50))
         .body("request.model", equalTo("tiny_cnn"))
         .body("request.version", equalTo(1))
         .body("request.optimizer.learningRate", equalTo(0.05f));
-    BufferedImage png = ImageIO.read(new ByteArrayInputStream(image(id)));
+    BufferedImage png = TestPngs.decode(image(id));
     assertEquals(64, png.getWidth());
     assertEquals(64, png.getHeight());
     assertTrue(distinctColors(png) > 100, "the image has " + distinctColors(png) + " colors");
@@ -70,26 +86,40 @@ class VisualizeResourceTest {
 
   @Test
   void aRectangularJobRendersAPngOfItsHeightAndWidth() throws Exception {
-    String id = submit("{\"objective\": \"conv2:7\", \"height\": 24, \"width\": 40, \"steps\": 5, \"seed\": 1}");
-    awaitFinished(id).then().body("status", equalTo("SUCCEEDED"))
+    String id =
+        submit(
+            "{\"objective\": \"conv2:7\", \"height\": 24, \"width\": 40, \"steps\": 5, \"seed\": 1}");
+    awaitFinished(id)
+        .then()
+        .body("status", equalTo("SUCCEEDED"))
         .body("request.height", equalTo(24))
         .body("request.width", equalTo(40));
-    BufferedImage png = ImageIO.read(new ByteArrayInputStream(image(id)));
+    BufferedImage png = TestPngs.decode(image(id));
     assertEquals(40, png.getWidth());
     assertEquals(24, png.getHeight());
   }
 
   @Test
   void heightAndWidthDefaultToSize() {
-    given().contentType(ContentType.JSON).body("{\"objective\": \"conv2:7\", \"size\": 20, \"height\": 12, \"steps\": 1}")
-        .when().post("/visualize")
-        .then().statusCode(202).body("request.height", equalTo(12)).body("request.width", equalTo(20));
+    given()
+        .contentType(ContentType.JSON)
+        .body("{\"objective\": \"conv2:7\", \"size\": 20, \"height\": 12, \"steps\": 1}")
+        .when()
+        .post("/visualize")
+        .then()
+        .statusCode(202)
+        .body("request.height", equalTo(12))
+        .body("request.width", equalTo(20));
   }
 
   @Test
   void aHeightOrWidthOutOfBoundsNamesTheFieldAndTheLimit() {
     rejected("{\"objective\": \"conv1:0\", \"height\": 5000}", 422, "height", "at most 1024");
-    rejected("{\"objective\": \"conv1:0\", \"width\": 1025, \"height\": 64}", 422, "width", "at most 1024");
+    rejected(
+        "{\"objective\": \"conv1:0\", \"width\": 1025, \"height\": 64}",
+        422,
+        "width",
+        "at most 1024");
     rejected("{\"objective\": \"conv1:0\", \"width\": 4}", 422, "width", "at least 8");
     rejected("{\"objective\": \"conv1:0\", \"height\": \"tall\"}", 400, "height", "whole number");
   }
@@ -106,79 +136,141 @@ class VisualizeResourceTest {
 
   @Test
   void aStructuredObjectiveRendersEveryBatchElementAndIsEchoedForResubmission() throws Exception {
-    String body = "{\"objective\": {\"terms\": [{\"kind\": \"channel\", \"layer\": \"conv2\", \"channel\": 3},"
-        + " {\"kind\": \"diversity\", \"layer\": \"conv2\", \"weight\": -10},"
-        + " {\"kind\": \"channel\", \"layer\": \"conv3\", \"channel\": 9, \"batch\": 1}]},"
-        + " \"batch\": 2, \"size\": 32, \"steps\": 15, \"seed\": 4}";
+    String body =
+        "{\"objective\": {\"terms\": [{\"kind\": \"channel\", \"layer\": \"conv2\", \"channel\": 3},"
+            + " {\"kind\": \"diversity\", \"layer\": \"conv2\", \"weight\": -10},"
+            + " {\"kind\": \"channel\", \"layer\": \"conv3\", \"channel\": 9, \"batch\": 1}]},"
+            + " \"batch\": 2, \"size\": 32, \"steps\": 15, \"seed\": 4}";
     String id = submit(body);
     Response done = awaitFinished(id);
-    done.then().body("status", equalTo("SUCCEEDED"))
+    done.then()
+        .body("status", equalTo("SUCCEEDED"))
         .body("request.batch", equalTo(2))
-        .body("request.objective.terms.kind", org.hamcrest.Matchers.contains("channel", "diversity", "channel"))
+        .body(
+            "request.objective.terms.kind",
+            org.hamcrest.Matchers.contains("channel", "diversity", "channel"))
         .body("request.objective.terms[2].batch", equalTo(1))
-        .body("request.objectiveDescription",
+        .body(
+            "request.objectiveDescription",
             equalTo("Channel[conv2, 3] − 10 × Diversity[conv2] + Channel[conv3, 9] @batch 1"));
     byte[] first = image(id);
-    byte[] second = given().get("/jobs/" + id + "/image?batch=1").then().statusCode(200).extract().asByteArray();
+    byte[] second =
+        given()
+            .get("/jobs/" + id + "/image?batch=1")
+            .then()
+            .statusCode(200)
+            .extract()
+            .asByteArray();
     assertTrue(!java.util.Arrays.equals(first, second), "the two batch elements differ");
-    given().get("/jobs/" + id + "/image?batch=2").then().statusCode(404).body("errors.field", hasItem("batch"));
+    given()
+        .get("/jobs/" + id + "/image?batch=2")
+        .then()
+        .statusCode(404)
+        .body("errors.field", hasItem("batch"));
   }
 
-  /** What the redirection does is checked on the optimizer (RedirectedReluTest); here, that a job can ask for it. */
+  /**
+   * What the redirection does is checked on the optimizer (RedirectedReluTest); here, that a job
+   * can ask for it.
+   */
   @Test
   void aJobCanAskForTheRedirectedReluGradient() throws Exception {
-    String id = submit("{\"objective\": \"conv2:5\", \"size\": 16, \"steps\": 20, \"seed\": 8,"
-        + " \"redirectedRelu\": true}");
-    awaitFinished(id).then().body("status", equalTo("SUCCEEDED"))
+    String id =
+        submit(
+            "{\"objective\": \"conv2:5\", \"size\": 16, \"steps\": 20, \"seed\": 8,"
+                + " \"redirectedRelu\": true}");
+    awaitFinished(id)
+        .then()
+        .body("status", equalTo("SUCCEEDED"))
         .body("request.redirectedRelu", equalTo(true))
         .body("progress.step", equalTo(20));
-    given().contentType(ContentType.JSON).body("{\"objective\": \"conv2:5\", \"size\": 16, \"steps\": 1}")
-        .when().post("/visualize")
-        .then().statusCode(202).body("request.redirectedRelu", equalTo(false));
-    rejected("{\"objective\": \"conv2:5\", \"redirectedRelu\": \"sometimes\"}", 400, "redirectedRelu", "");
+    given()
+        .contentType(ContentType.JSON)
+        .body("{\"objective\": \"conv2:5\", \"size\": 16, \"steps\": 1}")
+        .when()
+        .post("/visualize")
+        .then()
+        .statusCode(202)
+        .body("request.redirectedRelu", equalTo(false));
+    rejected(
+        "{\"objective\": \"conv2:5\", \"redirectedRelu\": \"sometimes\"}",
+        400,
+        "redirectedRelu",
+        "");
   }
 
   @Test
   void aRequestCanOverrideTheModelsValueRangeAndChannelOrder() throws Exception {
-    String id = submit("{\"objective\": \"conv2:1\", \"size\": 16, \"steps\": 3, \"seed\": 31,"
-        + " \"input\": {\"valueRange\": [-1, 1], \"channelOrder\": \"BGR\"}}");
-    awaitFinished(id).then().body("status", equalTo("SUCCEEDED"))
+    String id =
+        submit(
+            "{\"objective\": \"conv2:1\", \"size\": 16, \"steps\": 3, \"seed\": 31,"
+                + " \"input\": {\"valueRange\": [-1, 1], \"channelOrder\": \"BGR\"}}");
+    awaitFinished(id)
+        .then()
+        .body("status", equalTo("SUCCEEDED"))
         .body("request.input.valueRange", org.hamcrest.Matchers.contains(-1.0f, 1.0f))
         .body("request.input.channelOrder", equalTo("BGR"));
     String plain = submit("{\"objective\": \"conv2:1\", \"size\": 16, \"steps\": 3, \"seed\": 31}");
     awaitFinished(plain);
-    assertTrue(!java.util.Arrays.equals(image(id), image(plain)), "the model saw other pixel values");
-    rejected("{\"objective\": \"conv2:1\", \"input\": {\"valueRange\": [1, -1]}}", 422, "input.valueRange", "smaller");
+    assertTrue(
+        !java.util.Arrays.equals(image(id), image(plain)), "the model saw other pixel values");
+    rejected(
+        "{\"objective\": \"conv2:1\", \"input\": {\"valueRange\": [1, -1]}}",
+        422,
+        "input.valueRange",
+        "smaller");
   }
 
   @Test
   void aBadTermIsRefusedWithItsPath() {
-    rejected("{\"objective\": {\"terms\": [{\"kind\": \"channel\", \"layer\": \"conv2\", \"channel\": 1},"
-        + " {\"kind\": \"neuron\", \"layer\": \"conv2\", \"chanel\": 1}]}}", 422, "objective.terms[1].chanel",
+    rejected(
+        "{\"objective\": {\"terms\": [{\"kind\": \"channel\", \"layer\": \"conv2\", \"channel\": 1},"
+            + " {\"kind\": \"neuron\", \"layer\": \"conv2\", \"chanel\": 1}]}}",
+        422,
+        "objective.terms[1].chanel",
         "not a field of a neuron term");
-    rejected("{\"objective\": {\"terms\": [{\"kind\": \"glow\", \"layer\": \"conv2\"}]}}", 422,
-        "objective.terms[0].kind", "must be one of");
-    rejected("{\"objective\": {\"terms\": [{\"kind\": \"channel\", \"layer\": \"conv2\", \"channel\": 1,"
-        + " \"batch\": 3}]}, \"batch\": 2}", 422, "objective", "batch has 2");
+    rejected(
+        "{\"objective\": {\"terms\": [{\"kind\": \"glow\", \"layer\": \"conv2\"}]}}",
+        422,
+        "objective.terms[0].kind",
+        "must be one of");
+    rejected(
+        "{\"objective\": {\"terms\": [{\"kind\": \"channel\", \"layer\": \"conv2\", \"channel\": 1,"
+            + " \"batch\": 3}]}, \"batch\": 2}",
+        422,
+        "objective",
+        "batch has 2");
   }
 
   @Test
   void anUnfinishedJobsImageIsAConflict() {
     String id = submit("{\"objective\": \"conv1:0\", \"size\": 64, \"steps\": 300, \"seed\": 3}");
-    given().get("/jobs/" + id + "/image").then().statusCode(409)
-        .contentType("application/problem+json").header("Retry-After", "1");
+    given()
+        .get("/jobs/" + id + "/image")
+        .then()
+        .statusCode(409)
+        .contentType("application/problem+json")
+        .header("Retry-After", "1");
   }
 
   @Test
   void anUnknownJobIsNotFound() {
-    given().get("/jobs/01ARZ3NDEKTSV4RRFFQ69G5FAV").then().statusCode(404)
-        .contentType("application/problem+json").body("status", equalTo(404));
+    given()
+        .get("/jobs/01ARZ3NDEKTSV4RRFFQ69G5FAV")
+        .then()
+        .statusCode(404)
+        .contentType("application/problem+json")
+        .body("status", equalTo(404));
     given().get("/jobs/..%2F..%2Fetc").then().statusCode(404);
   }
 
   @Test
   void anUnknownModelNamesTheField() {
-    rejected("{\"model\": \"no_such_model\", \"objective\": \"conv1:0\"}", 422, "model", "no model 'no_such_model'");
+    rejected(
+        "{\"model\": \"no_such_model\", \"objective\": \"conv1:0\"}",
+        422,
+        "model",
+        "no model 'no_such_model'");
   }
 
   @Test
@@ -218,23 +310,32 @@ class VisualizeResourceTest {
 
   @Test
   void malformedJsonIsABadRequest() {
-    given().contentType(ContentType.JSON).body("{\"objective\": ")
-        .when().post("/visualize")
-        .then().statusCode(400).contentType("application/problem+json")
+    given()
+        .contentType(ContentType.JSON)
+        .body("{\"objective\": ")
+        .when()
+        .post("/visualize")
+        .then()
+        .statusCode(400)
+        .contentType("application/problem+json")
         .body("detail", containsString("not valid JSON"));
   }
 
   private static void rejected(String body, int status, String field, String text) {
-    given().contentType(ContentType.JSON).body(body)
-        .when().post("/visualize")
-        .then().statusCode(status)
+    given()
+        .contentType(ContentType.JSON)
+        .body(body)
+        .when()
+        .post("/visualize")
+        .then()
+        .statusCode(status)
         .contentType("application/problem+json")
         .body("status", equalTo(status))
         .body("errors.field", hasItem(field))
         .body("detail", containsString(text));
   }
 
-  private static int distinctColors(BufferedImage image) throws IOException {
+  private static int distinctColors(BufferedImage image) {
     Set<Integer> colors = new HashSet<>();
     for (int y = 0; y < image.getHeight(); y++) {
       for (int x = 0; x < image.getWidth(); x++) {

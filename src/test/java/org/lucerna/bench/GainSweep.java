@@ -30,9 +30,9 @@ import org.lucerna.optvis.transform.Transforms;
 /**
  * Compares sigmoid gains on one model: for each gain and channel, a render with the default
  * parametrization and the standard transforms, then the channel's value on the finished image seen
- * plainly (no transforms), the contrast (standard deviation of the pixel values; ImageNet's photos have
- * about 0.23 per channel) and the share of saturated pixels. Prints a table, writes a contact sheet (rows:
- * channels, columns: gains). Not a test.
+ * plainly (no transforms), the contrast (standard deviation of the pixel values; ImageNet's photos
+ * have about 0.23 per channel) and the share of saturated pixels. Prints a table, writes a contact
+ * sheet (rows: channels, columns: gains). Not a test.
  *
  * <p>Arguments: {@code --root models --model inception_v3 --layer mixed4 --channels 97,200,300
  * --gains 0.25,0.5,1,2,4 --size 224 --steps 192 --lr 0.05 --out target/gain-sweep}.
@@ -44,48 +44,82 @@ public final class GainSweep {
     for (int i = 0; i + 1 < args.length; i += 2) {
       a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
     }
-    ModelRegistry registry = new ModelRegistry(new ModelRepository(Path.of(a.getOrDefault("root", "models"))));
-    PreparedModel model = registry.get(a.getOrDefault("model", "inception_v3"), OptionalLong.empty());
+    ModelRegistry registry =
+        new ModelRegistry(new ModelRepository(Path.of(a.getOrDefault("root", "models"))));
+    PreparedModel model =
+        registry.get(a.getOrDefault("model", "inception_v3"), OptionalLong.empty());
     String layer = a.getOrDefault("layer", "mixed4");
-    int[] channels = Arrays.stream(a.getOrDefault("channels", "97,200,300").split(",")).mapToInt(Integer::parseInt)
-        .toArray();
-    double[] gains = Arrays.stream(a.getOrDefault("gains", "0.25,0.5,1,2,4").split(","))
-        .mapToDouble(Double::parseDouble).toArray();
+    int[] channels =
+        Arrays.stream(a.getOrDefault("channels", "97,200,300").split(","))
+            .mapToInt(Integer::parseInt)
+            .toArray();
+    double[] gains =
+        Arrays.stream(a.getOrDefault("gains", "0.25,0.5,1,2,4").split(","))
+            .mapToDouble(Double::parseDouble)
+            .toArray();
     int size = Integer.parseInt(a.getOrDefault("size", "224"));
     int steps = Integer.parseInt(a.getOrDefault("steps", "192"));
     double lr = Double.parseDouble(a.getOrDefault("lr", "0.05"));
     Path out = Path.of(a.getOrDefault("out", "target/gain-sweep"));
     Files.createDirectories(out);
-    System.out.printf(Locale.ROOT, "model %s, layer %s, channels %s, %d px, %d steps, learning rate %s%n",
-        model.id(), layer, Arrays.toString(channels), size, steps, lr);
+    System.out.printf(
+        Locale.ROOT,
+        "model %s, layer %s, channels %s, %d px, %d steps, learning rate %s%n",
+        model.id(),
+        layer,
+        Arrays.toString(channels),
+        size,
+        steps,
+        lr);
 
     double[][] plain = new double[channels.length][gains.length];
     double[][] saturated = new double[channels.length][gains.length];
     double[][] contrast = new double[channels.length][gains.length];
-    BufferedImage sheet = new BufferedImage(size * gains.length, size * channels.length, BufferedImage.TYPE_INT_RGB);
+    BufferedImage sheet =
+        new BufferedImage(size * gains.length, size * channels.length, BufferedImage.TYPE_INT_RGB);
     for (int gi = 0; gi < gains.length; gi++) {
-      ParamSpec param = new ParamSpec(ParamSpec.Kind.FOURIER, ParamSpec.DEFAULT.decay(), true,
-          ParamSpec.Squash.SIGMOID, gains[gi]);
+      ParamSpec param =
+          new ParamSpec(
+              ParamSpec.Kind.FOURIER,
+              ParamSpec.DEFAULT.decay(),
+              true,
+              ParamSpec.Squash.SIGMOID,
+              gains[gi]);
       Objective first = Objectives.channel(layer, channels[0]);
-      PlanSpec render = PlanSpec.of(size, size, 1, first).withParam(param).withTransforms(Transforms.standard());
+      PlanSpec render =
+          PlanSpec.of(size, size, 1, first).withParam(param).withTransforms(Transforms.standard());
       // Seen plainly: the same parametrization (so the image maps back exactly) and no transforms.
       PlanSpec look = PlanSpec.of(size, size, 1, first).withParam(param);
       try (Plan renderPlan = Plan.build(model, render, ExecutionOptions.CPU_DEFAULT);
           Plan lookPlan = Plan.build(model, look, ExecutionOptions.CPU_DEFAULT)) {
         for (int ci = 0; ci < channels.length; ci++) {
           Objective objective = Objectives.channel(layer, channels[ci]);
-          RenderResult r = renderPlan.render(objective, new RenderSettings(steps, 1, lr, List.of()),
-              RenderListener.NONE);
+          RenderResult r =
+              renderPlan.render(
+                  objective, new RenderSettings(steps, 1, lr, List.of()), RenderListener.NONE);
           ImageBatch image = r.image();
-          plain[ci][gi] = lookPlan.render(objective, new RenderSettings(1, 1, 1e-12, List.of()).withStartImage(image),
-              RenderListener.NONE).objectives()[0];
+          plain[ci][gi] =
+              lookPlan.render(
+                      objective,
+                      new RenderSettings(1, 1, 1e-12, List.of()).withStartImage(image),
+                      RenderListener.NONE)
+                  .objectives()[0];
           saturated[ci][gi] = saturation(image);
           contrast[ci][gi] = contrast(image);
-          sheet.getGraphics().drawImage(ImageIO.read(new ByteArrayInputStream(image.png(0))), gi * size, ci * size,
-              null);
-          System.out.printf(Locale.ROOT, "gain %-5s channel %-4d plain objective %8.3f  last objective %8.3f"
-                  + "  contrast %.3f  saturated %5.1f%%%n", gains[gi], channels[ci], plain[ci][gi],
-              r.objectives()[steps - 1], contrast[ci][gi], 100 * saturated[ci][gi]);
+          sheet
+              .getGraphics()
+              .drawImage(
+                  ImageIO.read(new ByteArrayInputStream(image.png(0))), gi * size, ci * size, null);
+          System.out.printf(
+              Locale.ROOT,
+              "gain %-5s channel %-4d plain objective %8.3f  last objective %8.3f"
+                  + "  contrast %.3f  saturated %5.1f%%%n",
+              gains[gi],
+              channels[ci],
+              plain[ci][gi],
+              r.objectives()[steps - 1],
+              contrast[ci][gi],
+              100 * saturated[ci][gi]);
         }
       }
     }
@@ -102,8 +136,13 @@ public final class GainSweep {
         sat += saturated[ci][gi] / channels.length;
         std += contrast[ci][gi] / channels.length;
       }
-      System.out.printf(Locale.ROOT, "gain %-5s relative plain objective %.3f, contrast %.3f, saturated %.1f%%%n",
-          gains[gi], score, std, 100 * sat);
+      System.out.printf(
+          Locale.ROOT,
+          "gain %-5s relative plain objective %.3f, contrast %.3f, saturated %.1f%%%n",
+          gains[gi],
+          score,
+          std,
+          100 * sat);
       pairs.add(String.format(Locale.ROOT, "gain_%s=%.3f/%.3f/%.3f", gains[gi], score, std, sat));
     }
     System.out.println("contact sheet: " + out.resolve("sheet.png"));

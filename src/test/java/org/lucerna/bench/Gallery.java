@@ -41,7 +41,8 @@ public final class Gallery {
       throw new IllegalArgumentException("only loopback URLs: " + base);
     }
     String model = a.getOrDefault("model", "inception_v3");
-    List<String> layers = List.of(a.getOrDefault("layers", "mixed0,mixed2,mixed4,mixed6,mixed8,mixed10").split(","));
+    List<String> layers =
+        List.of(a.getOrDefault("layers", "mixed0,mixed2,mixed4,mixed6,mixed8,mixed10").split(","));
     int channel = Integer.parseInt(a.getOrDefault("channel", "97"));
     int size = Integer.parseInt(a.getOrDefault("size", "224"));
     int steps = Integer.parseInt(a.getOrDefault("steps", "256"));
@@ -52,11 +53,27 @@ public final class Gallery {
 
     List<String> ids = new ArrayList<>();
     for (String layer : layers) {
-      String body = "{\"model\": \"" + model + "\", \"objective\": \"" + layer + ":" + channel + "\", \"size\": "
-          + size + ", \"steps\": " + steps + ", \"seed\": 1, \"transforms\": \"standard\", \"param\": " + param + "}";
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("/visualize"))
-          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      String body =
+          "{\"model\": \""
+              + model
+              + "\", \"objective\": \""
+              + layer
+              + ":"
+              + channel
+              + "\", \"size\": "
+              + size
+              + ", \"steps\": "
+              + steps
+              + ", \"seed\": 1, \"transforms\": \"standard\", \"param\": "
+              + param
+              + "}";
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(base.resolve("/visualize"))
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString(body))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() / 100 != 2) {
         throw new IllegalStateException(layer + ": " + r.statusCode() + " " + r.body());
       }
@@ -68,18 +85,29 @@ public final class Gallery {
       JsonNode job;
       do {
         Thread.sleep(1000);
-        job = JSON.readTree(http.send(HttpRequest.newBuilder(base.resolve("/jobs/" + ids.get(i))).build(),
-            HttpResponse.BodyHandlers.ofString()).body());
+        job =
+            JSON.readTree(
+                http.send(
+                        HttpRequest.newBuilder(base.resolve("/jobs/" + ids.get(i))).build(),
+                        HttpResponse.BodyHandlers.ofString())
+                    .body());
       } while (!job.get("status").asText().matches("SUCCEEDED|FAILED|CANCELLED"));
       if (!job.get("status").asText().equals("SUCCEEDED")) {
         throw new IllegalStateException(layers.get(i) + ": " + job);
       }
-      byte[] png = http.send(HttpRequest.newBuilder(base.resolve("/jobs/" + ids.get(i) + "/image")).build(),
-          HttpResponse.BodyHandlers.ofByteArray()).body();
+      byte[] png =
+          http.send(
+                  HttpRequest.newBuilder(base.resolve("/jobs/" + ids.get(i) + "/image")).build(),
+                  HttpResponse.BodyHandlers.ofByteArray())
+              .body();
       Files.write(out.resolve(model + "-" + layers.get(i) + "-" + channel + ".png"), png);
       images.add(ImageIO.read(new ByteArrayInputStream(png)));
-      System.out.printf("%s:%d  objective %.2f  %.1f steps/s  (waited %.0f s)%n", layers.get(i), channel,
-          job.at("/progress/objective").asDouble(), job.at("/progress/stepsPerSecond").asDouble(),
+      System.out.printf(
+          "%s:%d  objective %.2f  %.1f steps/s  (waited %.0f s)%n",
+          layers.get(i),
+          channel,
+          job.at("/progress/objective").asDouble(),
+          job.at("/progress/stepsPerSecond").asDouble(),
           (System.nanoTime() - start) / 1e9);
     }
     Files.write(out.resolve(model + "-collage.png"), collage(images, layers, channel));
@@ -87,14 +115,17 @@ public final class Gallery {
   }
 
   /** The images side by side in rows of up to three, each labelled with its layer. */
-  static byte[] collage(List<BufferedImage> images, List<String> labels, int channel) throws Exception {
+  static byte[] collage(List<BufferedImage> images, List<String> labels, int channel)
+      throws Exception {
     int tile = 160;
     int label = 18;
     int columns = Math.min(3, images.size());
     int rows = (images.size() + columns - 1) / columns;
-    BufferedImage c = new BufferedImage(columns * tile, rows * (tile + label), BufferedImage.TYPE_INT_RGB);
+    BufferedImage c =
+        new BufferedImage(columns * tile, rows * (tile + label), BufferedImage.TYPE_INT_RGB);
     Graphics2D g = c.createGraphics();
-    g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BICUBIC);
+    g.setRenderingHint(
+        RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BICUBIC);
     g.setColor(Color.WHITE);
     g.fillRect(0, 0, c.getWidth(), c.getHeight());
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));

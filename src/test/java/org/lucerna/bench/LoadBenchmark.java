@@ -22,24 +22,28 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Load on a running service: {@code jobs} small jobs submitted from several client threads while other
- * threads poll their statuses. A full queue's 503 is honoured (wait Retry-After, submit again); at the
- * end every accepted job must have reached a final state. Not a test: it needs a running service.
+ * Load on a running service: {@code jobs} small jobs submitted from several client threads while
+ * other threads poll their statuses. A full queue's 503 is honoured (wait Retry-After, submit
+ * again); at the end every accepted job must have reached a final state. Not a test: it needs a
+ * running service.
  *
- * <p>Arguments (defaults): {@code --url http://localhost:8080 --jobs 1000 --submitters 4 --pollers 2
- * --model tiny_cnn} (the model needs a layer {@code conv1}, as the built-in tiny CNN has).
- * Run it as the README says. The last line is {@code key=value} pairs; the exit code is 1 when a job
- * was lost or a submission failed.
+ * <p>Arguments (defaults): {@code --url http://localhost:8080 --jobs 1000 --submitters 4 --pollers
+ * 2 --model tiny_cnn} (the model needs a layer {@code conv1}, as the built-in tiny CNN has). Run it
+ * as the README says. The last line is {@code key=value} pairs; the exit code is 1 when a job was
+ * lost or a submission failed.
  */
 public final class LoadBenchmark {
   private static final Set<String> FINAL = Set.of("SUCCEEDED", "FAILED", "CANCELLED");
   private static final Duration FINISH_TIMEOUT = Duration.ofMinutes(15);
 
   private final URI base;
+
   /** Named in every job: the service's default model may be a large one. */
   private final String model;
+
   private final int jobs;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final ObjectMapper json = new ObjectMapper();
   private final AtomicInteger nextJob = new AtomicInteger();
   private final AtomicInteger submittersLeft;
@@ -58,8 +62,19 @@ public final class LoadBenchmark {
   }
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> opts = new HashMap<>(Map.of(
-        "url", "http://localhost:8080", "jobs", "1000", "submitters", "4", "pollers", "2", "model", "tiny_cnn"));
+    Map<String, String> opts =
+        new HashMap<>(
+            Map.of(
+                "url",
+                "http://localhost:8080",
+                "jobs",
+                "1000",
+                "submitters",
+                "4",
+                "pollers",
+                "2",
+                "model",
+                "tiny_cnn"));
     for (int i = 0; i + 1 < args.length; i += 2) {
       opts.put(args[i].replaceFirst("^--", ""), args[i + 1]);
     }
@@ -102,10 +117,18 @@ public final class LoadBenchmark {
   }
 
   private void submit(int seed) {
-    String body = "{\"model\": \"" + model + "\", \"objective\": \"conv1:0\", \"size\": 8, \"steps\": 1,"
-        + " \"seed\": " + seed + "}";
-    HttpRequest request = HttpRequest.newBuilder(base.resolve("/visualize"))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    String body =
+        "{\"model\": \""
+            + model
+            + "\", \"objective\": \"conv1:0\", \"size\": 8, \"steps\": 1,"
+            + " \"seed\": "
+            + seed
+            + "}";
+    HttpRequest request =
+        HttpRequest.newBuilder(base.resolve("/visualize"))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build();
     while (true) {
       try {
         long t0 = System.nanoTime();
@@ -120,8 +143,11 @@ public final class LoadBenchmark {
           return;
         }
         queueFull.incrementAndGet();
-        long wait = r.headers().firstValue("Retry-After").map(Long::parseLong).orElseThrow(
-            () -> new IllegalStateException("503 without Retry-After"));
+        long wait =
+            r.headers()
+                .firstValue("Retry-After")
+                .map(Long::parseLong)
+                .orElseThrow(() -> new IllegalStateException("503 without Retry-After"));
         Thread.sleep(wait * 1000);
       } catch (IOException e) {
         errors.add("submit " + seed + ": " + e);
@@ -143,8 +169,10 @@ public final class LoadBenchmark {
         }
         try {
           long t0 = System.nanoTime();
-          HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("/jobs/" + id)).GET().build(),
-              HttpResponse.BodyHandlers.ofString());
+          HttpResponse<String> r =
+              http.send(
+                  HttpRequest.newBuilder(base.resolve("/jobs/" + id)).GET().build(),
+                  HttpResponse.BodyHandlers.ofString());
           statusNanos.add(System.nanoTime() - t0);
           if (r.statusCode() != 200) {
             errors.add("status " + id + ": " + r.statusCode());
@@ -177,21 +205,49 @@ public final class LoadBenchmark {
     int accepted = outcomes.size() + unfinished.size();
     long succeeded = outcomes.values().stream().filter("SUCCEEDED"::equals).count();
     long otherFinal = outcomes.size() - succeeded;
-    System.out.printf(Locale.ROOT, "%d jobs accepted in %.1f s: %.1f jobs/s finished%n",
-        accepted, seconds, outcomes.size() / seconds);
-    System.out.printf(Locale.ROOT, "submit: %d calls, p50 %.1f ms, p99 %.1f ms; 503 queue full: %d%n",
-        submitNanos.size(), percentile(submitNanos, 50), percentile(submitNanos, 99), queueFull.get());
-    System.out.printf(Locale.ROOT, "status: %d calls, p50 %.1f ms, p99 %.1f ms%n",
-        statusNanos.size(), percentile(statusNanos, 50), percentile(statusNanos, 99));
-    System.out.printf(Locale.ROOT, "final: %d succeeded, %d failed or cancelled, %d not final (lost)%n",
-        succeeded, otherFinal, unfinished.size());
+    System.out.printf(
+        Locale.ROOT,
+        "%d jobs accepted in %.1f s: %.1f jobs/s finished%n",
+        accepted,
+        seconds,
+        outcomes.size() / seconds);
+    System.out.printf(
+        Locale.ROOT,
+        "submit: %d calls, p50 %.1f ms, p99 %.1f ms; 503 queue full: %d%n",
+        submitNanos.size(),
+        percentile(submitNanos, 50),
+        percentile(submitNanos, 99),
+        queueFull.get());
+    System.out.printf(
+        Locale.ROOT,
+        "status: %d calls, p50 %.1f ms, p99 %.1f ms%n",
+        statusNanos.size(),
+        percentile(statusNanos, 50),
+        percentile(statusNanos, 99));
+    System.out.printf(
+        Locale.ROOT,
+        "final: %d succeeded, %d failed or cancelled, %d not final (lost)%n",
+        succeeded,
+        otherFinal,
+        unfinished.size());
     errors.stream().limit(10).forEach(e -> System.out.println("error: " + e));
-    System.out.printf(Locale.ROOT,
+    System.out.printf(
+        Locale.ROOT,
         "jobs=%d accepted=%d succeeded=%d other_final=%d lost=%d errors=%d queue_full=%d seconds=%.1f "
             + "jobs_per_s=%.1f submit_p50_ms=%.1f submit_p99_ms=%.1f status_p50_ms=%.1f status_p99_ms=%.1f%n",
-        jobs, accepted, succeeded, otherFinal, unfinished.size(), errors.size(), queueFull.get(), seconds,
-        outcomes.size() / seconds, percentile(submitNanos, 50), percentile(submitNanos, 99),
-        percentile(statusNanos, 50), percentile(statusNanos, 99));
+        jobs,
+        accepted,
+        succeeded,
+        otherFinal,
+        unfinished.size(),
+        errors.size(),
+        queueFull.get(),
+        seconds,
+        outcomes.size() / seconds,
+        percentile(submitNanos, 50),
+        percentile(submitNanos, 99),
+        percentile(statusNanos, 50),
+        percentile(statusNanos, 99));
     if (!unfinished.isEmpty() || accepted < jobs) {
       System.exit(1);
     }

@@ -7,8 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class FileImageStoreTest extends ImageStoreContract {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Override
   protected ImageStore store() {
@@ -17,8 +16,10 @@ class FileImageStoreTest extends ImageStoreContract {
 
   @Test
   void namesThatCouldLeaveTheFolderAreRefused() {
-    assertThrows(IllegalArgumentException.class, () -> store().put("../../etc", "final-0", new byte[1]));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class, () -> store().put("../../etc", "final-0", new byte[1]));
+    assertThrows(
+        IllegalArgumentException.class,
         () -> store().put("01ARZ3NDEKTSV4RRFFQ69G5FAV", "../x", new byte[1]));
   }
 }

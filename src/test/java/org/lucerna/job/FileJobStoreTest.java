@@ -8,8 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class FileJobStoreTest extends JobStoreContract {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
   private JobStore store;
 
   @Override

@@ -1,6 +1,8 @@
 package org.lucerna.job;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,14 +12,17 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.lucerna.testing.TestJobs;
 
 @QuarkusTest
 class JobMetricsTest {
-  @Inject
-  JobMetrics metrics;
+  @Inject JobMetrics metrics;
 
-  /** The value of one Prometheus sample, {@code name{labels}} exactly as exposed, or 0 when absent. */
+  /**
+   * The value of one Prometheus sample, {@code name{labels}} exactly as exposed, or 0 when absent.
+   */
   static double sample(String scrape, String series) {
     Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(scrape);
     return m.find() ? Double.parseDouble(m.group(1)) : 0;
@@ -25,6 +30,11 @@ class JobMetricsTest {
 
   static String scrape() {
     return given().get("/q/metrics").then().statusCode(200).extract().asString();
+  }
+
+  @AfterEach
+  void leaveNoJobRunning() {
+    TestJobs.cancelUnfinished();
   }
 
   @Test
@@ -51,30 +61,41 @@ class JobMetricsTest {
     assertEquals(1.0, delta(before, after, "lucerna_jobs_queue_wait_seconds_sum"), 1e-9);
     assertEquals(2, delta(before, after, "lucerna_jobs_run_seconds_count"));
     assertEquals(50, delta(before, after, "lucerna_render_steps_per_second_sum"), 1e-9);
-    assertEquals(1.5, sample(after, "lucerna_model_load_seconds_sum{model=\"metrics_probe\"}"), 1e-9);
+    assertEquals(
+        1.5, sample(after, "lucerna_model_load_seconds_sum{model=\"metrics_probe\"}"), 1e-9);
     // A histogram, so that percentiles can be computed across pods: buckets up to +Inf.
     assertTrue(after.contains("lucerna_jobs_run_seconds_bucket{le=\"+Inf\"}"), "run-time buckets");
-    assertTrue(after.contains("lucerna_jobs_queue_wait_seconds_bucket{le=\"+Inf\"}"), "queue-wait buckets");
+    assertTrue(
+        after.contains("lucerna_jobs_queue_wait_seconds_bucket{le=\"+Inf\"}"),
+        "queue-wait buckets");
   }
 
   @Test
-  void aRealJobLeavesTheGaugesAtRest() throws InterruptedException {
-    String id = given().contentType(ContentType.JSON)
-        .body("{\"objective\": \"conv2:1\", \"size\": 16, \"steps\": 3}")
-        .when().post("/visualize").then().statusCode(202).extract().path("id");
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    String status = "QUEUED";
-    while (!status.equals("SUCCEEDED") && System.nanoTime() < deadline) {
-      Thread.sleep(50);
-      status = given().get("/jobs/" + id).then().statusCode(200).extract().path("status");
-    }
-    assertEquals("SUCCEEDED", status);
+  void aRealJobLeavesTheGaugesAtRest() {
+    String id =
+        given()
+            .contentType(ContentType.JSON)
+            .body("{\"objective\": \"conv2:1\", \"size\": 16, \"steps\": 3}")
+            .when()
+            .post("/visualize")
+            .then()
+            .statusCode(202)
+            .extract()
+            .path("id");
+    await("job " + id + " succeeded")
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () -> given().get("/jobs/" + id).then().statusCode(200).extract().path("status"),
+            equalTo("SUCCEEDED"));
     String after = scrape();
     // Present without any hook in the job service: the queue gauge reads the queue itself, and the
     // warm-up records the default model's load.
     assertTrue(after.contains("lucerna_jobs_queued "), "queue depth gauge");
     assertEquals(0, sample(after, "lucerna_jobs_queued"));
-    assertTrue(sample(after, "lucerna_model_load_seconds_count{model=\"tiny_cnn\"}") >= 1, "default model load");
+    assertTrue(
+        sample(after, "lucerna_model_load_seconds_count{model=\"tiny_cnn\"}") >= 1,
+        "default model load");
   }
 
   private static double delta(String before, String after, String series) {

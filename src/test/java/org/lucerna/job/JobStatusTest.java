@@ -16,11 +16,14 @@ class JobStatusTest {
   @ParameterizedTest
   @EnumSource(JobStatus.class)
   void onlyTheTableSChangesAreAllowed(JobStatus from) {
-    Set<JobStatus> allowed = switch (from) {
-      case QUEUED -> EnumSet.of(JobStatus.RUNNING, JobStatus.CANCELLED, JobStatus.FAILED);
-      case RUNNING -> EnumSet.of(JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED, JobStatus.QUEUED);
-      default -> EnumSet.noneOf(JobStatus.class);
-    };
+    Set<JobStatus> allowed =
+        switch (from) {
+          case QUEUED -> EnumSet.of(JobStatus.RUNNING, JobStatus.CANCELLED, JobStatus.FAILED);
+          case RUNNING ->
+              EnumSet.of(
+                  JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED, JobStatus.QUEUED);
+          default -> EnumSet.noneOf(JobStatus.class);
+        };
     Job job = in(from);
     for (JobStatus to : JobStatus.values()) {
       if (allowed.contains(to)) {

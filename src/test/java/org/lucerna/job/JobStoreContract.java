@@ -25,14 +25,33 @@ abstract class JobStoreContract {
   protected abstract JobStore store();
 
   static JobSpec spec(String model, long seed) {
-    return new JobSpec(model, 1, Objectives.channel("conv2", 3).plus(Objectives.diversity("conv3").times(-2)),
-        64, 48, 2, 50, seed, 0.05, List.of(10, 20), ParamSpec.DEFAULT, Transforms.standard(), FitMode.RESIZE,
-        false, true, null, new StartImageRef("0123456789abcdef".repeat(4)));
+    return new JobSpec(
+        model,
+        1,
+        Objectives.channel("conv2", 3).plus(Objectives.diversity("conv3").times(-2)),
+        64,
+        48,
+        2,
+        50,
+        seed,
+        0.05,
+        List.of(10, 20),
+        ParamSpec.DEFAULT,
+        Transforms.standard(),
+        FitMode.RESIZE,
+        false,
+        true,
+        null,
+        new StartImageRef("0123456789abcdef".repeat(4)));
   }
 
   static Job job(int n, String model) {
     Instant at = Instant.parse("2026-11-29T12:00:00Z").plusSeconds(n);
-    return Job.queued(JobIds.next(at), spec(model, n), new Job.Submission("fp" + n, n % 2 == 0 ? "key" + n : null, null), at);
+    return Job.queued(
+        JobIds.next(at),
+        spec(model, n),
+        new Job.Submission("fp" + n, n % 2 == 0 ? "key" + n : null, null),
+        at);
   }
 
   @Test
@@ -64,16 +83,17 @@ abstract class JobStoreContract {
     CountDownLatch go = new CountDownLatch(1);
     AtomicInteger won = new AtomicInteger();
     for (int i = 0; i < 8; i++) {
-      pool.submit(() -> {
-        go.await();
-        try {
-          store().save(job.moveTo(JobStatus.RUNNING, Instant.now(), null));
-          won.incrementAndGet();
-        } catch (StaleJobException e) {
-          // lost the race, as all but one must
-        }
-        return null;
-      });
+      pool.submit(
+          () -> {
+            go.await();
+            try {
+              store().save(job.moveTo(JobStatus.RUNNING, Instant.now(), null));
+              won.incrementAndGet();
+            } catch (StaleJobException e) {
+              // lost the race, as all but one must
+            }
+            return null;
+          });
     }
     go.countDown();
     pool.shutdown();
@@ -87,8 +107,14 @@ abstract class JobStoreContract {
     store().insert(job);
     ExecutorService pool = Executors.newFixedThreadPool(4);
     for (int i = 0; i < 40; i++) {
-      pool.submit(() -> store().update(job.id(), j -> j.withProgress(
-          new Progress(j.progress().step() + 1, 50, null, null, List.of()))));
+      pool.submit(
+          () ->
+              store()
+                  .update(
+                      job.id(),
+                      j ->
+                          j.withProgress(
+                              new Progress(j.progress().step() + 1, 50, null, null, List.of()))));
     }
     pool.shutdown();
     assertTrue(pool.awaitTermination(20, TimeUnit.SECONDS));
@@ -108,12 +134,21 @@ abstract class JobStoreContract {
       assertTrue(all.get(i - 1).id().compareTo(all.get(i).id()) < 0);
     }
     assertEquals(3, store().list(new JobQuery(Set.of(), "b", null, null, null, 100)).size());
-    assertEquals(List.of(all.get(2), all.get(3)), store().list(new JobQuery(Set.of(), null, null, null, all.get(1).id(), 2)));
-    assertEquals(all.get(1).id(), store().list(new JobQuery(Set.of(), null, "fp11", null, null, 5)).get(0).id());
-    assertEquals(all.get(2).id(), store().list(new JobQuery(Set.of(), null, null, "key12", null, 5)).get(0).id());
+    assertEquals(
+        List.of(all.get(2), all.get(3)),
+        store().list(new JobQuery(Set.of(), null, null, null, all.get(1).id(), 2)));
+    assertEquals(
+        all.get(1).id(),
+        store().list(new JobQuery(Set.of(), null, "fp11", null, null, 5)).get(0).id());
+    assertEquals(
+        all.get(2).id(),
+        store().list(new JobQuery(Set.of(), null, null, "key12", null, 5)).get(0).id());
     store().save(all.get(0).moveTo(JobStatus.CANCELLED, Instant.now(), null));
-    assertEquals(List.of(all.get(0).id()), store().list(new JobQuery(Set.of(JobStatus.CANCELLED), null, null, null, null, 9))
-        .stream().map(Job::id).toList());
+    assertEquals(
+        List.of(all.get(0).id()),
+        store().list(new JobQuery(Set.of(JobStatus.CANCELLED), null, null, null, null, 9)).stream()
+            .map(Job::id)
+            .toList());
   }
 
   @Test
@@ -127,7 +162,10 @@ abstract class JobStoreContract {
     assertEquals(4, store().countQueuedBefore(jobs.get(4).id()));
     store().save(jobs.get(1).moveTo(JobStatus.RUNNING, Instant.now(), null));
     store().save(jobs.get(2).moveTo(JobStatus.CANCELLED, Instant.now(), null));
-    assertEquals(2, store().countQueuedBefore(jobs.get(4).id()), "the running and the cancelled job are not waiting");
+    assertEquals(
+        2,
+        store().countQueuedBefore(jobs.get(4).id()),
+        "the running and the cancelled job are not waiting");
     store().delete(jobs.get(0).id());
     assertEquals(1, store().countQueuedBefore(jobs.get(4).id()));
   }

@@ -10,15 +10,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class DefaultModelTest {
-  @TempDir
-  Path root;
+  @TempDir Path root;
 
   private DefaultModel defaultModel(String builtin) {
-    ModelsConfig config = new SmallRyeConfigBuilder()
-        .withConverter(java.time.Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter())
-        .withMapping(ModelsConfig.class)
-        .withDefaultValues(Map.of("lucerna.models.root", root.toString(), "lucerna.models.builtin", builtin))
-        .build().getConfigMapping(ModelsConfig.class);
+    ModelsConfig config =
+        new SmallRyeConfigBuilder()
+            .withConverter(
+                java.time.Duration.class,
+                200,
+                new io.quarkus.runtime.configuration.DurationConverter())
+            .withMapping(ModelsConfig.class)
+            .withDefaultValues(
+                Map.of("lucerna.models.root", root.toString(), "lucerna.models.builtin", builtin))
+            .build()
+            .getConfigMapping(ModelsConfig.class);
     return new DefaultModel(config, new ModelRegistry(new ModelRepository(root)));
   }
 

@@ -29,32 +29,59 @@ class ForbiddenOpsTest {
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
       Placeholder<TFloat32> input =
-          tf.withName("input").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 4, 4, 3)));
+          tf.withName("input")
+              .placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 4, 4, 3)));
       Variable<TFloat32> scale = tf.withName("scale").variable(tf.constant(1f));
-      Operand<TFloat32> read = tf.strings.toNumber(tf.io.readFile(tf.constant(secret.toString())), TFloat32.class);
+      Operand<TFloat32> read =
+          tf.strings.toNumber(tf.io.readFile(tf.constant(secret.toString())), TFloat32.class);
       Operand<TFloat32> out = tf.withName("out").math.add(tf.math.mul(input, scale), read);
       try (Session s = new Session(g)) {
         s.initialize();
-        Signature sig = Signature.builder().key("serving_default").input("input", input).output("out", out).build();
-        SavedModelBundle.exporter(dir.toString()).withSession(s).withFunction(SessionFunction.create(sig, s)).export();
+        Signature sig =
+            Signature.builder()
+                .key("serving_default")
+                .input("input", input)
+                .output("out", out)
+                .build();
+        SavedModelBundle.exporter(dir.toString())
+            .withSession(s)
+            .withFunction(SessionFunction.create(sig, s))
+            .export();
       }
     }
-    ModelException.Forbidden e = assertThrows(ModelException.Forbidden.class, () -> SavedModelLoader.load(
-        dir, new ModelId("reads_file", 1), LoadOptions.DEFAULT, ModelMetadata.DEFAULT));
+    ModelException.Forbidden e =
+        assertThrows(
+            ModelException.Forbidden.class,
+            () ->
+                SavedModelLoader.load(
+                    dir, new ModelId("reads_file", 1), LoadOptions.DEFAULT, ModelMetadata.DEFAULT));
     assertTrue(e.getMessage().contains("[ReadFile]"), e.getMessage());
   }
 
   @Test
   void aSavedModelsOwnSaveAndRestoreOpsDoNotCountAgainstIt() {
-    // Every SavedModel carries SaveV2/RestoreV2 for its checkpoint; they are pruned before the check.
+    // Every SavedModel carries SaveV2/RestoreV2 for its checkpoint; they are pruned before the
+    // check.
     PreparedModel tiny = org.lucerna.testing.TestModels.tinyCnn();
-    assertTrue(tiny.graph().getNodeList().stream().noneMatch(n -> ForbiddenOps.forbidden(n.getOp())));
+    assertTrue(
+        tiny.graph().getNodeList().stream().noneMatch(n -> ForbiddenOps.forbidden(n.getOp())));
   }
 
   @Test
   void theListCoversFilePythonAndReaderOpsByName() {
-    for (String op : new String[] {"ReadFile", "WriteFile", "SaveV2", "RestoreV2", "PyFunc", "EagerPyFunc",
-        "TFRecordReaderV2", "MatchingFiles", "ImmutableConst", "ShardedFilename"}) {
+    for (String op :
+        new String[] {
+          "ReadFile",
+          "WriteFile",
+          "SaveV2",
+          "RestoreV2",
+          "PyFunc",
+          "EagerPyFunc",
+          "TFRecordReaderV2",
+          "MatchingFiles",
+          "ImmutableConst",
+          "ShardedFilename"
+        }) {
       assertTrue(ForbiddenOps.forbidden(op), op);
     }
     for (String op : new String[] {"Conv2D", "Relu", "Const", "Placeholder", "Identity", "Copy"}) {

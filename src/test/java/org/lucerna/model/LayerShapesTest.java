@@ -36,8 +36,11 @@ class LayerShapesTest {
     LayerShapes shapes = new LayerShapes();
     LayerInfo conv3 = model.layers().get("conv3");
     Optional<LayerShapes.Spatial> first = shapes.of(model, conv3, 40, 24);
-    assertEquals(Optional.of(new LayerShapes.Spatial(10, 6)), first, "conv3 is after two 2×2 poolings");
-    assertEquals(Optional.of(new LayerShapes.Spatial(40, 24)), shapes.of(model, model.layers().get("conv1"), 40, 24));
+    assertEquals(
+        Optional.of(new LayerShapes.Spatial(10, 6)), first, "conv3 is after two 2×2 poolings");
+    assertEquals(
+        Optional.of(new LayerShapes.Spatial(40, 24)),
+        shapes.of(model, model.layers().get("conv1"), 40, 24));
     assertEquals(1, shapes.inferences(), "one graph import for every layer at that size");
     shapes.of(model, conv3, 24, 40);
     assertEquals(2, shapes.inferences());
@@ -59,13 +62,17 @@ class LayerShapesTest {
     try (Graph g = new Graph()) {
       g.importGraphDef(model.graph());
       try (Session s = new Session(g);
-          TFloat32 blank = TFloat32.tensorOf(Shape.of(1, height, width, model.input().channels()))) {
+          TFloat32 blank =
+              TFloat32.tensorOf(Shape.of(1, height, width, model.input().channels()))) {
         Session.Runner runner = s.runner().feed(model.input().node() + ":0", blank);
         int i = 0;
         for (LayerInfo layer : spatial) {
           // Through an Identity, as LayerCheck does: oneDNN may fuse the layer's own op away.
-          runner.fetch(g.opBuilder("Identity", "shape_check/" + i++, g.baseScope())
-              .addInput(g.outputOrThrow(layer.output())).build().output(0));
+          runner.fetch(
+              g.opBuilder("Identity", "shape_check/" + i++, g.baseScope())
+                  .addInput(g.outputOrThrow(layer.output()))
+                  .build()
+                  .output(0));
         }
         try (Result r = runner.run()) {
           for (int k = 0; k < spatial.size(); k++) {
@@ -76,8 +83,10 @@ class LayerShapesTest {
     }
     for (int k = 0; k < spatial.size(); k++) {
       LayerInfo layer = spatial.get(k);
-      assertEquals(Optional.of(new LayerShapes.Spatial((int) real.get(k)[1], (int) real.get(k)[2])),
-          shapes.of(model, layer, height, width), layer + " at " + height + "×" + width);
+      assertEquals(
+          Optional.of(new LayerShapes.Spatial((int) real.get(k)[1], (int) real.get(k)[2])),
+          shapes.of(model, layer, height, width),
+          layer + " at " + height + "×" + width);
     }
   }
 }

@@ -1,5 +1,6 @@
 package org.lucerna.model;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,16 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.lucerna.testing.TestModels;
 import org.junit.jupiter.api.io.TempDir;
+import org.lucerna.testing.TestModels;
 
 class ModelRegistryTest {
 
@@ -31,7 +32,10 @@ class ModelRegistryTest {
       assertSame(first, registry.get("cifar", OptionalLong.empty()), "held in memory");
     }
     try (Stream<Path> entries = Files.list(disk.dir())) {
-      assertEquals(2, entries.filter(p -> !p.toString().endsWith(".tmp")).count(), "<key>.pb and <key>.json");
+      assertEquals(
+          2,
+          entries.filter(p -> !p.toString().endsWith(".tmp")).count(),
+          "<key>.pb and <key>.json");
     }
     try (ModelRegistry restarted = new ModelRegistry(new ModelRepository(root), disk, 1L << 30)) {
       PreparedModel again = restarted.get("cifar", OptionalLong.empty());
@@ -47,18 +51,22 @@ class ModelRegistryTest {
     Path version = root.resolve("mnist").resolve("1");
     TestModels.copyShared("mnist_softmax_tf1", version);
     try (ModelRegistry registry = new ModelRegistry(new ModelRepository(root))) {
-      ModelException e = assertThrows(ModelException.class, () -> registry.get("mnist", OptionalLong.empty()));
+      ModelException e =
+          assertThrows(ModelException.class, () -> registry.get("mnist", OptionalLong.empty()));
       assertTrue(e.getMessage().contains("'tags'"), e.getMessage());
       ModelRegistry.VersionState state = registry.versions("mnist").get(0);
       assertEquals(ModelRegistry.State.FAILED, state.state());
       assertEquals(e.getMessage(), state.reason());
 
-      Files.writeString(version.resolve(ModelFile.NAME), """
+      Files.writeString(
+          version.resolve(ModelFile.NAME),
+          """
           {"tags": ["tag"], "inputNode": "input", "valueRange": [-1.0, 1.0], "channelOrder": "BGR",
            "inputSize": [28, 28], "displayNames": {"add": "Logits"}}""");
       PreparedModel model = registry.get("mnist", OptionalLong.empty());
       assertEquals(ModelRegistry.State.AVAILABLE, registry.versions("mnist").get(0).state());
-      assertEquals(new ModelMetadata(-1, 1, ModelMetadata.ChannelOrder.BGR, 28, 28, Map.of("add", "Logits")),
+      assertEquals(
+          new ModelMetadata(-1, 1, ModelMetadata.ChannelOrder.BGR, 28, 28, Map.of("add", "Logits")),
           model.metadata());
 
       assertTrue(registry.unload("mnist", OptionalLong.empty()));
@@ -89,11 +97,11 @@ class ModelRegistryTest {
     try (ModelRegistry registry = new ModelRegistry(new ModelRepository(root), null, 1024)) {
       PreparedModel model = registry.get("tiny", OptionalLong.empty());
       assertTrue(model.sizeBytes() > 1024, "the tiny CNN weighs " + model.sizeBytes());
-      long deadline = System.nanoTime() + 10_000_000_000L;
-      while (registry.loaded(model.id()).isPresent() && System.nanoTime() < deadline) {
-        Thread.sleep(20); // eviction runs on the registry's executor
-      }
-      assertFalse(registry.loaded(model.id()).isPresent(), "evicted: heavier than the bound");
+      // Eviction runs on the registry's executor.
+      await("evicted: heavier than the bound")
+          .atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(20))
+          .until(() -> registry.loaded(model.id()).isEmpty());
     }
   }
 }

@@ -5,9 +5,10 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * Prints how long preparing a SavedModel takes (inline, freeze, catalog) and how long loading it back
- * from the prepared-model cache takes, medians of 5 after one warm-up that also loads TensorFlow.
- * Run: {@code java -cp target/classes:target/test-classes:$(cat target/cp.txt) org.lucerna.model.PrepareBenchmark DIR}
+ * Prints how long preparing a SavedModel takes (inline, freeze, catalog) and how long loading it
+ * back from the prepared-model cache takes, medians of 5 after one warm-up that also loads
+ * TensorFlow. Run: {@code java -cp target/classes:target/test-classes:$(cat target/cp.txt)
+ * org.lucerna.model.PrepareBenchmark DIR}
  */
 public final class PrepareBenchmark {
   private PrepareBenchmark() {}
@@ -34,7 +35,12 @@ public final class PrepareBenchmark {
     }
     Arrays.sort(prepare);
     Arrays.sort(cached);
-    System.out.printf("%s: %d nodes, %d bytes prepared; prepare %.0f ms, cached load (hash + read + catalog) %.0f ms%n",
-        id.name(), warm.graph().getNodeCount(), warm.sizeBytes(), prepare[2] / 1e6, cached[2] / 1e6);
+    System.out.printf(
+        "%s: %d nodes, %d bytes prepared; prepare %.0f ms, cached load (hash + read + catalog) %.0f ms%n",
+        id.name(),
+        warm.graph().getNodeCount(),
+        warm.sizeBytes(),
+        prepare[2] / 1e6,
+        cached[2] / 1e6);
   }
 }

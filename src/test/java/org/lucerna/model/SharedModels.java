@@ -19,14 +19,18 @@ import org.tensorflow.types.TFloat32;
 /** The real SavedModels of ../shared/models, prepared once per test JVM, and ways to run them. */
 final class SharedModels {
   static final Path DIR = org.lucerna.testing.TestModels.SHARED;
-  static final LoadOptions MNIST_OPTIONS = new LoadOptions(List.of("tag"), "serving_default", "input");
+  static final LoadOptions MNIST_OPTIONS =
+      new LoadOptions(List.of("tag"), "serving_default", "input");
   private static final Map<String, PreparedModel> PREPARED = new HashMap<>();
 
   private SharedModels() {}
 
   static synchronized PreparedModel prepared(String name, LoadOptions options) {
-    return PREPARED.computeIfAbsent(name,
-        n -> SavedModelLoader.load(DIR.resolve(n), new ModelId(n, 1), options, ModelMetadata.DEFAULT));
+    return PREPARED.computeIfAbsent(
+        name,
+        n ->
+            SavedModelLoader.load(
+                DIR.resolve(n), new ModelId(n, 1), options, ModelMetadata.DEFAULT));
   }
 
   /** Deterministic values in [0, 1). */
@@ -40,9 +44,12 @@ final class SharedModels {
   }
 
   /** The original SavedModel, run as TensorFlow loads it, function calls and variables included. */
-  static float[] runOriginal(String name, List<String> tags, String feed, String fetch, Shape shape, float[] input) {
-    try (SavedModelBundle bundle = SavedModelBundle.loader(DIR.resolve(name).toString())
-        .withTags(tags.toArray(String[]::new)).load()) {
+  static float[] runOriginal(
+      String name, List<String> tags, String feed, String fetch, Shape shape, float[] input) {
+    try (SavedModelBundle bundle =
+        SavedModelBundle.loader(DIR.resolve(name).toString())
+            .withTags(tags.toArray(String[]::new))
+            .load()) {
       return run(bundle.session(), feed, fetch, shape, input);
     }
   }
@@ -75,19 +82,29 @@ final class SharedModels {
       max = Math.max(max, Math.abs(expected[i] - actual[i]));
       scale = Math.max(scale, Math.abs(expected[i]));
     }
-    assertTrue(max <= tolerance, "max abs diff " + max + " > " + tolerance + " (largest output " + scale + ")");
+    assertTrue(
+        max <= tolerance,
+        "max abs diff " + max + " > " + tolerance + " (largest output " + scale + ")");
   }
 
-  /** Runs every layer of the catalog on one input and checks its depth against the declared channels. */
+  /**
+   * Runs every layer of the catalog on one input and checks its depth against the declared
+   * channels.
+   */
   static void assertChannelsMatchActivations(PreparedModel model, Shape shape) {
     float[] input = noise((int) shape.size(), 3);
     try (Graph g = new Graph()) {
       g.importGraphDef(model.graph());
-      try (Session s = new Session(g); TFloat32 x = TFloat32.tensorOf(shape, DataBuffers.of(input))) {
+      try (Session s = new Session(g);
+          TFloat32 x = TFloat32.tensorOf(shape, DataBuffers.of(input))) {
         for (LayerInfo layer : model.layers().all()) {
-          try (Result r = s.runner().feed(model.input().node() + ":0", x).fetch(layer.output()).run()) {
+          try (Result r =
+              s.runner().feed(model.input().node() + ":0", x).fetch(layer.output()).run()) {
             long[] real = r.get(0).shape().asArray();
-            assertEquals(layer.channels(), real[real.length - 1], layer + " has depth " + real[real.length - 1]);
+            assertEquals(
+                layer.channels(),
+                real[real.length - 1],
+                layer + " has depth " + real[real.length - 1]);
             assertEquals(layer.shape().length, real.length, layer + " rank");
           }
         }

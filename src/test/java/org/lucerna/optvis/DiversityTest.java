@@ -2,7 +2,6 @@ package org.lucerna.optvis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.lucerna.model.PreparedModel;
 import org.lucerna.testing.TestModels;
@@ -16,7 +15,10 @@ import org.tensorflow.types.TFloat32;
 class DiversityTest {
   private static final PreparedModel MODEL = TestModels.tinyCnn();
 
-  /** Check 8 of the reference: the per-element diversity summed over the batch is Lucid's batch formula. */
+  /**
+   * Check 8 of the reference: the per-element diversity summed over the batch is Lucid's batch
+   * formula.
+   */
   @Test
   void summedOverTheBatchItEqualsLucidsFormula() {
     int batch = 3;
@@ -24,9 +26,13 @@ class DiversityTest {
     ImageBatch start = ObjectivesTest.noise(batch, size, size, 11);
     Objective diversity = Objectives.diversity("conv2");
     double planValue;
-    try (Plan plan = Plan.build(MODEL, PlanSpec.of(size, size, batch, diversity), ExecutionOptions.CPU_DEFAULT)) {
-      planValue = plan.render(diversity, new RenderSettings(1, 1).withStartImage(start), RenderListener.NONE)
-          .firstObjective();
+    try (Plan plan =
+        Plan.build(
+            MODEL, PlanSpec.of(size, size, batch, diversity), ExecutionOptions.CPU_DEFAULT)) {
+      planValue =
+          plan.render(
+                  diversity, new RenderSettings(1, 1).withStartImage(start), RenderListener.NONE)
+              .firstObjective();
     }
     float[][][] f = activations(start, "conv2", batch); // [b][position][channel]
     int channels = f[0][0].length;
@@ -65,10 +71,15 @@ class DiversityTest {
     try (Graph g = new Graph()) {
       g.importGraphDef(MODEL.graph(), "m");
       try (Session s = new Session(g);
-          TFloat32 x = TFloat32.tensorOf(Shape.of(batch, image.height(), image.width(), 3),
-              DataBuffers.of(image.pixels(), true, false));
-          Result r = s.runner().feed("m/" + MODEL.input().node(), x)
-              .fetch("m/" + MODEL.layers().get(layer).output()).run()) {
+          TFloat32 x =
+              TFloat32.tensorOf(
+                  Shape.of(batch, image.height(), image.width(), 3),
+                  DataBuffers.of(image.pixels(), true, false));
+          Result r =
+              s.runner()
+                  .feed("m/" + MODEL.input().node(), x)
+                  .fetch("m/" + MODEL.layers().get(layer).output())
+                  .run()) {
         TFloat32 a = (TFloat32) r.get(0);
         long[] shape = a.shape().asArray();
         int positions = (int) (shape[1] * shape[2]);

@@ -26,7 +26,8 @@ class ExecutionOptionsTest {
     assertEquals(3, config.getInterOpParallelismThreads());
     assertTrue(config.getAllowSoftPlacement());
     assertTrue(config.getGpuOptions().getAllowGrowth());
-    // The visible-device list is per process in TensorFlow; plans select their GPU by placement instead.
+    // The visible-device list is per process in TensorFlow; plans select their GPU by placement
+    // instead.
     assertEquals("", config.getGpuOptions().getVisibleDeviceList());
   }
 }

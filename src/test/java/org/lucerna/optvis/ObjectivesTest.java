@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 import org.lucerna.model.PreparedModel;
 import org.lucerna.testing.TestModels;
 
@@ -25,7 +25,8 @@ class ObjectivesTest {
         Objectives.neuron("conv1", 2, 5, 9),
         Objectives.direction("conv2", direction, 0),
         Objectives.direction("conv2", direction, 1),
-        Objectives.weightedChannels("conv3", new double[][] {weights(64, 5, 0.7), weights(64, 6, 0.3)}),
+        Objectives.weightedChannels(
+            "conv3", new double[][] {weights(64, 5, 0.7), weights(64, 6, 0.3)}),
         Objectives.interpolate("conv2", 32, 1, 2, 2),
         Objectives.deepDream("conv2"),
         Objectives.classLogit("logits", 3),
@@ -53,34 +54,54 @@ class ObjectivesTest {
     return w;
   }
 
-  /** Check 1 of the reference: every objective increases within 3 Adam(0.1) steps on 32×32 from a fixed seed. */
+  /**
+   * Check 1 of the reference: every objective increases within 3 Adam(0.1) steps on 32×32 from a
+   * fixed seed.
+   */
   @ParameterizedTest
   @MethodSource("everyObjective")
   void everyObjectiveIncreasesWithinThreeSteps(Objective objective) {
-    try (Plan plan = Plan.build(MODEL, PlanSpec.of(32, 32, 2, objective), ExecutionOptions.CPU_DEFAULT)) {
+    try (Plan plan =
+        Plan.build(MODEL, PlanSpec.of(32, 32, 2, objective), ExecutionOptions.CPU_DEFAULT)) {
       // From uniform noise: near-gray noise would already be the optimum of the image penalties.
-      RenderSettings settings = new RenderSettings(4, 5, 0.1, List.of()).withStartImage(noise(2, 32, 32, 5));
+      RenderSettings settings =
+          new RenderSettings(4, 5, 0.1, List.of()).withStartImage(noise(2, 32, 32, 5));
       RenderResult r = plan.render(objective, settings, RenderListener.NONE);
-      assertTrue(r.objectives()[3] > r.objectives()[0],
+      assertTrue(
+          r.objectives()[3] > r.objectives()[0],
           objective.describe() + ": " + java.util.Arrays.toString(r.objectives()));
     }
   }
 
-  /** Check 7: arithmetic yields objectives, and a sum of terms on one layer imports the model once. */
+  /**
+   * Check 7: arithmetic yields objectives, and a sum of terms on one layer imports the model once.
+   */
   @Test
   void arithmeticMakesObjectivesAndOneLayerIsEvaluatedOnce() {
     Objective obj = Objectives.channel("conv2", 1);
     Objective combined = obj.negate().times(1).dividedBy(1).plus(1).minus(1);
     assertEquals("−Channel[conv2, 1] + 1 − 1", combined.describe());
-    Objective sum = Objectives.sum(List.of(Objectives.channel("conv2", 1), Objectives.deepDream("conv2"),
-        Objectives.diversity("conv2").times(-100)));
+    Objective sum =
+        Objectives.sum(
+            List.of(
+                Objectives.channel("conv2", 1),
+                Objectives.deepDream("conv2"),
+                Objectives.diversity("conv2").times(-100)));
     assertEquals("Channel[conv2, 1] + DeepDream[conv2] − 100 × Diversity[conv2]", sum.describe());
     try (Plan plan = Plan.build(MODEL, PlanSpec.of(16, 16, 2, sum), ExecutionOptions.CPU_DEFAULT)) {
-      long convs = Stream.iterate(plan.graph().operations(), it -> it)
-          .limit(1).flatMap(it -> { List<String> names = new java.util.ArrayList<>();
-            it.forEachRemaining(op -> { if (op.type().equals("Conv2D")) names.add(op.name()); });
-            return names.stream(); })
-          .count();
+      long convs =
+          Stream.iterate(plan.graph().operations(), it -> it)
+              .limit(1)
+              .flatMap(
+                  it -> {
+                    List<String> names = new java.util.ArrayList<>();
+                    it.forEachRemaining(
+                        op -> {
+                          if (op.type().equals("Conv2D")) names.add(op.name());
+                        });
+                    return names.stream();
+                  })
+              .count();
       assertEquals(3, convs, "the model's three convolutions, once each");
       RenderResult r = plan.render(sum, new RenderSettings(2, 1), RenderListener.NONE);
       assertTrue(Double.isFinite(r.lastObjective()));
@@ -89,10 +110,18 @@ class ObjectivesTest {
 
   @Test
   void aPlanRefusesAnObjectiveOfAnotherStructureButReusesForOtherChannels() {
-    try (Plan plan = Plan.build(MODEL, PlanSpec.of(16, 16, 1, Objectives.channel("conv2", 0)), ExecutionOptions.CPU_DEFAULT)) {
-      plan.render(Objectives.channel("conv2", 31).times(3), new RenderSettings(1, 1), RenderListener.NONE);
-      assertThrows(IllegalArgumentException.class,
-          () -> plan.render(Objectives.deepDream("conv2"), new RenderSettings(1, 1), RenderListener.NONE));
+    try (Plan plan =
+        Plan.build(
+            MODEL,
+            PlanSpec.of(16, 16, 1, Objectives.channel("conv2", 0)),
+            ExecutionOptions.CPU_DEFAULT)) {
+      plan.render(
+          Objectives.channel("conv2", 31).times(3), new RenderSettings(1, 1), RenderListener.NONE);
+      assertThrows(
+          IllegalArgumentException.class,
+          () ->
+              plan.render(
+                  Objectives.deepDream("conv2"), new RenderSettings(1, 1), RenderListener.NONE));
     }
   }
 
@@ -100,7 +129,8 @@ class ObjectivesTest {
   void aConstantAloneIsRefused() {
     Objective constant = Objectives.channel("conv1", 0).times(0).plus(2);
     Objective onlyConstant = Objective.of(List.of(constant.terms().get(1)));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> Plan.build(MODEL, PlanSpec.of(8, 8, 1, onlyConstant), ExecutionOptions.CPU_DEFAULT));
   }
 

@@ -26,21 +26,22 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /**
- * Measures what a plan costs on top of the model: seconds per step of the full plan (parametrization,
- * transforms, model, objective, gradient, Adam) against the bare model's forward and backward pass to
- * the same layer at the size the model runs at, and the time until the first step of a render starts on
- * a new plan (building it included) and on a reused one. Not a test: run it as the README says. Its
- * last line is {@code key=value} pairs.
+ * Measures what a plan costs on top of the model: seconds per step of the full plan
+ * (parametrization, transforms, model, objective, gradient, Adam) against the bare model's forward
+ * and backward pass to the same layer at the size the model runs at, and the time until the first
+ * step of a render starts on a new plan (building it included) and on a reused one. Not a test: run
+ * it as the README says. Its last line is {@code key=value} pairs.
  *
- * <p>The plan and the bare model take turns, {@code --rounds} rounds of {@code --steps} timed steps each
- * after {@value #WARM_UP} untimed ones, so that the machine's drift (this one is shared and varies by
- * 10–15%) falls on both alike; the ratio is the median of the rounds' ratios, the seconds per step the
- * medians of all timed steps.
+ * <p>The plan and the bare model take turns, {@code --rounds} rounds of {@code --steps} timed steps
+ * each after {@value #WARM_UP} untimed ones, so that the machine's drift (this one is shared and
+ * varies by 10–15%) falls on both alike; the ratio is the median of the rounds' ratios, the seconds
+ * per step the medians of all timed steps.
  *
- * <p>Arguments: {@code --root models --model inception_v3 --layer mixed4 --size 224 --steps 20 --rounds 5};
- * without {@code --model}, the built-in tiny CNN. With {@code --redirected-relu true} it also times a plan with the
- * redirected ReLU gradient, during its redirected steps and after them, and adds
- * {@code redirected_s_per_step} and {@code after_redirect_s_per_step} to the last line.
+ * <p>Arguments: {@code --root models --model inception_v3 --layer mixed4 --size 224 --steps 20
+ * --rounds 5}; without {@code --model}, the built-in tiny CNN. With {@code --redirected-relu true}
+ * it also times a plan with the redirected ReLU gradient, during its redirected steps and after
+ * them, and adds {@code redirected_s_per_step} and {@code after_redirect_s_per_step} to the last
+ * line.
  */
 public final class PlanBenchmark {
   private static final int WARM_UP = 3;
@@ -54,15 +55,22 @@ public final class PlanBenchmark {
     int steps = Integer.parseInt(a.getOrDefault("steps", "20"));
     PreparedModel model;
     if (a.containsKey("model")) {
-      ModelRegistry registry = new ModelRegistry(new ModelRepository(Path.of(a.getOrDefault("root", "models"))));
+      ModelRegistry registry =
+          new ModelRegistry(new ModelRepository(Path.of(a.getOrDefault("root", "models"))));
       model = registry.get(a.get("model"), OptionalLong.empty());
     } else {
       model = TestModels.tinyCnn();
     }
     String layer = a.getOrDefault("layer", a.containsKey("model") ? "mixed4" : "conv3");
     Objective objective = Objectives.channel(layer, 0);
-    System.out.printf(Locale.ROOT, "model %s, layer %s, %d px, %d steps, TF_ENABLE_ONEDNN_OPTS=%s%n",
-        model.id(), layer, size, steps, System.getenv("TF_ENABLE_ONEDNN_OPTS"));
+    System.out.printf(
+        Locale.ROOT,
+        "model %s, layer %s, %d px, %d steps, TF_ENABLE_ONEDNN_OPTS=%s%n",
+        model.id(),
+        layer,
+        size,
+        steps,
+        System.getenv("TF_ENABLE_ONEDNN_OPTS"));
 
     // The model runs at its fixed input size when it has one: the plan resizes the image to it.
     int modelSize = model.input().height() > 0 ? (int) model.input().height() : size;
@@ -86,7 +94,8 @@ public final class PlanBenchmark {
       List<Double> bareSteps = new ArrayList<>();
       double[] ratios = new double[rounds];
       for (int r = 0; r < rounds; r++) {
-        // After a switch, the first steps of either side run on caches the other side filled: not timed.
+        // After a switch, the first steps of either side run on caches the other side filled: not
+        // timed.
         bare.seconds(WARM_UP);
         double[] b = bare.seconds(steps);
         StepTimer timer = new StepTimer();
@@ -100,27 +109,56 @@ public final class PlanBenchmark {
       double barePerStep = median(bareSteps.stream().mapToDouble(Double::doubleValue).toArray());
       double ratio = median(ratios);
 
-      System.out.printf(Locale.ROOT, "plan %.4f s/step (%d px, standard transforms, model at %d px), bare model"
-          + " %.4f s/step at %d px, ratio per round %s; time to the start of the first step: new plan %.0f ms,"
-          + " reused plan %.1f ms (plans built: %d)%n", planPerStep, size, modelSize, barePerStep, modelSize,
-          Arrays.toString(Arrays.stream(ratios).map(x -> Math.round(x * 1000) / 1000.0).toArray()), firstNewMs,
-          firstReusedMs, cache.builds());
+      System.out.printf(
+          Locale.ROOT,
+          "plan %.4f s/step (%d px, standard transforms, model at %d px), bare model"
+              + " %.4f s/step at %d px, ratio per round %s; time to the start of the first step: new plan %.0f ms,"
+              + " reused plan %.1f ms (plans built: %d)%n",
+          planPerStep,
+          size,
+          modelSize,
+          barePerStep,
+          modelSize,
+          Arrays.toString(Arrays.stream(ratios).map(x -> Math.round(x * 1000) / 1000.0).toArray()),
+          firstNewMs,
+          firstReusedMs,
+          cache.builds());
       String extra = "";
       if (redirect) {
         StepTimer r = new StepTimer();
-        cache.get(model, spec.withRedirectedRelu(true))
+        cache
+            .get(model, spec.withRedirectedRelu(true))
             .render(objective, new RenderSettings(Plan.REDIRECTED_STEPS + steps, 3), r);
         double during = median(r.seconds(3, Plan.REDIRECTED_STEPS));
         double after = median(r.seconds(Plan.REDIRECTED_STEPS, Plan.REDIRECTED_STEPS + steps));
         double plainNow = median(timed(again, objective, steps));
-        System.out.printf(Locale.ROOT, "redirected ReLU plan: %.4f s/step during its %d redirected steps, %.4f s/step"
-            + " after them; the plain plan right after: %.4f s/step%n", during, Plan.REDIRECTED_STEPS, after, plainNow);
-        extra = String.format(Locale.ROOT, " redirected_s_per_step=%.4f after_redirect_s_per_step=%.4f"
-            + " plain_s_per_step_then=%.4f", during, after, plainNow);
+        System.out.printf(
+            Locale.ROOT,
+            "redirected ReLU plan: %.4f s/step during its %d redirected steps, %.4f s/step"
+                + " after them; the plain plan right after: %.4f s/step%n",
+            during,
+            Plan.REDIRECTED_STEPS,
+            after,
+            plainNow);
+        extra =
+            String.format(
+                Locale.ROOT,
+                " redirected_s_per_step=%.4f after_redirect_s_per_step=%.4f"
+                    + " plain_s_per_step_then=%.4f",
+                during,
+                after,
+                plainNow);
       }
-      System.out.printf(Locale.ROOT, "plan_s_per_step=%.4f bare_s_per_step=%.4f overhead_ratio=%.3f"
-          + " first_step_new_ms=%.0f first_step_reused_ms=%.1f%s%n",
-          planPerStep, barePerStep, ratio, firstNewMs, firstReusedMs, extra);
+      System.out.printf(
+          Locale.ROOT,
+          "plan_s_per_step=%.4f bare_s_per_step=%.4f overhead_ratio=%.3f"
+              + " first_step_new_ms=%.0f first_step_reused_ms=%.1f%s%n",
+          planPerStep,
+          barePerStep,
+          ratio,
+          firstNewMs,
+          firstReusedMs,
+          extra);
     }
   }
 
@@ -173,7 +211,9 @@ public final class PlanBenchmark {
     }
   }
 
-  /** The model alone: forward to the layer and the gradient of its mean with respect to the input. */
+  /**
+   * The model alone: forward to the layer and the gradient of its mean with respect to the input.
+   */
   static final class BareModel implements AutoCloseable {
     private final Graph graph = new Graph();
     private final Session session;
@@ -187,7 +227,8 @@ public final class PlanBenchmark {
       Ops tf = Ops.create(graph);
       input = (Output<TFloat32>) graph.outputOrThrow("model/" + model.input().node());
       Output<TFloat32> act = (Output<TFloat32>) graph.outputOrThrow("model/" + layer.output());
-      Operand<TFloat32> loss = tf.math.mean(tf.reshape(act, tf.constant(new int[] {-1})), tf.constant(0));
+      Operand<TFloat32> loss =
+          tf.math.mean(tf.reshape(act, tf.constant(new int[] {-1})), tf.constant(0));
       grad = graph.addGradients(loss.asOutput(), new Output<?>[] {input})[0];
       float[] pixels = new float[size * size * 3];
       SplittableRandom random = new SplittableRandom(1);

@@ -15,7 +15,8 @@ class PlanCacheTest {
   void aSecondJobOfTheSameStructureReusesThePlan() {
     try (PlanCache cache = new PlanCache(2, ExecutionOptions.CPU_DEFAULT)) {
       Plan first = cache.get(model, PlanSpec.of(16, 16, 1, Objectives.channel("conv2", 1)));
-      Plan second = cache.get(model, PlanSpec.of(16, 16, 1, Objectives.channel("conv2", 30).times(2)));
+      Plan second =
+          cache.get(model, PlanSpec.of(16, 16, 1, Objectives.channel("conv2", 30).times(2)));
       assertSame(first, second);
       assertEquals(1, cache.builds());
       second.render(Objectives.channel("conv2", 30), new RenderSettings(1, 1), RenderListener.NONE);
@@ -29,8 +30,11 @@ class PlanCacheTest {
       cache.get(model, PlanSpec.of(20, 20, 1, Objectives.channel("conv1", 0)));
       assertEquals(1, cache.size());
       assertEquals(2, cache.builds());
-      assertThrows(IllegalStateException.class,
-          () -> a.render(Objectives.channel("conv1", 0), new RenderSettings(1, 1), RenderListener.NONE));
+      assertThrows(
+          IllegalStateException.class,
+          () ->
+              a.render(
+                  Objectives.channel("conv1", 0), new RenderSettings(1, 1), RenderListener.NONE));
     }
   }
 }

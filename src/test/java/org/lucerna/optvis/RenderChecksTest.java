@@ -21,16 +21,22 @@ class RenderChecksTest {
   /** Check 2 of the reference, for every combination of Fourier/pixel × decorrelated/not. */
   @ParameterizedTest
   @CsvSource({"FOURIER,true", "FOURIER,false", "PIXEL,true", "PIXEL,false"})
-  void snapshotsAtOneAndTwoAreTwoDifferentImagesOfTheRequestedShape(ParamSpec.Kind kind, boolean decorrelate) {
+  void snapshotsAtOneAndTwoAreTwoDifferentImagesOfTheRequestedShape(
+      ParamSpec.Kind kind, boolean decorrelate) {
     Objective objective = Objectives.channel("conv2", 3);
-    ParamSpec param = new ParamSpec(kind, kind == ParamSpec.Kind.FOURIER ? 1 : 0, decorrelate, ParamSpec.Squash.SIGMOID, 1);
+    ParamSpec param =
+        new ParamSpec(
+            kind, kind == ParamSpec.Kind.FOURIER ? 1 : 0, decorrelate, ParamSpec.Squash.SIGMOID, 1);
     PlanSpec spec = PlanSpec.of(128, 128, 1, objective).withParam(param);
     try (Plan plan = Plan.build(MODEL, spec, ExecutionOptions.CPU_DEFAULT)) {
-      RenderResult r = plan.render(objective, new RenderSettings(2, 1, 0.05, List.of(1, 2)), RenderListener.NONE);
+      RenderResult r =
+          plan.render(
+              objective, new RenderSettings(2, 1, 0.05, List.of(1, 2)), RenderListener.NONE);
       assertEquals(List.of(1, 2), List.copyOf(r.snapshots().keySet()));
       ImageBatch one = r.snapshots().get(1);
       ImageBatch two = r.snapshots().get(2);
-      assertEquals(List.of(1, 128, 128, 3), List.of(one.batch(), one.height(), one.width(), one.channels()));
+      assertEquals(
+          List.of(1, 128, 128, 3), List.of(one.batch(), one.height(), one.width(), one.channels()));
       assertFalse(Arrays.equals(one.pixels(), two.pixels()));
     }
   }
@@ -40,7 +46,8 @@ class RenderChecksTest {
     Objective objective = Objectives.channel("conv3", 7);
     PlanSpec spec = PlanSpec.of(64, 64, 1, objective).withTransforms(Transforms.standard());
     try (Plan plan = Plan.build(MODEL, spec, ExecutionOptions.CPU_DEFAULT)) {
-      double[] v = plan.render(objective, new RenderSettings(60, 2), RenderListener.NONE).objectives();
+      double[] v =
+          plan.render(objective, new RenderSettings(60, 2), RenderListener.NONE).objectives();
       double first = Arrays.stream(v, 0, 5).average().orElseThrow();
       double last = Arrays.stream(v, v.length - 5, v.length).average().orElseThrow();
       assertTrue(last > first, "first five " + first + ", last five " + last);
@@ -52,9 +59,12 @@ class RenderChecksTest {
     Objective objective = Objectives.channel("conv2", 1);
     PlanSpec spec = PlanSpec.of(48, 48, 1, objective).withTransforms(Transforms.standard());
     try (Plan plan = Plan.build(MODEL, spec, ExecutionOptions.CPU_DEFAULT)) {
-      float[] a = plan.render(objective, new RenderSettings(8, 9), RenderListener.NONE).image().pixels();
-      float[] b = plan.render(objective, new RenderSettings(8, 9), RenderListener.NONE).image().pixels();
-      float[] c = plan.render(objective, new RenderSettings(8, 10), RenderListener.NONE).image().pixels();
+      float[] a =
+          plan.render(objective, new RenderSettings(8, 9), RenderListener.NONE).image().pixels();
+      float[] b =
+          plan.render(objective, new RenderSettings(8, 9), RenderListener.NONE).image().pixels();
+      float[] c =
+          plan.render(objective, new RenderSettings(8, 10), RenderListener.NONE).image().pixels();
       assertTrue(Arrays.equals(a, b));
       assertFalse(Arrays.equals(a, c));
     }
@@ -71,8 +81,8 @@ class RenderChecksTest {
   }
 
   /**
-   * From four nearly identical starts (identical ones are a symmetric point no gradient leaves), the
-   * images stay alike without diversity and must come apart visibly with it.
+   * From four nearly identical starts (identical ones are a symmetric point no gradient leaves),
+   * the images stay alike without diversity and must come apart visibly with it.
    */
   @Test
   void diversityOverABatchOfFourGivesFourImagesThatDifferVisibly() {
@@ -81,8 +91,13 @@ class RenderChecksTest {
     Objective diverse = channel.plus(Objectives.diversity("conv3").times(10));
     double plain = minPairwiseDistance(render(channel, batch));
     double diversified = minPairwiseDistance(render(diverse, batch));
-    assertTrue(diversified > 0.1 && diversified > 1.5 * plain,
-        "smallest mean pixel distance between two images: " + plain + " without diversity, " + diversified + " with");
+    assertTrue(
+        diversified > 0.1 && diversified > 1.5 * plain,
+        "smallest mean pixel distance between two images: "
+            + plain
+            + " without diversity, "
+            + diversified
+            + " with");
   }
 
   private static ImageBatch render(Objective objective, int batch) {
@@ -91,12 +106,14 @@ class RenderChecksTest {
     java.util.SplittableRandom random = new java.util.SplittableRandom(5);
     for (int b = 0; b < batch; b++) {
       for (int i = 0; i < one.pixels().length; i++) {
-        same[b * one.pixels().length + i] = one.pixels()[i] + (float) (0.01 * (random.nextDouble() - 0.5));
+        same[b * one.pixels().length + i] =
+            one.pixels()[i] + (float) (0.01 * (random.nextDouble() - 0.5));
       }
     }
     PlanSpec spec = PlanSpec.of(48, 48, batch, objective).withTransforms(Transforms.standard());
     try (Plan plan = Plan.build(MODEL, spec, ExecutionOptions.CPU_DEFAULT)) {
-      RenderSettings settings = new RenderSettings(80, 3).withStartImage(ImageBatch.rgb(batch, 48, 48, same));
+      RenderSettings settings =
+          new RenderSettings(80, 3).withStartImage(ImageBatch.rgb(batch, 48, 48, same));
       return plan.render(objective, settings, RenderListener.NONE).image();
     }
   }

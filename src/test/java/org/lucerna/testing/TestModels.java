@@ -11,12 +11,17 @@ import org.lucerna.model.ModelRepository;
 import org.lucerna.model.PreparedModel;
 import org.lucerna.model.TinyCnn;
 
-/** The models tests run on: the project's own tiny CNN, built once per test JVM, and ../shared/models. */
+/**
+ * The models tests run on: the project's own tiny CNN, built once per test JVM, and
+ * ../shared/models.
+ */
 public final class TestModels {
   /** The model repository the tests build; the Quarkus tests' configuration points here too. */
   public static final Path ROOT = Path.of("target", "test-models").toAbsolutePath();
+
   /** Real SavedModels made by other people's TensorFlow, beside the checkout. */
   public static final Path SHARED = Path.of("..", "shared", "models").toAbsolutePath().normalize();
+
   private static ModelRegistry registry;
 
   private TestModels() {}
@@ -36,7 +41,10 @@ public final class TestModels {
     return registry;
   }
 
-  /** Copies the shared model {@code name} into {@code versionDir}, unless that folder exists already. */
+  /**
+   * Copies the shared model {@code name} into {@code versionDir}, unless that folder exists
+   * already.
+   */
   public static void copyShared(String name, Path versionDir) throws IOException {
     if (Files.exists(versionDir)) {
       return;

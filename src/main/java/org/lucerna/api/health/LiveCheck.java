@@ -7,9 +7,9 @@ import org.eclipse.microprofile.health.Liveness;
 import org.lucerna.job.WorkerPool;
 
 /**
- * {@code /q/health/live}: DOWN only when a worker thread died while the pool was running, which nothing
- * short of a restart repairs. Slow renders and a full queue are not reasons to restart a pod; a draining
- * pool's workers end on purpose.
+ * {@code /q/health/live}: DOWN only when a worker thread died while the pool was running, which
+ * nothing short of a restart repairs. Slow renders and a full queue are not reasons to restart a
+ * pod; a draining pool's workers end on purpose.
  */
 @Liveness
 @ApplicationScoped

@@ -8,9 +8,9 @@ import org.lucerna.job.JobQueue;
 import org.lucerna.job.WorkerPool;
 
 /**
- * {@code /q/health/ready}: UP while workers can take jobs. A full queue leaves it UP on purpose: the
- * pod still answers (503 with Retry-After, and every status poll), and taking it out of the Service
- * would only move its clients' polls to nowhere.
+ * {@code /q/health/ready}: UP while workers can take jobs. A full queue leaves it UP on purpose:
+ * the pod still answers (503 with Retry-After, and every status poll), and taking it out of the
+ * Service would only move its clients' polls to nowhere.
  */
 @Readiness
 @ApplicationScoped

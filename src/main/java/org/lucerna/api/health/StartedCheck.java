@@ -5,32 +5,39 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Startup;
+import org.lucerna.job.WarmupState;
+import org.lucerna.job.WorkerPool;
 
-/** {@code /q/health/started}: UP once the default model is loaded and a first plan has run. */
+/**
+ * {@code /q/health/started}: UP once every worker has loaded the default model and run a first plan
+ * on its device. The figures are the slowest worker's: what start-up waited for.
+ */
 @Startup
 @ApplicationScoped
 public class StartedCheck implements HealthCheck {
-  private final WarmupState warmup;
+  private final WorkerPool workers;
 
-  public StartedCheck(WarmupState warmup) {
-    this.warmup = warmup;
+  public StartedCheck(WorkerPool workers) {
+    this.workers = workers;
   }
 
   @Override
   public HealthCheckResponse call() {
-    WarmupState.Status s = warmup.status();
-    HealthCheckResponseBuilder r = HealthCheckResponse.named("models warmed").withData("model", warmup.model());
+    WarmupState s = workers.warmup();
+    HealthCheckResponseBuilder r =
+        HealthCheckResponse.named("models warmed")
+            .withData("model", s.model())
+            .withData("workers", s.workers().size());
     if (s.done()) {
+      WarmupState.Warmed slowest = s.slowest().orElseThrow();
       return r.up()
-          .withData("version", s.warmed().model().version())
-          .withData("loadMillis", s.warmed().load().toMillis())
-          .withData("firstPlanMillis", s.warmed().firstPlan().toMillis())
+          .withData("version", slowest.model().version())
+          .withData("loadMillis", slowest.load().toMillis())
+          .withData("firstPlanMillis", slowest.firstPlan().toMillis())
           .build();
     }
     r.down().withData("attempts", s.attempts());
-    if (s.lastFailure() != null) {
-      r.withData("lastFailure", s.lastFailure());
-    }
+    s.lastFailure().ifPresent(f -> r.withData("lastFailure", f));
     return r.build();
   }
 }

@@ -1,6 +1,7 @@
 /**
- * The probes an orchestrator asks (SmallRye Health under {@code /q/health}): started once the default
- * model is loaded and a first plan ran, ready while workers can take jobs, live while the worker
- * threads are. The warm-up that the started probe waits for lives here too. Nothing here changes a job.
+ * The probes an orchestrator asks (SmallRye Health under {@code /q/health}): started once every
+ * worker has warmed the default model, ready while workers can take jobs, live while the worker
+ * threads are. They only read the worker pool's state; the warm-up itself is the workers' ({@code
+ * org.lucerna.job}).
  */
 package org.lucerna.api.health;

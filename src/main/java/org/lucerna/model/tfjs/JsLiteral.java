@@ -1,10 +1,10 @@
 package org.lucerna.model.tfjs;
 
 /**
- * Rewrites a minified JavaScript object literal as JSON: quotes bare keys, turns {@code !0}/{@code !1}
- * into {@code true}/{@code false} and {@code .5} into {@code 0.5}. It accepts the data-only literals
- * that bundlers emit for JSON files, not JavaScript in general: anything else is an error that names
- * the offset.
+ * Rewrites a minified JavaScript object literal as JSON: quotes bare keys, turns {@code !0}/{@code
+ * !1} into {@code true}/{@code false} and {@code .5} into {@code 0.5}. It accepts the data-only
+ * literals that bundlers emit for JSON files, not JavaScript in general: anything else is an error
+ * that names the offset.
  */
 final class JsLiteral {
   private JsLiteral() {}
@@ -31,7 +31,9 @@ final class JsLiteral {
       if ("{}[],:".indexOf(ch) >= 0 || Character.isWhitespace(ch)) {
         out.append(ch);
         i++;
-      } else if (ch == '!' && i + 1 < js.length() && (js.charAt(i + 1) == '0' || js.charAt(i + 1) == '1')) {
+      } else if (ch == '!'
+          && i + 1 < js.length()
+          && (js.charAt(i + 1) == '0' || js.charAt(i + 1) == '1')) {
         out.append(js.charAt(i + 1) == '0' ? "true" : "false");
         i += 2;
       } else if (ch == '-' || ch == '.' || Character.isDigit(ch)) {
@@ -40,7 +42,10 @@ final class JsLiteral {
           end++;
         }
         String number = js.substring(i, end);
-        number = number.startsWith("-.") ? "-0" + number.substring(1) : number.startsWith(".") ? "0" + number : number;
+        number =
+            number.startsWith("-.")
+                ? "-0" + number.substring(1)
+                : number.startsWith(".") ? "0" + number : number;
         out.append(number);
         i = end;
       } else if (Character.isJavaIdentifierStart(ch)) {
@@ -55,11 +60,13 @@ final class JsLiteral {
         } else if (word.equals("true") || word.equals("false") || word.equals("null")) {
           out.append(word);
         } else {
-          throw new MalformedModelException("unexpected '" + word + "' at offset " + i + " of a model literal");
+          throw new MalformedModelException(
+              "unexpected '" + word + "' at offset " + i + " of a model literal");
         }
         i = end;
       } else {
-        throw new MalformedModelException("unexpected '" + ch + "' at offset " + i + " of a model literal");
+        throw new MalformedModelException(
+            "unexpected '" + ch + "' at offset " + i + " of a model literal");
       }
     } while (depth > 0 && i < js.length());
     if (depth != 0) {

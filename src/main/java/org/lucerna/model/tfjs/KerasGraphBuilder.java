@@ -13,17 +13,21 @@ import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 
 /**
- * Wires a Keras model configuration into a graph: the functional form (layers with
- * {@code inbound_nodes}, Keras 2 and Keras 3 notation), the Sequential form, and models nested in
- * either, whose layers get the nested model's name as an outer scope. {@link KerasLayers} builds each
+ * Wires a Keras model configuration into a graph: the functional form (layers with {@code
+ * inbound_nodes}, Keras 2 and Keras 3 notation), the Sequential form, and models nested in either,
+ * whose layers get the nested model's name as an outer scope. {@link KerasLayers} builds each
  * layer's ops.
  */
 final class KerasGraphBuilder {
-  private static final java.util.Set<String> MODELS = java.util.Set.of("Model", "Functional", "Sequential");
+  private static final java.util.Set<String> MODELS =
+      java.util.Set.of("Model", "Functional", "Sequential");
 
   /** The built model: its input placeholder and its outputs by Keras output-layer name. */
-  record Built(Placeholder<TFloat32> input, String inputName, long[] inputShape,
-               Map<String, Operand<TFloat32>> outputs) {}
+  record Built(
+      Placeholder<TFloat32> input,
+      String inputName,
+      long[] inputShape,
+      Map<String, Operand<TFloat32>> outputs) {}
 
   private final Ops root;
   private final KerasLayers layers;
@@ -51,8 +55,11 @@ final class KerasGraphBuilder {
       outputs.put(outputNames.get(i), out.get(i));
     }
     if (input == null) {
-      throw new MalformedModelException("model '" + name + "' has no input layer and its first layer has"
-          + " no batch_input_shape");
+      throw new MalformedModelException(
+          "model '"
+              + name
+              + "' has no input layer and its first layer has"
+              + " no batch_input_shape");
     }
     return new Built(input, inputName, inputShape, outputs);
   }
@@ -69,10 +76,11 @@ final class KerasGraphBuilder {
   }
 
   /**
-   * Builds a model's layers under {@code scope}; {@code inputs} are the tensors it is called on (null
-   * for the outermost model, whose input layer becomes the placeholder).
+   * Builds a model's layers under {@code scope}; {@code inputs} are the tensors it is called on
+   * (null for the outermost model, whose input layer becomes the placeholder).
    */
-  private List<Operand<TFloat32>> model(JsonNode model, List<String> scope, List<Operand<TFloat32>> inputs) {
+  private List<Operand<TFloat32>> model(
+      JsonNode model, List<String> scope, List<Operand<TFloat32>> inputs) {
     String className = model.path("class_name").asText();
     JsonNode config = model.path("config");
     return className.equals("Sequential")
@@ -80,14 +88,18 @@ final class KerasGraphBuilder {
         : functional(config, scope, inputs);
   }
 
-  private List<Operand<TFloat32>> sequential(JsonNode config, List<String> scope, List<Operand<TFloat32>> inputs) {
+  private List<Operand<TFloat32>> sequential(
+      JsonNode config, List<String> scope, List<Operand<TFloat32>> inputs) {
     JsonNode list = config.isArray() ? config : config.path("layers");
     List<Operand<TFloat32>> x = inputs;
     for (JsonNode layer : list) {
       String cls = layer.path("class_name").asText();
       if (cls.equals("InputLayer")) {
         if (x == null) {
-          x = List.of(placeholder(layer.path("config").path("name").asText("input"), layer.path("config")));
+          x =
+              List.of(
+                  placeholder(
+                      layer.path("config").path("name").asText("input"), layer.path("config")));
         }
         continue;
       }
@@ -95,21 +107,25 @@ final class KerasGraphBuilder {
         JsonNode c = layer.path("config");
         x = List.of(placeholder(c.path("name").asText("layer") + "_input", c));
       }
-      // x still null: the first layer is a nested model, whose own input layer becomes the placeholder.
+      // x still null: the first layer is a nested model, whose own input layer becomes the
+      // placeholder.
       x = call(layer, scope, x, 0);
     }
     if (x == null) {
-      throw new MalformedModelException("Sequential model '" + config.path("name").asText() + "' has no layers");
+      throw new MalformedModelException(
+          "Sequential model '" + config.path("name").asText() + "' has no layers");
     }
     return x;
   }
 
-  private List<Operand<TFloat32>> functional(JsonNode config, List<String> scope, List<Operand<TFloat32>> inputs) {
+  private List<Operand<TFloat32>> functional(
+      JsonNode config, List<String> scope, List<Operand<TFloat32>> inputs) {
     Map<String, List<List<Operand<TFloat32>>>> calls = new HashMap<>();
     List<TensorRef> inputRefs = tensorRefs(config.path("input_layers"));
     List<JsonNode> pending = new ArrayList<>();
     config.path("layers").forEach(pending::add);
-    // Keras writes layers in an order that builds; the retry loop only guards against one that does not.
+    // Keras writes layers in an order that builds; the retry loop only guards against one that does
+    // not.
     boolean progress = true;
     while (!pending.isEmpty() && progress) {
       progress = false;
@@ -118,8 +134,10 @@ final class KerasGraphBuilder {
         String name = layer.path("name").asText(layer.path("config").path("name").asText());
         if (layer.path("class_name").asText().equals("InputLayer")) {
           int index = indexOf(inputRefs, name);
-          Operand<TFloat32> t = inputs == null ? placeholder(name, layer.path("config"))
-              : inputs.get(index < 0 ? 0 : index);
+          Operand<TFloat32> t =
+              inputs == null
+                  ? placeholder(name, layer.path("config"))
+                  : inputs.get(index < 0 ? 0 : index);
           calls.put(name, List.of(List.of(t)));
           it.remove();
           progress = true;
@@ -141,8 +159,12 @@ final class KerasGraphBuilder {
       }
     }
     if (!pending.isEmpty()) {
-      throw new MalformedModelException("layers " + pending.stream().map(l -> l.path("name").asText()).toList()
-          + " of model '" + config.path("name").asText() + "' take inputs that no layer produces");
+      throw new MalformedModelException(
+          "layers "
+              + pending.stream().map(l -> l.path("name").asText()).toList()
+              + " of model '"
+              + config.path("name").asText()
+              + "' take inputs that no layer produces");
     }
     List<Operand<TFloat32>> outputs = new ArrayList<>();
     tensorRefs(config.path("output_layers")).forEach(r -> outputs.add(resolve(calls, r)));
@@ -154,8 +176,8 @@ final class KerasGraphBuilder {
     String cls = layer.path("class_name").asText();
     String name = layer.path("config").path("name").asText(layer.path("name").asText());
     if (callIndex > 0) {
-      throw new UnsupportedLayerException(name, cls, "it is called more than once (shared layers are not"
-          + " supported)");
+      throw new UnsupportedLayerException(
+          name, cls, "it is called more than once (shared layers are not" + " supported)");
     }
     List<String> inner = new ArrayList<>(scope);
     inner.add(name);
@@ -165,7 +187,10 @@ final class KerasGraphBuilder {
     return List.of(layers.build(scope(inner), inner, cls, layer.path("config"), args));
   }
 
-  /** One Ops per scope path: TensorFlow Java renames a sub-scope that is opened twice ({@code head_1}). */
+  /**
+   * One Ops per scope path: TensorFlow Java renames a sub-scope that is opened twice ({@code
+   * head_1}).
+   */
   private Ops scope(List<String> path) {
     if (path.isEmpty()) {
       return root;
@@ -178,10 +203,13 @@ final class KerasGraphBuilder {
     return ops;
   }
 
-  private static Operand<TFloat32> resolve(Map<String, List<List<Operand<TFloat32>>>> calls, TensorRef r) {
+  private static Operand<TFloat32> resolve(
+      Map<String, List<List<Operand<TFloat32>>>> calls, TensorRef r) {
     List<List<Operand<TFloat32>>> c = calls.get(r.layer());
-    // A nested model's node indices count calls made outside this model too; one call means that call.
-    List<Operand<TFloat32>> node = c.size() == 1 ? c.get(0) : c.get(Math.min(r.node(), c.size() - 1));
+    // A nested model's node indices count calls made outside this model too; one call means that
+    // call.
+    List<Operand<TFloat32>> node =
+        c.size() == 1 ? c.get(0) : c.get(Math.min(r.node(), c.size() - 1));
     if (r.tensor() >= node.size()) {
       throw new MalformedModelException("layer '" + r.layer() + "' has no output " + r.tensor());
     }
@@ -190,18 +218,28 @@ final class KerasGraphBuilder {
 
   private Placeholder<TFloat32> placeholder(String name, JsonNode config) {
     if (input != null) {
-      throw new UnsupportedLayerException(name, "InputLayer", "the model has more than one input; Lucerna"
-          + " optimizes one image input");
+      throw new UnsupportedLayerException(
+          name,
+          "InputLayer",
+          "the model has more than one input; Lucerna" + " optimizes one image input");
     }
-    JsonNode shape = config.has("batch_input_shape") ? config.get("batch_input_shape") : config.path("batch_shape");
+    JsonNode shape =
+        config.has("batch_input_shape")
+            ? config.get("batch_input_shape")
+            : config.path("batch_shape");
     long[] dims = {-1, -1, -1, 3};
     if (shape.isArray() && shape.size() == 4) {
       for (int i = 1; i < 4; i++) {
         dims[i] = shape.get(i).isNull() ? -1 : shape.get(i).asLong();
       }
     } else if (shape.isArray()) {
-      throw new UnsupportedLayerException(name, "InputLayer", "its input shape " + shape + " is not an image"
-          + " batch [batch, height, width, channels]");
+      throw new UnsupportedLayerException(
+          name,
+          "InputLayer",
+          "its input shape "
+              + shape
+              + " is not an image"
+              + " batch [batch, height, width, channels]");
     }
     input = root.withName(name).placeholder(TFloat32.class, Placeholder.shape(Shape.of(dims)));
     inputName = name;
@@ -237,8 +275,9 @@ final class KerasGraphBuilder {
   }
 
   /**
-   * The calls of a layer and the tensors each takes. Keras 2 writes {@code [[["a", 0, 0, {}], ...]]};
-   * Keras 3 writes {@code [{"args": [...keras tensors with keras_history...], "kwargs": {}}]}.
+   * The calls of a layer and the tensors each takes. Keras 2 writes {@code [[["a", 0, 0, {}],
+   * ...]]}; Keras 3 writes {@code [{"args": [...keras tensors with keras_history...], "kwargs":
+   * {}}]}.
    */
   static List<List<TensorRef>> inboundNodes(JsonNode nodes) {
     List<List<TensorRef>> calls = new ArrayList<>();

@@ -17,16 +17,20 @@ import org.tensorflow.op.nn.LeakyRelu;
 import org.tensorflow.types.TFloat32;
 
 /**
- * The ops of one Keras layer, in the layer's name scope, computing what Keras (and TF.js) compute at
- * inference: dropout is the identity and batch normalization uses the moving statistics. Weights become
- * VariableV2 nodes named {@code <layer>/<weight>}, filled before export through placeholders kept out of
- * the layer scopes (a constant initializer would store every weight a second time in saved_model.pb).
+ * The ops of one Keras layer, in the layer's name scope, computing what Keras (and TF.js) compute
+ * at inference: dropout is the identity and batch normalization uses the moving statistics. Weights
+ * become VariableV2 nodes named {@code <layer>/<weight>}, filled before export through placeholders
+ * kept out of the layer scopes (a constant initializer would store every weight a second time in
+ * saved_model.pb).
  */
 final class KerasLayers {
 
   /** A variable and the value the importer assigns to it before export. */
-  record VariableInit(Variable<TFloat32> variable, Placeholder<TFloat32> value, Assign<TFloat32> assign,
-                      WeightStore.Weight weight) {}
+  record VariableInit(
+      Variable<TFloat32> variable,
+      Placeholder<TFloat32> value,
+      Assign<TFloat32> assign,
+      WeightStore.Weight weight) {}
 
   private final Ops init;
   private final WeightStore weights;
@@ -41,7 +45,8 @@ final class KerasLayers {
     return List.copyOf(variables);
   }
 
-  Operand<TFloat32> build(Ops t, List<String> scope, String cls, JsonNode c, List<Operand<TFloat32>> in) {
+  Operand<TFloat32> build(
+      Ops t, List<String> scope, String cls, JsonNode c, List<Operand<TFloat32>> in) {
     Layer layer = new Layer(t, scope, cls, c);
     if (!cls.equals("Add") && !cls.equals("Concatenate") && in.size() != 1) {
       throw layer.unsupported("it takes " + in.size() + " inputs; this layer class takes one");
@@ -55,21 +60,38 @@ final class KerasLayers {
       case "BatchNormalization" -> batchNorm(layer, x);
       case "Activation" -> layer.activate(x);
       case "ReLU" -> relu(layer, x);
-      case "Add" -> in.size() == 2 ? t.withName("add").math.add(in.get(0), in.get(1)) : t.withName("add").math.addN(in);
+      case "Add" ->
+          in.size() == 2
+              ? t.withName("add").math.add(in.get(0), in.get(1))
+              : t.withName("add").math.addN(in);
       case "Concatenate" -> t.withName("concat").concat(in, t.constant(c.path("axis").asInt(-1)));
       case "MaxPooling2D", "AveragePooling2D" -> pool(layer, x);
       case "GlobalAveragePooling2D" ->
-          t.withName("Mean").math.mean(x, t.constant(new int[] {1, 2}), Mean.keepDims(c.path("keepdims").asBoolean(false)));
+          t.withName("Mean")
+              .math
+              .mean(
+                  x,
+                  t.constant(new int[] {1, 2}),
+                  Mean.keepDims(c.path("keepdims").asBoolean(false)));
       case "GlobalMaxPooling2D" ->
-          t.withName("Max").max(x, t.constant(new int[] {1, 2}), Max.keepDims(c.path("keepdims").asBoolean(false)));
+          t.withName("Max")
+              .max(
+                  x,
+                  t.constant(new int[] {1, 2}),
+                  Max.keepDims(c.path("keepdims").asBoolean(false)));
       case "ZeroPadding2D" -> t.withName("Pad").pad(x, t.constant(padding(layer)), t.constant(0f));
-      case "Flatten" -> t.withName("Reshape").reshape(x, t.constant(new long[] {-1, flatSize(layer, x)}));
-      case "Reshape" -> t.withName("Reshape").reshape(x, t.constant(targetShape(c.path("target_shape"))));
-      case "Dropout", "SpatialDropout2D", "GaussianNoise", "GaussianDropout" -> t.withName("Identity").identity(x);
-      default -> throw layer.unsupported("the class is not supported; supported: Conv2D, DepthwiseConv2D,"
-          + " SeparableConv2D, Dense, BatchNormalization, Activation, ReLU, Add, Concatenate, MaxPooling2D,"
-          + " AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, ZeroPadding2D, Flatten, Reshape,"
-          + " Dropout, InputLayer, Sequential, Model");
+      case "Flatten" ->
+          t.withName("Reshape").reshape(x, t.constant(new long[] {-1, flatSize(layer, x)}));
+      case "Reshape" ->
+          t.withName("Reshape").reshape(x, t.constant(targetShape(c.path("target_shape"))));
+      case "Dropout", "SpatialDropout2D", "GaussianNoise", "GaussianDropout" ->
+          t.withName("Identity").identity(x);
+      default ->
+          throw layer.unsupported(
+              "the class is not supported; supported: Conv2D, DepthwiseConv2D,"
+                  + " SeparableConv2D, Dense, BatchNormalization, Activation, ReLU, Add, Concatenate, MaxPooling2D,"
+                  + " AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, ZeroPadding2D, Flatten, Reshape,"
+                  + " Dropout, InputLayer, Sequential, Model");
     };
   }
 
@@ -102,7 +124,9 @@ final class KerasLayers {
     }
 
     Operand<TFloat32> bias(Operand<TFloat32> x) {
-      return c.path("use_bias").asBoolean(true) ? t.withName("BiasAdd").nn.biasAdd(x, variable("bias")) : x;
+      return c.path("use_bias").asBoolean(true)
+          ? t.withName("BiasAdd").nn.biasAdd(x, variable("bias"))
+          : x;
     }
 
     Operand<TFloat32> activate(Operand<TFloat32> x) {
@@ -119,8 +143,12 @@ final class KerasLayers {
         case "softplus" -> t.withName("Softplus").math.softplus(x);
         case "softsign" -> t.withName("Softsign").nn.softsign(x);
         case "swish", "silu" -> t.withName("mul").math.mul(x, t.math.sigmoid(x));
-        default -> throw unsupported("activation '" + a + "' is not supported; supported: linear, relu, relu6,"
-            + " sigmoid, tanh, softmax, elu, selu, softplus, softsign, swish");
+        default ->
+            throw unsupported(
+                "activation '"
+                    + a
+                    + "' is not supported; supported: linear, relu, relu6,"
+                    + " sigmoid, tanh, softmax, elu, selu, softplus, softsign, swish");
       };
     }
 
@@ -138,29 +166,39 @@ final class KerasLayers {
       if (!p.equals("valid") && !p.equals("same")) {
         throw unsupported("padding '" + p + "' is not supported; supported: valid, same");
       }
-      // TensorFlow's SAME is Keras' 'same': the extra row or column of an odd padding goes at the end.
+      // TensorFlow's SAME is Keras' 'same': the extra row or column of an odd padding goes at the
+      // end.
       return p.toUpperCase(java.util.Locale.ROOT);
     }
 
     void channelsLast() {
       String f = c.path("data_format").asText("channels_last");
       if (!f.equals("channels_last")) {
-        throw unsupported("data_format '" + f + "' is not supported; export the model channels_last");
+        throw unsupported(
+            "data_format '" + f + "' is not supported; export the model channels_last");
       }
     }
   }
 
   private Variable<TFloat32> variable(Ops t, WeightStore.Weight w, String param) {
     Variable<TFloat32> v = t.withName(param).variable(Shape.of(w.shape()), TFloat32.class);
-    Placeholder<TFloat32> value = init.placeholder(TFloat32.class, Placeholder.shape(Shape.of(w.shape())));
+    Placeholder<TFloat32> value =
+        init.placeholder(TFloat32.class, Placeholder.shape(Shape.of(w.shape())));
     variables.add(new VariableInit(v, value, init.assign(v, value), w));
     return v;
   }
 
   private Operand<TFloat32> conv2d(Layer l, Operand<TFloat32> x) {
     l.channelsLast();
-    return l.t.withName("Conv2D").nn.conv2d(x, l.variable("kernel"), l.pair("strides", 1), l.padding(),
-        Conv2d.dilations(l.pair("dilation_rate", 1)));
+    return l.t
+        .withName("Conv2D")
+        .nn
+        .conv2d(
+            x,
+            l.variable("kernel"),
+            l.pair("strides", 1),
+            l.padding(),
+            Conv2d.dilations(l.pair("dilation_rate", 1)));
   }
 
   private Operand<TFloat32> depthwise(Layer l, Operand<TFloat32> x, String kernel) {
@@ -168,37 +206,54 @@ final class KerasLayers {
     List<Long> strides = l.pair("strides", 1);
     List<Long> dilations = l.pair("dilation_rate", 1);
     if (!strides.equals(List.of(1L, 1L, 1L, 1L)) && !dilations.equals(List.of(1L, 1L, 1L, 1L))) {
-      throw l.unsupported("strides and dilation_rate both above 1 (TensorFlow's depthwise convolution takes one)");
+      throw l.unsupported(
+          "strides and dilation_rate both above 1 (TensorFlow's depthwise convolution takes one)");
     }
-    return l.t.withName("depthwise").nn.depthwiseConv2dNative(x, l.variable(kernel), strides, l.padding(),
-        DepthwiseConv2dNative.dilations(dilations));
+    return l.t
+        .withName("depthwise")
+        .nn
+        .depthwiseConv2dNative(
+            x,
+            l.variable(kernel),
+            strides,
+            l.padding(),
+            DepthwiseConv2dNative.dilations(dilations));
   }
 
   private Operand<TFloat32> separable(Layer l, Operand<TFloat32> x) {
     Operand<TFloat32> d = depthwise(l, x, "depthwise_kernel");
-    return l.t.withName("Conv2D").nn.conv2d(d, l.variable("pointwise_kernel"), List.of(1L, 1L, 1L, 1L), "VALID");
+    return l.t
+        .withName("Conv2D")
+        .nn
+        .conv2d(d, l.variable("pointwise_kernel"), List.of(1L, 1L, 1L, 1L), "VALID");
   }
 
   private Operand<TFloat32> dense(Layer l, Operand<TFloat32> x) {
     if (x.shape().numDimensions() != 2) {
-      throw l.unsupported("its input has shape " + x.shape() + "; Dense is supported on [batch, features]"
-          + " inputs (add a Flatten or GlobalAveragePooling2D before it)");
+      throw l.unsupported(
+          "its input has shape "
+              + x.shape()
+              + "; Dense is supported on [batch, features]"
+              + " inputs (add a Flatten or GlobalAveragePooling2D before it)");
     }
     return l.t.withName("MatMul").linalg.matMul(x, l.variable("kernel"));
   }
 
   /**
-   * Inference-mode batch normalization folded into one scale and one offset per channel, computed in
-   * double precision: two cheap ops with gradients. Why not FusedBatchNormV3: Grappler pushes the Mul
-   * into the preceding convolution's constant filter, and a render step on InceptionV3 at 299 px took
-   * 0.17 to 0.25 s this way against 0.26 to 0.31 s with FusedBatchNormV3. The price is Grappler's
-   * harmless "Invalid input ^.../Conv2D" log lines when a plan's gradient graph is optimized.
+   * Inference-mode batch normalization folded into one scale and one offset per channel, computed
+   * in double precision: two cheap ops with gradients. Why not FusedBatchNormV3: Grappler pushes
+   * the Mul into the preceding convolution's constant filter, and a render step on InceptionV3 at
+   * 299 px took 0.17 to 0.25 s this way against 0.26 to 0.31 s with FusedBatchNormV3. The price is
+   * Grappler's harmless "Invalid input ^.../Conv2D" log lines when a plan's gradient graph is
+   * optimized.
    */
   private Operand<TFloat32> batchNorm(Layer l, Operand<TFloat32> x) {
-    int axis = l.c.path("axis").isArray() ? l.c.path("axis").get(0).asInt() : l.c.path("axis").asInt(-1);
+    int axis =
+        l.c.path("axis").isArray() ? l.c.path("axis").get(0).asInt() : l.c.path("axis").asInt(-1);
     int rank = x.shape().numDimensions();
     if (axis != -1 && axis != rank - 1) {
-      throw l.unsupported("it normalizes axis " + axis + "; only the channel axis (last) is supported");
+      throw l.unsupported(
+          "it normalizes axis " + axis + "; only the channel axis (last) is supported");
     }
     double epsilon = l.c.path("epsilon").asDouble(1e-3);
     float[] mean = l.weight("moving_mean").values();
@@ -214,8 +269,10 @@ final class KerasLayers {
     }
     long[] shape = {mean.length};
     String prefix = String.join("/", l.scope) + "/";
-    Variable<TFloat32> s = variable(l.t, new WeightStore.Weight(prefix + "scale", shape, scale), "scale");
-    Variable<TFloat32> o = variable(l.t, new WeightStore.Weight(prefix + "offset", shape, offset), "offset");
+    Variable<TFloat32> s =
+        variable(l.t, new WeightStore.Weight(prefix + "scale", shape, scale), "scale");
+    Variable<TFloat32> o =
+        variable(l.t, new WeightStore.Weight(prefix + "offset", shape, offset), "offset");
     return l.t.withName("add").math.add(l.t.withName("mul").math.mul(x, s), o);
   }
 
@@ -229,21 +286,29 @@ final class KerasLayers {
     if (slope == 0 && max == 6) {
       return l.t.withName("Relu6").nn.relu6(x);
     }
-    Operand<TFloat32> y = slope == 0 ? l.t.withName("Relu").nn.relu(x)
-        : l.t.withName("LeakyRelu").nn.leakyRelu(x, LeakyRelu.alpha((float) slope));
-    return Double.isNaN(max) ? y : l.t.withName("Minimum").math.minimum(y, l.t.constant((float) max));
+    Operand<TFloat32> y =
+        slope == 0
+            ? l.t.withName("Relu").nn.relu(x)
+            : l.t.withName("LeakyRelu").nn.leakyRelu(x, LeakyRelu.alpha((float) slope));
+    return Double.isNaN(max)
+        ? y
+        : l.t.withName("Minimum").math.minimum(y, l.t.constant((float) max));
   }
 
   private Operand<TFloat32> pool(Layer l, Operand<TFloat32> x) {
     l.channelsLast();
     List<Long> size = l.pair("pool_size", 2);
-    List<Long> strides = l.c.path("strides").isNull() || l.c.path("strides").isMissingNode() ? size : l.pair("strides", 1);
+    List<Long> strides =
+        l.c.path("strides").isNull() || l.c.path("strides").isMissingNode()
+            ? size
+            : l.pair("strides", 1);
     String padding = l.padding();
     if (l.cls.equals("AveragePooling2D")) {
       return l.t.withName("AvgPool").nn.avgPool(x, size, strides, padding);
     }
     // MaxPool, not tf.nn.maxPool's MaxPoolV2: oneDNN only replaces the former.
-    return l.t.scope()
+    return l.t
+        .scope()
         .opBuilder("MaxPool", "MaxPool")
         .addInput(x.asOutput())
         .setAttr("ksize", size.stream().mapToLong(Long::longValue).toArray())
@@ -253,7 +318,9 @@ final class KerasLayers {
         .<TFloat32>output(0);
   }
 
-  /** ZeroPadding2D's padding: {@code p}, {@code [h, w]} or {@code [[top, bottom], [left, right]]}. */
+  /**
+   * ZeroPadding2D's padding: {@code p}, {@code [h, w]} or {@code [[top, bottom], [left, right]]}.
+   */
   private static int[][] padding(Layer l) {
     l.channelsLast();
     JsonNode p = l.c.path("padding");
@@ -269,7 +336,8 @@ final class KerasLayers {
       left = p.get(1).get(0).asInt();
       right = p.get(1).get(1).asInt();
     } else {
-      throw l.unsupported("padding " + p + " is not an int, [h, w] or [[top, bottom], [left, right]]");
+      throw l.unsupported(
+          "padding " + p + " is not an int, [h, w] or [[top, bottom], [left, right]]");
     }
     return new int[][] {{0, 0}, {top, bottom}, {left, right}, {0, 0}};
   }
@@ -279,8 +347,11 @@ final class KerasLayers {
     long n = 1;
     for (int i = 1; i < s.numDimensions(); i++) {
       if (s.get(i) < 0) {
-        throw l.unsupported("its input shape " + s + " is not fixed; give the model a fixed input size"
-            + " (batch_input_shape) or use GlobalAveragePooling2D");
+        throw l.unsupported(
+            "its input shape "
+                + s
+                + " is not fixed; give the model a fixed input size"
+                + " (batch_input_shape) or use GlobalAveragePooling2D");
       }
       n *= s.get(i);
     }

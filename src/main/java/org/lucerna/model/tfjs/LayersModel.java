@@ -12,7 +12,8 @@ import java.util.List;
  * A parsed TF.js layers model: the Keras model configuration and the manifest of its weight shards.
  *
  * @param dir the folder of {@code model.json}; shard paths are relative to it
- * @param modelConfig the Keras model, {@code {"class_name": "Model"|"Functional"|"Sequential", "config": ...}}
+ * @param modelConfig the Keras model, {@code {"class_name": "Model"|"Functional"|"Sequential",
+ *     "config": ...}}
  * @param manifest the weight groups in file order
  */
 public record LayersModel(Path dir, JsonNode modelConfig, List<WeightGroup> manifest) {
@@ -59,15 +60,21 @@ public record LayersModel(Path dir, JsonNode modelConfig, List<WeightGroup> mani
   static LayersModel parse(Path dir, JsonNode root) {
     String format = root.path("format").asText("layers-model");
     if (!format.equals("layers-model")) {
-      throw new MalformedModelException(dir.resolve(FILE) + " is a TF.js '" + format + "', not a layers"
-          + " model; only Keras layers models (format 'layers-model') can be imported");
+      throw new MalformedModelException(
+          dir.resolve(FILE)
+              + " is a TF.js '"
+              + format
+              + "', not a layers"
+              + " model; only Keras layers models (format 'layers-model') can be imported");
     }
     JsonNode topology = root.path("modelTopology");
     // tfjs-converter nests the model under model_config; tf.LayersModel.save() writes it directly.
     JsonNode model = topology.has("model_config") ? topology.get("model_config") : topology;
     if (!model.has("class_name") || !model.has("config")) {
-      throw new MalformedModelException(dir.resolve(FILE) + " has no modelTopology with a Keras model"
-          + " (class_name and config)");
+      throw new MalformedModelException(
+          dir.resolve(FILE)
+              + " has no modelTopology with a Keras model"
+              + " (class_name and config)");
     }
     List<WeightGroup> groups = new ArrayList<>();
     for (JsonNode g : root.path("weightsManifest")) {
@@ -80,9 +87,14 @@ public record LayersModel(Path dir, JsonNode modelConfig, List<WeightGroup> mani
           shape[i] = w.path("shape").get(i).asLong();
         }
         JsonNode q = w.get("quantization");
-        Quantization quantization = q == null || q.isNull() ? null
-            : new Quantization(q.path("dtype").asText(), q.path("min").asDouble(), q.path("scale").asDouble());
-        weights.add(new WeightSpec(w.path("name").asText(), shape, w.path("dtype").asText("float32"), quantization));
+        Quantization quantization =
+            q == null || q.isNull()
+                ? null
+                : new Quantization(
+                    q.path("dtype").asText(), q.path("min").asDouble(), q.path("scale").asDouble());
+        weights.add(
+            new WeightSpec(
+                w.path("name").asText(), shape, w.path("dtype").asText("float32"), quantization));
       }
       groups.add(new WeightGroup(paths, weights));
     }

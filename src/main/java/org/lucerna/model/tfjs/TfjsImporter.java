@@ -2,6 +2,7 @@ package org.lucerna.model.tfjs;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -11,6 +12,8 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
+import org.lucerna.model.ModelImporter;
 import org.lucerna.model.ModelMetadata;
 import org.tensorflow.Graph;
 import org.tensorflow.SavedModelBundle;
@@ -25,49 +28,59 @@ import org.tensorflow.types.TFloat32;
 
 /**
  * Turns a TF.js layers model folder ({@code model.json} and its weight shards) into a TF1-style
- * SavedModel (VariableV2 weights, tag {@code serve}, signature {@code serving_default}) that the model
- * repository loads like any other, with {@code lucerna-model.json} beside it.
+ * SavedModel (VariableV2 weights, tag {@code serve}, signature {@code serving_default}) that the
+ * model repository loads like any other, with {@code lucerna-model.json} beside it.
  *
- * <p>The repository hook: a version folder that holds {@code model.json} but no {@code saved_model.pb}
- * is imported in place by {@link #ensureImported(Path)} before it is loaded.
+ * <p>As a {@link ModelImporter} (a bean the service hands to its model repository), it imports a
+ * version folder that holds {@code model.json} but no {@code saved_model.pb} in place, before it is
+ * first loaded.
  */
-public final class TfjsImporter {
+@Singleton
+public final class TfjsImporter implements ModelImporter {
   public static final String SAVED_MODEL = "saved_model.pb";
   public static final String METADATA = "lucerna-model.json";
   private static final System.Logger LOG = System.getLogger(TfjsImporter.class.getName());
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private TfjsImporter() {}
-
   /** What an import wrote. */
-  public record Imported(Path dir, String input, long[] inputShape, List<String> outputs, int variables,
-                         long parameters) {}
+  public record Imported(
+      Path dir,
+      String input,
+      long[] inputShape,
+      List<String> outputs,
+      int variables,
+      long parameters) {}
 
-  /**
-   * Imports {@code versionDir} in place if it holds a TF.js layers model and no SavedModel yet.
-   *
-   * @return whether it imported
-   */
-  public static boolean ensureImported(Path versionDir) {
-    if (Files.isRegularFile(versionDir.resolve(SAVED_MODEL)) || !LayersModel.exists(versionDir)) {
-      return false;
-    }
-    importModel(versionDir, versionDir);
-    return true;
+  @Override
+  public String reads() {
+    return "TF.js " + LayersModel.FILE;
   }
 
-  /** Imports with the value range and channel order of {@code lucerna-model.json} in {@code modelJsonDir}, else [0, 1] RGB. */
+  @Override
+  public Optional<Path> find(Path versionDir) {
+    return LayersModel.exists(versionDir) ? Optional.of(versionDir) : Optional.empty();
+  }
+
+  @Override
+  public void importInto(Path source, Path versionDir) {
+    importModel(source, versionDir);
+  }
+
+  /**
+   * Imports with the value range and channel order of {@code lucerna-model.json} in {@code
+   * modelJsonDir}, else [0, 1] RGB.
+   */
   public static Imported importModel(Path modelJsonDir, Path versionDir) {
     return importModel(modelJsonDir, versionDir, null);
   }
 
   /**
    * Imports the layers model of {@code modelJsonDir} into {@code versionDir}, which may be the same
-   * folder. The SavedModel appears at once or not at all: it is written beside {@code versionDir} and
-   * moved in, {@code saved_model.pb} last.
+   * folder. The SavedModel appears at once or not at all: it is written beside {@code versionDir}
+   * and moved in, {@code saved_model.pb} last.
    *
-   * @param metadata the value range and channel order the model expects; null: from a
-   *     {@code lucerna-model.json} in {@code modelJsonDir}, else [0, 1] RGB
+   * @param metadata the value range and channel order the model expects; null: from a {@code
+   *     lucerna-model.json} in {@code modelJsonDir}, else [0, 1] RGB
    */
   public static Imported importModel(Path modelJsonDir, Path versionDir, ModelMetadata metadata) {
     LayersModel model = LayersModel.read(modelJsonDir);
@@ -81,13 +94,19 @@ public final class TfjsImporter {
         Imported imported = writeSavedModel(model, weights, out);
         writeMetadata(modelJsonDir, out, metadata, imported.inputShape());
         moveInto(out, versionDir);
-        return new Imported(versionDir, imported.input(), imported.inputShape(), imported.outputs(),
-            imported.variables(), imported.parameters());
+        return new Imported(
+            versionDir,
+            imported.input(),
+            imported.inputShape(),
+            imported.outputs(),
+            imported.variables(),
+            imported.parameters());
       } finally {
         deleteTree(staging);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the imported model into " + versionDir + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot write the imported model into " + versionDir + ": " + e.getMessage(), e);
     }
   }
 
@@ -99,7 +118,9 @@ public final class TfjsImporter {
       KerasGraphBuilder.Built built = builder.build(model.modelConfig());
       List<String> unused = weights.unused();
       if (!unused.isEmpty()) {
-        LOG.log(System.Logger.Level.WARNING, "weights of " + model.dir() + " that no layer uses: " + unused);
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "weights of " + model.dir() + " that no layer uses: " + unused);
       }
       long parameters = 0;
       try (Session session = new Session(g)) {
@@ -107,7 +128,9 @@ public final class TfjsImporter {
         try {
           Session.Runner init = session.runner();
           for (KerasLayers.VariableInit v : builder.variables()) {
-            TFloat32 t = TFloat32.tensorOf(Shape.of(v.weight().shape()), DataBuffers.of(v.weight().values(), true, false));
+            TFloat32 t =
+                TFloat32.tensorOf(
+                    Shape.of(v.weight().shape()), DataBuffers.of(v.weight().values(), true, false));
             values.add(t);
             init.feed(v.value(), t).addTarget(v.assign());
             parameters += v.weight().values().length;
@@ -116,28 +139,38 @@ public final class TfjsImporter {
         } finally {
           values.forEach(Tensor::close);
         }
-        Signature.Builder signature = Signature.builder().key("serving_default").input(built.inputName(), built.input());
+        Signature.Builder signature =
+            Signature.builder().key("serving_default").input(built.inputName(), built.input());
         built.outputs().forEach(signature::output);
         SavedModelBundle.exporter(dir.toString())
             .withSession(session)
             .withFunction(SessionFunction.create(signature.build(), session))
             .export();
       }
-      return new Imported(dir, built.inputName(), built.inputShape(), List.copyOf(built.outputs().keySet()),
-          builder.variables().size(), parameters);
+      return new Imported(
+          dir,
+          built.inputName(),
+          built.inputShape(),
+          List.copyOf(built.outputs().keySet()),
+          builder.variables().size(),
+          parameters);
     }
   }
 
-  private static void writeMetadata(Path source, Path dir, ModelMetadata metadata, long[] inputShape)
-      throws IOException {
+  private static void writeMetadata(
+      Path source, Path dir, ModelMetadata metadata, long[] inputShape) throws IOException {
     Path given = source.resolve(METADATA);
-    ObjectNode json = Files.isRegularFile(given) ? (ObjectNode) JSON.readTree(given.toFile()) : JSON.createObjectNode();
+    ObjectNode json =
+        Files.isRegularFile(given)
+            ? (ObjectNode) JSON.readTree(given.toFile())
+            : JSON.createObjectNode();
     if (metadata != null) {
       json.putArray("valueRange").add(metadata.valueMin()).add(metadata.valueMax());
       json.put("channelOrder", metadata.channelOrder().name());
     }
     if (!json.has("valueRange")) {
-      // TF.js image models mostly read pixels / 255; Teachable Machine's read [-1, 1] (say so in the file).
+      // TF.js image models mostly read pixels / 255; Teachable Machine's read [-1, 1] (say so in
+      // the file).
       json.putArray("valueRange").add(0.0).add(1.0);
     }
     if (!json.has("channelOrder")) {
@@ -161,13 +194,18 @@ public final class TfjsImporter {
     if (Files.exists(versionDir.resolve(SAVED_MODEL))) {
       return;
     }
-    // The folder holds the TF.js files themselves: add the SavedModel beside them, the marker file last.
+    // The folder holds the TF.js files themselves: add the SavedModel beside them, the marker file
+    // last.
     Path variables = versionDir.resolve("variables");
     deleteTree(variables);
     Files.move(from.resolve("variables"), variables, StandardCopyOption.ATOMIC_MOVE);
-    Files.move(from.resolve(METADATA), versionDir.resolve(METADATA), StandardCopyOption.REPLACE_EXISTING,
+    Files.move(
+        from.resolve(METADATA),
+        versionDir.resolve(METADATA),
+        StandardCopyOption.REPLACE_EXISTING,
         StandardCopyOption.ATOMIC_MOVE);
-    Files.move(from.resolve(SAVED_MODEL), versionDir.resolve(SAVED_MODEL), StandardCopyOption.ATOMIC_MOVE);
+    Files.move(
+        from.resolve(SAVED_MODEL), versionDir.resolve(SAVED_MODEL), StandardCopyOption.ATOMIC_MOVE);
   }
 
   static void deleteTree(Path root) throws IOException {

@@ -33,11 +33,18 @@ public final class WeightStore {
     for (LayersModel.WeightGroup group : model.manifest()) {
       ByteBuffer data = concatenate(model.dir(), group.paths());
       for (LayersModel.WeightSpec spec : group.weights()) {
-        weights.put(spec.name(), new Weight(spec.name(), spec.shape(), decode(spec, data, model.dir())));
+        weights.put(
+            spec.name(), new Weight(spec.name(), spec.shape(), decode(spec, data, model.dir())));
       }
       if (data.hasRemaining()) {
-        throw new MalformedModelException("the shards " + group.paths() + " in " + model.dir() + " hold "
-            + data.remaining() + " bytes more than the manifest's weights; the manifest and shards do not match");
+        throw new MalformedModelException(
+            "the shards "
+                + group.paths()
+                + " in "
+                + model.dir()
+                + " hold "
+                + data.remaining()
+                + " bytes more than the manifest's weights; the manifest and shards do not match");
       }
     }
     return new WeightStore(weights);
@@ -56,8 +63,13 @@ public final class WeightStore {
         parts.add(bytes);
         total = Math.addExact(total, bytes.length);
       } catch (IOException e) {
-        throw new MalformedModelException("cannot read weight shard " + file + ": " + e.getMessage()
-            + "; put the shard files named in model.json's weightsManifest beside it", e);
+        throw new MalformedModelException(
+            "cannot read weight shard "
+                + file
+                + ": "
+                + e.getMessage()
+                + "; put the shard files named in model.json's weightsManifest beside it",
+            e);
       }
     }
     ByteBuffer all = ByteBuffer.allocate(total).order(ByteOrder.LITTLE_ENDIAN);
@@ -67,31 +79,46 @@ public final class WeightStore {
 
   private static float[] decode(LayersModel.WeightSpec spec, ByteBuffer data, Path dir) {
     if (!spec.dtype().equals("float32")) {
-      throw new MalformedModelException("weight '" + spec.name() + "' has dtype " + spec.dtype()
-          + "; only float32 weights (plain or quantized) can be imported");
+      throw new MalformedModelException(
+          "weight '"
+              + spec.name()
+              + "' has dtype "
+              + spec.dtype()
+              + "; only float32 weights (plain or quantized) can be imported");
     }
     int n = Math.toIntExact(spec.size());
     LayersModel.Quantization q = spec.quantization();
     String stored = q == null ? "float32" : q.dtype();
-    int width = switch (stored) {
-      case "float32" -> 4;
-      case "uint16", "float16" -> 2;
-      case "uint8" -> 1;
-      default -> throw new MalformedModelException("weight '" + spec.name() + "' is quantized as '" + stored
-          + "'; supported: uint8, uint16, float16");
-    };
+    int width =
+        switch (stored) {
+          case "float32" -> 4;
+          case "uint16", "float16" -> 2;
+          case "uint8" -> 1;
+          default ->
+              throw new MalformedModelException(
+                  "weight '"
+                      + spec.name()
+                      + "' is quantized as '"
+                      + stored
+                      + "'; supported: uint8, uint16, float16");
+        };
     if (data.remaining() < (long) n * width) {
-      throw new MalformedModelException("the shards in " + dir + " end inside weight '" + spec.name()
-          + "'; the manifest and shards do not match");
+      throw new MalformedModelException(
+          "the shards in "
+              + dir
+              + " end inside weight '"
+              + spec.name()
+              + "'; the manifest and shards do not match");
     }
     float[] values = new float[n];
     for (int i = 0; i < n; i++) {
-      values[i] = switch (stored) {
-        case "float32" -> data.getFloat();
-        case "uint8" -> (float) ((data.get() & 0xff) * q.scale() + q.min());
-        case "uint16" -> (float) ((data.getShort() & 0xffff) * q.scale() + q.min());
-        default -> halfToFloat(data.getShort());
-      };
+      values[i] =
+          switch (stored) {
+            case "float32" -> data.getFloat();
+            case "uint8" -> (float) ((data.get() & 0xff) * q.scale() + q.min());
+            case "uint16" -> (float) ((data.getShort() & 0xffff) * q.scale() + q.min());
+            default -> halfToFloat(data.getShort());
+          };
     }
     return values;
   }
@@ -113,8 +140,9 @@ public final class WeightStore {
   }
 
   /**
-   * The weight of a layer: {@code <scope>/<param>} for the most specific scope that the manifest has
-   * (TF.js names the weights of a nested model's layers either with or without the outer model).
+   * The weight of a layer: {@code <scope>/<param>} for the most specific scope that the manifest
+   * has (TF.js names the weights of a nested model's layers either with or without the outer
+   * model).
    */
   public Weight get(List<String> scope, String param, String layer, String className) {
     for (int i = 0; i < scope.size(); i++) {
@@ -125,8 +153,16 @@ public final class WeightStore {
         return w;
       }
     }
-    throw new MalformedModelException("layer '" + layer + "' (" + className + ") needs the weight '"
-        + layer + "/" + param + "', which the weightsManifest does not list");
+    throw new MalformedModelException(
+        "layer '"
+            + layer
+            + "' ("
+            + className
+            + ") needs the weight '"
+            + layer
+            + "/"
+            + param
+            + "', which the weightsManifest does not list");
   }
 
   /** Weights of the manifest that no layer asked for. */

@@ -9,22 +9,23 @@ import org.tensorflow.op.linalg.MatMul;
 import org.tensorflow.types.TFloat32;
 
 /**
- * A {@link ParamSpec} compiled for one image shape {@code [batch, height, width, channels]}: the parameter
- * shape, the graph ops from parameters to image, seeded initial values and the exact inverse for a
- * starting image. Immutable and thread-safe; holds no TensorFlow resources.
+ * A {@link ParamSpec} compiled for one image shape {@code [batch, height, width, channels]}: the
+ * parameter shape, the graph ops from parameters to image, seeded initial values and the exact
+ * inverse for a starting image. Immutable and thread-safe; holds no TensorFlow resources.
  *
- * <p>Parameter layout: {@code [B, C, H, W]} for {@link ParamSpec.Kind#FOURIER} (each channel's H·W
- * spectrum coefficients, row i and column j at frequencies |fftfreq(H)[i]|, |fftfreq(W)[j]|),
- * {@code [B, H, W, C]} for {@link ParamSpec.Kind#PIXEL}.
+ * <p>The parameter layout and the linear map to pixels are the kind's {@link Basis}: {@link
+ * FourierSpectrum} or {@link PixelBasis}.
  */
 public final class ImageParametrization {
   /**
-   * Starting-image values closer than this to 0 or 1 are moved to it before the sigmoid's inverse; 2⁻¹⁰ is a
-   * quarter of an 8-bit level, so the image still rounds to the same bytes.
+   * Starting-image values closer than this to 0 or 1 are moved to it before the sigmoid's inverse;
+   * 2⁻¹⁰ is a quarter of an 8-bit level, so the image still rounds to the same bytes.
    */
   public static final double SIGMOID_EPSILON = 1.0 / 1024;
+
   /** Largest side accepted; a Fourier basis of this size is a 16 MB constant in the graph. */
   public static final int MAX_SIDE = 2048;
+
   private static final double INIT_STDDEV = 0.01;
 
   private final ParamSpec spec;
@@ -33,8 +34,7 @@ public final class ImageParametrization {
   private final int width;
   private final int channels;
   private final boolean decorrelated;
-  /** Fourier only: the frequency factor S, row-major H×W. */
-  private final double[] scale;
+  private final Basis basis;
 
   private ImageParametrization(ParamSpec spec, int batch, int height, int width, int channels) {
     this.spec = spec;
@@ -43,11 +43,12 @@ public final class ImageParametrization {
     this.width = width;
     this.channels = channels;
     this.decorrelated = spec.decorrelate() && channels == 3;
-    this.scale = spec.kind() == ParamSpec.Kind.FOURIER ? frequencyScale(height, width, spec.decay()) : null;
+    this.basis = spec.kind().basis(spec, batch, height, width, channels);
   }
 
   /** Compiles {@code spec} for images {@code [batch, height, width, channels]}. */
-  public static ImageParametrization of(ParamSpec spec, int batch, int height, int width, int channels) {
+  public static ImageParametrization of(
+      ParamSpec spec, int batch, int height, int width, int channels) {
     Objects.requireNonNull(spec, "spec");
     requireRange("batch", batch, 1, 1024);
     requireRange("height", height, 1, MAX_SIDE);
@@ -58,7 +59,8 @@ public final class ImageParametrization {
 
   private static void requireRange(String name, int value, int min, int max) {
     if (value < min || value > max) {
-      throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", got " + value);
+      throw new IllegalArgumentException(
+          name + " must be between " + min + " and " + max + ", got " + value);
     }
   }
 
@@ -66,7 +68,9 @@ public final class ImageParametrization {
     return spec;
   }
 
-  /** Whether the color decorrelation is applied: asked for, and the image has exactly 3 channels. */
+  /**
+   * Whether the color decorrelation is applied: asked for, and the image has exactly 3 channels.
+   */
   public boolean decorrelated() {
     return decorrelated;
   }
@@ -78,16 +82,17 @@ public final class ImageParametrization {
 
   /** Shape of the trainable variable that {@link #image} reads. */
   public Shape parameterShape() {
-    return spec.kind() == ParamSpec.Kind.FOURIER
-        ? Shape.of(batch, channels, height, width)
-        : Shape.of(batch, height, width, channels);
+    return basis.parameterShape();
   }
 
   private int size() {
     return batch * height * width * channels;
   }
 
-  /** Builds {@code params → image} under the sub-scope {@code param}; values in (0, 1), or [0, 1] for clip. */
+  /**
+   * Builds {@code params → image} under the sub-scope {@code param}; values in (0, 1), or [0, 1]
+   * for clip.
+   */
   public Operand<TFloat32> image(Ops tf, Operand<TFloat32> params) {
     Ops p = tf.withSubScope("param");
     Operand<TFloat32> x = linear(p, params);
@@ -96,24 +101,8 @@ public final class ImageParametrization {
 
   /** The image before the squash: linear in the parameters (orthonormal for Fourier at decay 0). */
   Operand<TFloat32> linear(Ops p, Operand<TFloat32> params) {
-    Operand<TFloat32> x = spec.kind() == ParamSpec.Kind.FOURIER ? fourier(p.withSubScope("fourier"), params) : params;
+    Operand<TFloat32> x = basis.toImage(p, params);
     return decorrelated ? decorrelate(p.withSubScope("decorrelate"), x) : x;
-  }
-
-  private Operand<TFloat32> fourier(Ops f, Operand<TFloat32> params) {
-    int n = batch * channels;
-    Operand<TFloat32> scaled = f.math.mul(params, f.withName("scale").constant(toFloat(scale, height, width)));
-    // Right product over the width axis: [B·C·H, W] × B_Wᵀ.
-    Operand<TFloat32> rows = f.reshape(scaled, f.constant(new int[] {n * height, width}));
-    Operand<TFloat32> byWidth = f.linalg.matMul(rows, f.withName("basis_w").constant(basis(width)),
-        MatMul.transposeB(true));
-    // Left product over the height axis: bring H to the front, B_H × [H, B·C·W].
-    Operand<TFloat32> heightFirst = f.linalg.transpose(
-        f.reshape(byWidth, f.constant(new int[] {n, height, width})), f.constant(new int[] {1, 0, 2}));
-    Operand<TFloat32> byHeight = f.linalg.matMul(f.withName("basis_h").constant(basis(height)),
-        f.reshape(heightFirst, f.constant(new int[] {height, n * width})));
-    Operand<TFloat32> hbcw = f.reshape(byHeight, f.constant(new int[] {height, batch, channels, width}));
-    return f.linalg.transpose(hbcw, f.constant(new int[] {1, 0, 3, 2}));
   }
 
   private Operand<TFloat32> decorrelate(Ops d, Operand<TFloat32> x) {
@@ -124,22 +113,29 @@ public final class ImageParametrization {
         m[i][j] = (float) ColorDecorrelation.MATRIX[i][j];
       }
     }
-    Operand<TFloat32> rgb = d.linalg.matMul(pixels, d.withName("color").constant(m), MatMul.transposeB(true));
+    Operand<TFloat32> rgb =
+        d.linalg.matMul(pixels, d.withName("color").constant(m), MatMul.transposeB(true));
     return d.reshape(rgb, d.constant(new int[] {batch, height, width, 3}));
   }
 
   private Operand<TFloat32> squash(Ops p, Operand<TFloat32> x) {
     if (spec.squash() == ParamSpec.Squash.SIGMOID) {
-      Operand<TFloat32> scaled = spec.gain() == 1 ? x : p.math.mul(x, p.constant((float) spec.gain()));
+      Operand<TFloat32> scaled =
+          spec.gain() == 1 ? x : p.math.mul(x, p.constant((float) spec.gain()));
       return p.math.sigmoid(scaled);
     }
-    // Straight-through: forward is the clip, the gradient is the identity, so a clipped pixel still feels
-    // the objective and can come back (ClipByValue's own gradient is zero there and would freeze it).
+    // Straight-through: forward is the clip, the gradient is the identity, so a clipped pixel still
+    // feels
+    // the objective and can come back (ClipByValue's own gradient is zero there and would freeze
+    // it).
     Operand<TFloat32> clipped = p.clipByValue(x, p.constant(0f), p.constant(1f));
     return p.math.add(x, p.stopGradient(p.math.sub(clipped, x)));
   }
 
-  /** Normal(0, 0.01) values in {@link #parameterShape()} order, the same for the same seed on every JVM. */
+  /**
+   * Normal(0, 0.01) values in {@link #parameterShape()} order, the same for the same seed on every
+   * JVM.
+   */
   public float[] initialParameters(long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     float[] values = new float[size()];
@@ -156,26 +152,33 @@ public final class ImageParametrization {
   }
 
   /**
-   * The parameters whose {@link #image} is {@code image} (NHWC, values in [0, 1]); exact up to float
-   * rounding, except that for the sigmoid values are first moved {@link #SIGMOID_EPSILON} away from 0 and 1.
+   * The parameters whose {@link #image} is {@code image} (NHWC, values in [0, 1]); exact up to
+   * float rounding, except that for the sigmoid values are first moved {@link #SIGMOID_EPSILON}
+   * away from 0 and 1.
    */
   public float[] parametersFor(float[] image) {
     if (image.length != size()) {
-      throw new IllegalArgumentException("starting image has " + image.length + " values, expected "
-          + size() + " for " + imageShape());
+      throw new IllegalArgumentException(
+          "starting image has "
+              + image.length
+              + " values, expected "
+              + size()
+              + " for "
+              + imageShape());
     }
     double[] x = new double[image.length];
     for (int i = 0; i < image.length; i++) {
       double y = image[i];
       if (!(y >= 0 && y <= 1)) {
-        throw new IllegalArgumentException("starting image values must be in [0, 1], got " + y + " at " + i);
+        throw new IllegalArgumentException(
+            "starting image values must be in [0, 1], got " + y + " at " + i);
       }
       x[i] = spec.squash() == ParamSpec.Squash.SIGMOID ? logit(y) / spec.gain() : y;
     }
     if (decorrelated) {
       undoDecorrelation(x);
     }
-    return toFloat(spec.kind() == ParamSpec.Kind.FOURIER ? toSpectrum(x) : x);
+    return toFloat(basis.toParameters(x));
   }
 
   private static double logit(double y) {
@@ -193,68 +196,6 @@ public final class ImageParametrization {
         x[i + c] = inv[c][0] * r + inv[c][1] * g + inv[c][2] * b;
       }
     }
-  }
-
-  /** {@code P = (B_Hᵀ · X · B_W) / S} per image and channel; NHWC in, [B, C, H, W] out. */
-  private double[] toSpectrum(double[] x) {
-    double[] bh = FourierBasis.of(height);
-    double[] bw = FourierBasis.of(width);
-    double[] out = new double[x.length];
-    double[] xw = new double[height * width];
-    for (int b = 0; b < batch; b++) {
-      for (int c = 0; c < channels; c++) {
-        // X · B_W
-        for (int i = 0; i < height; i++) {
-          for (int l = 0; l < width; l++) {
-            double sum = 0;
-            for (int j = 0; j < width; j++) {
-              sum += x[((b * height + i) * width + j) * channels + c] * bw[j * width + l];
-            }
-            xw[i * width + l] = sum;
-          }
-        }
-        int base = (b * channels + c) * height * width;
-        // B_Hᵀ · (X · B_W), then divide by S
-        for (int k = 0; k < height; k++) {
-          for (int l = 0; l < width; l++) {
-            double sum = 0;
-            for (int i = 0; i < height; i++) {
-              sum += bh[i * height + k] * xw[i * width + l];
-            }
-            out[base + k * width + l] = sum / scale[k * width + l];
-          }
-        }
-      }
-    }
-    return out;
-  }
-
-  /** {@code S[i,j] = 1 / (sqrt(fh_i² + fw_j²) + 1/sqrt(HW))^decay}. */
-  static double[] frequencyScale(int height, int width, double decay) {
-    double floor = 1 / Math.sqrt((double) height * width);
-    double[] s = new double[height * width];
-    for (int i = 0; i < height; i++) {
-      double fh = FourierBasis.frequency(height, i);
-      for (int j = 0; j < width; j++) {
-        double fw = FourierBasis.frequency(width, j);
-        s[i * width + j] = 1 / Math.pow(Math.sqrt(fh * fh + fw * fw) + floor, decay);
-      }
-    }
-    return s;
-  }
-
-  private static float[][] basis(int n) {
-    return toFloat(FourierBasis.of(n), n, n);
-  }
-
-  private static float[][] toFloat(double[] rowMajor, int rows, int cols) {
-    float[][] m = new float[rows][cols];
-    for (int i = 0; i < rows; i++) {
-      for (int j = 0; j < cols; j++) {
-        m[i][j] = (float) rowMajor[i * cols + j];
-      }
-    }
-    return m;
   }
 
   private static float[] toFloat(double[] values) {

@@ -7,13 +7,15 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
 /**
- * The size of an NHWC image tensor both ways: the dimensions known while building (−1 where not, e.g.
- * after a random scale) and the run-time shape, so ops use constants where they can and stay static.
+ * The size of an NHWC image tensor both ways: the dimensions known while building (−1 where not,
+ * e.g. after a random scale) and the run-time shape, so ops use constants where they can and stay
+ * static.
  */
 record ImageDims(long[] known, Operand<TInt32> shape) {
   static ImageDims of(Ops tf, Operand<TFloat32> image) {
     if (image.shape().numDimensions() != 4) {
-      throw new IllegalArgumentException("transforms take an image batch [B, H, W, C], got shape " + image.shape());
+      throw new IllegalArgumentException(
+          "transforms take an image batch [B, H, W, C], got shape " + image.shape());
     }
     return new ImageDims(image.shape().asArray(), tf.shape(image));
   }

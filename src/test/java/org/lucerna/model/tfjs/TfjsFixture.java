@@ -41,7 +41,9 @@ final class TfjsFixture {
     TfjsFixture f = new TfjsFixture("Model", seed);
     ObjectNode in = f.layers.addObject();
     in.put("name", "input_1").put("class_name", "InputLayer");
-    in.putObject("config").put("name", "input_1").set("batch_input_shape", JSON.valueToTree(new Object[] {null, h, w, c}));
+    in.putObject("config")
+        .put("name", "input_1")
+        .set("batch_input_shape", JSON.valueToTree(new Object[] {null, h, w, c}));
     in.putArray("inbound_nodes");
     f.config.set("input_layers", JSON.valueToTree(new Object[] {new Object[] {"input_1", 0, 0}}));
     return f;
@@ -109,7 +111,9 @@ final class TfjsFixture {
     return weight(name, shape, -1, 1);
   }
 
-  /** The values the importer must see: after {@link #write} with quantization, the dequantized ones. */
+  /**
+   * The values the importer must see: after {@link #write} with quantization, the dequantized ones.
+   */
   float[] values(String name) {
     return weights.get(name).values();
   }
@@ -124,7 +128,10 @@ final class TfjsFixture {
     Files.createDirectories(dir);
     ObjectNode root = JSON.createObjectNode();
     root.put("format", "layers-model").put("generatedBy", "TfjsFixture");
-    root.putObject("modelTopology").put("keras_version", "2.2.4").put("backend", "tensorflow").set("model_config", model);
+    root.putObject("modelTopology")
+        .put("keras_version", "2.2.4")
+        .put("backend", "tensorflow")
+        .set("model_config", model);
     ObjectNode group = root.putArray("weightsManifest").addObject();
     group.putArray("paths").add("group1-shard1of1.bin");
     ArrayNode specs = group.putArray("weights");
@@ -132,7 +139,9 @@ final class TfjsFixture {
     for (Map.Entry<String, Weight> e : weights.entrySet()) {
       float[] v = e.getValue().values();
       ObjectNode spec = specs.addObject();
-      spec.put("name", e.getKey()).put("dtype", "float32").set("shape", JSON.valueToTree(e.getValue().shape()));
+      spec.put("name", e.getKey())
+          .put("dtype", "float32")
+          .set("shape", JSON.valueToTree(e.getValue().shape()));
       if (quantization == null) {
         for (float f : v) {
           data.putFloat(f);
@@ -156,7 +165,10 @@ final class TfjsFixture {
         max = Math.max(max, f);
       }
       double scale = max > min ? (max - min) / levels : 1.0;
-      spec.putObject("quantization").put("dtype", quantization).put("min", (double) min).put("scale", scale);
+      spec.putObject("quantization")
+          .put("dtype", quantization)
+          .put("min", (double) min)
+          .put("scale", scale);
       for (int i = 0; i < v.length; i++) {
         long q = Math.round((v[i] - min) / scale);
         if (levels == 255) {
@@ -167,7 +179,9 @@ final class TfjsFixture {
         v[i] = (float) (q * scale + min);
       }
     }
-    Files.write(dir.resolve("group1-shard1of1.bin"), java.util.Arrays.copyOf(data.array(), data.position()));
+    Files.write(
+        dir.resolve("group1-shard1of1.bin"),
+        java.util.Arrays.copyOf(data.array(), data.position()));
     JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("model.json").toFile(), root);
     return dir;
   }
@@ -176,7 +190,9 @@ final class TfjsFixture {
     return model;
   }
 
-  /** Half precision by the textbook (round to nearest even through float's bits), for normal values. */
+  /**
+   * Half precision by the textbook (round to nearest even through float's bits), for normal values.
+   */
   static final class Float16 {
     static short fromFloat(float f) {
       int bits = Float.floatToIntBits(f);
@@ -201,7 +217,8 @@ final class TfjsFixture {
       int sign = (h & 0x8000) != 0 ? -1 : 1;
       int exponent = (h >>> 10) & 0x1f;
       int mantissa = h & 0x3ff;
-      return exponent == 0 ? sign * mantissa * 0x1p-24f
+      return exponent == 0
+          ? sign * mantissa * 0x1p-24f
           : (float) (sign * (1 + mantissa / 1024.0) * Math.pow(2, exponent - 15));
     }
   }

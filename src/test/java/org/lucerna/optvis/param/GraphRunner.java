@@ -15,8 +15,12 @@ import org.tensorflow.types.TFloat32;
 final class GraphRunner {
   private GraphRunner() {}
 
-  static float[] run(Shape inputShape, float[] input, BiFunction<Ops, Operand<TFloat32>, Operand<TFloat32>> build) {
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+  static float[] run(
+      Shape inputShape,
+      float[] input,
+      BiFunction<Ops, Operand<TFloat32>, Operand<TFloat32>> build) {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
       Ops tf = Ops.create(g);
       Placeholder<TFloat32> in = tf.placeholder(TFloat32.class, Placeholder.shape(inputShape));
       Operand<TFloat32> out = build.apply(tf, in);

@@ -20,27 +20,38 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 
-/** The two libraries chained the way a plan chains them: parameters → image → standard transforms → fit. */
+/**
+ * The two libraries chained the way a plan chains them: parameters → image → standard transforms →
+ * fit.
+ */
 class ParametrizedTransformsTest {
   @Test
   void theGradientReachesEveryFourierParameterThroughTheStandardTransforms() {
     ImageParametrization param = ImageParametrization.of(ParamSpec.DEFAULT, 2, 24, 20, 3);
     Shape shape = param.parameterShape();
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
       Ops tf = Ops.create(g);
       Placeholder<TFloat32> params = tf.placeholder(TFloat32.class, Placeholder.shape(shape));
       Operand<TFloat32> image = param.image(tf, params);
-      TransformPipeline transforms = TransformPipeline.build(tf, image, Transforms.standard(), 32, 32, FitMode.RESIZE);
+      TransformPipeline transforms =
+          TransformPipeline.build(tf, image, Transforms.standard(), 32, 32, FitMode.RESIZE);
       assertEquals(Shape.of(2, 32, 32, 3), transforms.output().shape());
       // A spatially varying objective, so that every frequency matters.
-      Operand<TFloat32> weights = tf.math.sin(tf.reshape(
-          tf.dtypes.cast(tf.range(tf.constant(0), tf.constant(2 * 32 * 32 * 3), tf.constant(1)), TFloat32.class),
-          tf.constant(new int[] {2, 32, 32, 3})));
-      Operand<TFloat32> objective = tf.reduceSum(tf.math.mul(transforms.output(), weights),
-          tf.constant(new int[] {0, 1, 2, 3}));
+      Operand<TFloat32> weights =
+          tf.math.sin(
+              tf.reshape(
+                  tf.dtypes.cast(
+                      tf.range(tf.constant(0), tf.constant(2 * 32 * 32 * 3), tf.constant(1)),
+                      TFloat32.class),
+                  tf.constant(new int[] {2, 32, 32, 3})));
+      Operand<TFloat32> objective =
+          tf.reduceSum(
+              tf.math.mul(transforms.output(), weights), tf.constant(new int[] {0, 1, 2, 3}));
       Output<?> grad = g.addGradients(objective.asOutput(), new Output<?>[] {params.asOutput()})[0];
       List<AutoCloseable> toClose = new ArrayList<>();
-      try (TFloat32 in = TFloat32.tensorOf(shape, DataBuffers.of(param.initialParameters(9), true, false))) {
+      try (TFloat32 in =
+          TFloat32.tensorOf(shape, DataBuffers.of(param.initialParameters(9), true, false))) {
         Session.Runner runner = s.runner().feed(params, in).fetch(grad);
         transforms.feed(runner, new SplittableRandom(9), toClose);
         try (Result r = runner.run()) {

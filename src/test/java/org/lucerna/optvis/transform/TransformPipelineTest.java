@@ -45,12 +45,22 @@ class TransformPipelineTest {
 
   @Test
   void reflectPaddingOnesGivesOnesAndMirrorsWithoutTheEdge() {
-    Out ones = run(List.of(Transforms.pad(2, PadMode.REFLECT)), Shape.of(1, 4, 5, 1), TestTensors.ones(20), 0);
+    Out ones =
+        run(
+            List.of(Transforms.pad(2, PadMode.REFLECT)),
+            Shape.of(1, 4, 5, 1),
+            TestTensors.ones(20),
+            0);
     assertArrayEquals(new long[] {1, 8, 9, 1}, ones.shape());
     for (float v : ones.values()) {
       assertEquals(1f, v);
     }
-    Out row = run(List.of(Transforms.pad(1, PadMode.REFLECT)), Shape.of(1, 2, 3, 1), new float[] {1, 2, 3, 4, 5, 6}, 0);
+    Out row =
+        run(
+            List.of(Transforms.pad(1, PadMode.REFLECT)),
+            Shape.of(1, 2, 3, 1),
+            new float[] {1, 2, 3, 4, 5, 6},
+            0);
     assertArrayEquals(new float[] {5, 4, 5, 6, 5}, Arrays.copyOfRange(row.values(), 0, 5));
   }
 
@@ -99,16 +109,20 @@ class TransformPipelineTest {
     Out small = run(List.of(Transforms.scale(0.33)), Shape.of(1, 3, 3, 1), TestTensors.ramp(9), 0);
     assertArrayEquals(new long[] {1, 1, 1, 1}, small.shape());
     assertEquals(4f, small.values()[0], 0f);
-    Out big = run(List.of(Transforms.scale(2)), Shape.of(1, 1, 1, 2), new float[] {0.25f, 0.75f}, 0);
+    Out big =
+        run(List.of(Transforms.scale(2)), Shape.of(1, 1, 1, 2), new float[] {0.25f, 0.75f}, 0);
     assertArrayEquals(new long[] {1, 2, 2, 2}, big.shape());
-    assertArrayEquals(new float[] {0.25f, 0.75f, 0.25f, 0.75f, 0.25f, 0.75f, 0.25f, 0.75f}, big.values(), 0f);
+    assertArrayEquals(
+        new float[] {0.25f, 0.75f, 0.25f, 0.75f, 0.25f, 0.75f, 0.25f, 0.75f}, big.values(), 0f);
   }
 
   @Test
   void rotationWorksOnTheDynamicSizeAfterAScale() {
     float[] ramp = TestTensors.ramp(3 * 3);
-    Out scaleThenTurn = run(List.of(Transforms.scale(2), Transforms.rotate(90)), Shape.of(1, 3, 3, 1), ramp, 0);
-    Out turnThenScale = run(List.of(Transforms.rotate(90), Transforms.scale(2)), Shape.of(1, 3, 3, 1), ramp, 0);
+    Out scaleThenTurn =
+        run(List.of(Transforms.scale(2), Transforms.rotate(90)), Shape.of(1, 3, 3, 1), ramp, 0);
+    Out turnThenScale =
+        run(List.of(Transforms.rotate(90), Transforms.scale(2)), Shape.of(1, 3, 3, 1), ramp, 0);
     assertArrayEquals(new long[] {1, 6, 6, 1}, scaleThenTurn.shape());
     assertArrayEquals(turnThenScale.values(), scaleThenTurn.values(), 1e-6f);
   }
@@ -116,9 +130,11 @@ class TransformPipelineTest {
   @Test
   void cropOrPadCentresTheImageInTheModelSize() {
     // 3 rows × 5 columns into 5 × 3: one gray row above and below, the middle three columns.
-    Out out = run(List.of(), Shape.of(1, 3, 5, 1), TestTensors.ramp(15), 0, 5, 3, FitMode.CROP_OR_PAD);
+    Out out =
+        run(List.of(), Shape.of(1, 3, 5, 1), TestTensors.ramp(15), 0, 5, 3, FitMode.CROP_OR_PAD);
     assertArrayEquals(new long[] {1, 5, 3, 1}, out.shape());
-    assertArrayEquals(new float[] {.5f, .5f, .5f, 1, 2, 3, 6, 7, 8, 11, 12, 13, .5f, .5f, .5f}, out.values(), 0f);
+    assertArrayEquals(
+        new float[] {.5f, .5f, .5f, 1, 2, 3, 6, 7, 8, 11, 12, 13, .5f, .5f, .5f}, out.values(), 0f);
   }
 
   @Test
@@ -155,56 +171,90 @@ class TransformPipelineTest {
       assertNotNull(g.operation("transform/rotate/cos_sin"));
       assertNotNull(g.operation("transform/output"));
       // Before any random scale, sizes stay known while building.
-      var before = TransformPipeline.build(tf, image, List.of(Transforms.pad(2), Transforms.jitter(3),
-          Transforms.rotate(5)), 0, 0, FitMode.RESIZE);
+      var before =
+          TransformPipeline.build(
+              tf,
+              image,
+              List.of(Transforms.pad(2), Transforms.jitter(3), Transforms.rotate(5)),
+              0,
+              0,
+              FitMode.RESIZE);
       assertEquals(Shape.of(1, 33, 33, 3), before.output().shape());
-      var after = TransformPipeline.build(tf, image, List.of(Transforms.scale(1.5), Transforms.jitter(3)),
-          0, 0, FitMode.RESIZE);
+      var after =
+          TransformPipeline.build(
+              tf,
+              image,
+              List.of(Transforms.scale(1.5), Transforms.jitter(3)),
+              0,
+              0,
+              FitMode.RESIZE);
       assertArrayEquals(new long[] {1, -1, -1, 3}, after.output().shape().asArray());
     }
   }
 
   @Test
   void impossibleSettingsSayWhatToChange() {
-    IllegalArgumentException jitter = assertThrows(IllegalArgumentException.class,
-        () -> run(List.of(Transforms.jitter(4)), Shape.of(1, 4, 8, 1), TestTensors.ones(32), 0));
+    IllegalArgumentException jitter =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                run(List.of(Transforms.jitter(4)), Shape.of(1, 4, 8, 1), TestTensors.ones(32), 0));
     assertTrue(jitter.getMessage().contains("lower the jitter"), jitter.getMessage());
-    IllegalArgumentException reflect = assertThrows(IllegalArgumentException.class,
-        () -> run(List.of(Transforms.pad(3, PadMode.REFLECT)), Shape.of(1, 3, 8, 1), TestTensors.ones(24), 0));
+    IllegalArgumentException reflect =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                run(
+                    List.of(Transforms.pad(3, PadMode.REFLECT)),
+                    Shape.of(1, 3, 8, 1),
+                    TestTensors.ones(24),
+                    0));
     assertTrue(reflect.getMessage().contains("constant pad"), reflect.getMessage());
     assertThrows(IllegalArgumentException.class, () -> Transforms.scale());
     assertThrows(IllegalArgumentException.class, () -> Transforms.scale(0));
     assertThrows(IllegalArgumentException.class, () -> Transforms.jitter(-1));
     assertThrows(IllegalArgumentException.class, () -> Transforms.rotate(Double.NaN));
-    IllegalArgumentException fit = assertThrows(IllegalArgumentException.class,
-        () -> run(List.of(), Shape.of(1, 2, 2, 1), TestTensors.ones(4), 0, 5, 0, FitMode.RESIZE));
+    IllegalArgumentException fit =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                run(List.of(), Shape.of(1, 2, 2, 1), TestTensors.ones(4), 0, 5, 0, FitMode.RESIZE));
     assertTrue(fit.getMessage().contains("both height and width"), fit.getMessage());
   }
 
   @Test
   void theStandardListIsLucids() {
     List<TransformSpec> standard = Transforms.standard();
-    assertEquals(List.of("pad", "jitter", "scale", "rotate", "jitter"), standard.stream().map(TransformSpec::kind).toList());
-    assertEquals(new TransformSpec.Pad(12, PadMode.CONSTANT, 0.5), standard.get(0));
-    assertEquals(new TransformSpec.Jitter(8), standard.get(1));
-    List<Double> scales = ((TransformSpec.RandomScale) standard.get(2)).factors();
+    assertEquals(
+        List.of("pad", "jitter", "scale", "rotate", "jitter"),
+        standard.stream().map(TransformSpec::kind).toList());
+    assertEquals(new Pad(12, PadMode.CONSTANT, 0.5), standard.get(0));
+    assertEquals(new Jitter(8), standard.get(1));
+    List<Double> scales = ((RandomScale) standard.get(2)).factors();
     assertEquals(11, scales.size());
     assertEquals(0.90, scales.get(0), 1e-12);
     assertEquals(0.92, scales.get(1), 1e-12);
     assertEquals(1.10, scales.get(10), 1e-12);
-    List<Double> angles = ((TransformSpec.RandomRotate) standard.get(3)).degrees();
+    List<Double> angles = ((RandomRotate) standard.get(3)).degrees();
     assertEquals(26, angles.size());
     assertEquals(6, angles.stream().filter(a -> a == 0).count());
-    assertEquals(new TransformSpec.Jitter(4), standard.get(4));
+    assertEquals(new Jitter(4), standard.get(4));
   }
 
   private static Out run(List<TransformSpec> specs, Shape shape, float[] input, long seed) {
     return run(specs, shape, input, seed, 0, 0, FitMode.CROP_OR_PAD);
   }
 
-  private static Out run(List<TransformSpec> specs, Shape shape, float[] input, long seed,
-                         int fitHeight, int fitWidth, FitMode fit) {
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+  private static Out run(
+      List<TransformSpec> specs,
+      Shape shape,
+      float[] input,
+      long seed,
+      int fitHeight,
+      int fitWidth,
+      FitMode fit) {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
       Ops tf = Ops.create(g);
       Placeholder<TFloat32> image = tf.placeholder(TFloat32.class, Placeholder.shape(shape));
       TransformPipeline p = TransformPipeline.build(tf, image, specs, fitHeight, fitWidth, fit);
@@ -221,5 +271,4 @@ class TransformPipelineTest {
       }
     }
   }
-
 }

@@ -1,0 +1,37 @@
+package org.lucerna.optvis;
+
+/**
+ * Bounds of the render format itself, the same on every deployment (what a deployment may allow,
+ * such as image size or steps, is configured elsewhere).
+ */
+public final class FormatLimits {
+  /** Transforms in one list. */
+  public static final int MAX_TRANSFORMS = 16;
+
+  /** Largest pad or jitter, in pixels. */
+  public static final int MAX_TRANSFORM_PIXELS = 1024;
+
+  /** Largest random scale factor. */
+  public static final double MAX_SCALE = 4;
+
+  /** Values a random scale or rotation draws from. */
+  public static final int MAX_DRAWS = 64;
+
+  /**
+   * Largest Fourier decay; beyond it the highest frequencies get factors below 1e-30 and never
+   * move.
+   */
+  public static final double MAX_DECAY = 10;
+
+  /** Largest gain inside the sigmoid. */
+  public static final double MAX_GAIN = 1000;
+
+  /** Terms of one objective. */
+  public static final int MAX_TERMS = 32;
+
+  /** Values of one vector of an objective term: one per channel of the layer it reads. */
+  public static final int MAX_VECTOR_VALUES = 1 << 14;
+
+  /** Rows of a term's weights: one per batch element, or one for all. */
+  public static final int MAX_WEIGHT_ROWS = 64;
+}

@@ -1,0 +1,45 @@
+package org.lucerna.optvis.term;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.util.List;
+import org.tensorflow.op.Ops;
+
+/** Mean of the squared activations of the whole layer. */
+public record DeepDream(String layer) implements Term {
+  public static final TermKind KIND =
+      new TermKind("deepdream", List.of("layer"), f -> new DeepDream(f.layer()));
+
+  public DeepDream {
+    TermChecks.requireLayer(layer);
+  }
+
+  @Override
+  public TermKind kind() {
+    return KIND;
+  }
+
+  @Override
+  public void writeFields(JsonGenerator g) throws IOException {
+    g.writeStringField("layer", layer);
+  }
+
+  @Override
+  public TermGraph graph() {
+    return new Graph(layer);
+  }
+
+  @Override
+  public String describe() {
+    return "DeepDream[" + layer + "]";
+  }
+
+  record Graph(String layer) implements TermGraph {
+    @Override
+    public Built build(Scope s) {
+      Ops t = s.tf();
+      return new Built(
+          t.math.mean(t.math.square(s.activations()), t.constant(new int[] {1, 2, 3})));
+    }
+  }
+}
