@@ -14,7 +14,10 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.Keys;
 
-/** Scenario 8: axe-core finds nothing serious, the keyboard reaches every field, and the page is small and quick. */
+/**
+ * Scenario 8: axe-core finds nothing serious, the keyboard reaches every field, and the page is
+ * small and quick.
+ */
 @QuarkusTest
 @TestProfile(UiProfile.class)
 class AccessibilityTest {
@@ -25,9 +28,14 @@ class AccessibilityTest {
   void everyViewPassesAxeAndTheKeyboardReachesEveryField() throws Exception {
     Jobs.awaitFinished(Jobs.submit(Jobs.pageRequest("conv1", 1, 32, 16, 0)));
     try (Browser b = Browser.open(root)) {
-      for (String[] view : new String[][] {{"#/", "#models .model"}, {"#/m/tiny_cnn", "#layers tbody tr"},
-          {"#/m/tiny_cnn/conv1?page=0", "#tiles"}, {"#/m/tiny_cnn/conv1/1?v=1&size=32&steps=16", "#state.st-SUCCEEDED"},
-          {"#/jobs", "table.jobs"}}) {
+      for (String[] view :
+          new String[][] {
+            {"#/", "#models .model"},
+            {"#/m/tiny_cnn", "#layers tbody tr"},
+            {"#/m/tiny_cnn/conv1?page=0", "#tiles"},
+            {"#/m/tiny_cnn/conv1/1?v=1&size=32&steps=16", "#state.st-SUCCEEDED"},
+            {"#/jobs", "table.jobs"}
+          }) {
         b.go(view[0]);
         b.await(view[1]);
         assertEquals(List.of(), b.seriousA11yViolations(), view[0]);
@@ -39,10 +47,28 @@ class AccessibilityTest {
       Set<String> reached = new LinkedHashSet<>();
       for (int i = 0; i < 60; i++) {
         b.driver().switchTo().activeElement().sendKeys(Keys.TAB);
-        reached.add(String.valueOf(b.js("return document.activeElement.id || document.activeElement.tagName")));
+        reached.add(
+            String.valueOf(
+                b.js("return document.activeElement.id || document.activeElement.tagName")));
       }
-      for (String id : List.of("f-unit", "f-obj", "f-neg", "f-size", "f-steps", "f-seed", "dice", "f-fft", "f-decor",
-          "f-tf", "f-lr", "f-div", "run", "reset", "permalink", "copy-link")) {
+      for (String id :
+          List.of(
+              "f-unit",
+              "f-obj",
+              "f-neg",
+              "f-size",
+              "f-steps",
+              "f-seed",
+              "dice",
+              "f-fft",
+              "f-decor",
+              "f-tf",
+              "f-lr",
+              "f-div",
+              "run",
+              "reset",
+              "permalink",
+              "copy-link")) {
         assertTrue(reached.contains(id), id + " is not reached by Tab: " + reached);
       }
     }
@@ -53,26 +79,40 @@ class AccessibilityTest {
     try (Browser b = Browser.open(root)) {
       b.go("#/");
       b.await("#models .model");
-      double fcp = ((Number) b.js("const e = performance.getEntriesByName('first-contentful-paint')[0];"
-          + " return e ? e.startTime : 1e9")).doubleValue();
+      double fcp =
+          ((Number)
+                  b.js(
+                      "const e = performance.getEntriesByName('first-contentful-paint')[0];"
+                          + " return e ? e.startTime : 1e9"))
+              .doubleValue();
       assertTrue(fcp < 1000, "first contentful paint after " + fcp + " ms");
-      double shell = ((Number) b.js("return performance.getEntriesByType('resource')"
-          + ".filter(e => /\\.(js|css)$/.test(new URL(e.name).pathname)).reduce((s, e) => s + e.decodedBodySize, 0)"
-          + " + performance.getEntriesByType('navigation')[0].decodedBodySize")).doubleValue();
+      double shell =
+          ((Number)
+                  b.js(
+                      "return performance.getEntriesByType('resource')"
+                          + ".filter(e => /\\.(js|css)$/.test(new URL(e.name).pathname)).reduce((s, e) => s + e.decodedBodySize, 0)"
+                          + " + performance.getEntriesByType('navigation')[0].decodedBodySize"))
+              .doubleValue();
       assertTrue(shell > 10_000 && shell < 60 * 1024, "the shell has " + shell + " bytes");
       List<String> origins = b.requested();
-      assertTrue(((Boolean) b.js("return performance.getEntriesByType('resource')"
-          + ".every(e => new URL(e.name).origin === location.origin)")), "another origin was asked: " + origins);
+      assertTrue(
+          ((Boolean)
+              b.js(
+                  "return performance.getEntriesByType('resource')"
+                      + ".every(e => new URL(e.name).origin === location.origin)")),
+          "another origin was asked: " + origins);
 
       b.go("#/m/tiny_cnn/conv1/4?v=1&size=64&steps=200&seed=4");
       b.await("#params");
-      b.js("window.__long = []; new PerformanceObserver(l => l.getEntries().forEach(e => __long.push(e.duration)))"
-          + ".observe({type: 'longtask'});");
+      b.js(
+          "window.__long = []; new PerformanceObserver(l => l.getEntries().forEach(e => __long.push(e.duration)))"
+              + ".observe({type: 'longtask'});");
       b.find("#run").click();
       b.until(d -> b.find("#state").getText().equals("Succeeded") ? true : null);
       @SuppressWarnings("unchecked")
       List<Number> longTasks = new ArrayList<>((List<Number>) b.js("return window.__long"));
-      assertTrue(longTasks.stream().allMatch(d -> d.doubleValue() <= 200), "long tasks: " + longTasks);
+      assertTrue(
+          longTasks.stream().allMatch(d -> d.doubleValue() <= 200), "long tasks: " + longTasks);
     }
   }
 
@@ -80,14 +120,29 @@ class AccessibilityTest {
   void aPhoneSizedWindowNeedsNoSidewaysScrolling() throws Exception {
     Jobs.awaitFinished(Jobs.submit(Jobs.pageRequest("conv2", 6, 64, 48, 0)));
     try (Browser b = Browser.open(root, 400, 860)) {
-      for (String[] view : new String[][] {{"#/", "#models .model"}, {"#/m/tiny_cnn", "#layers tbody tr"},
-          {"#/m/tiny_cnn/conv2?page=0", "#tiles"}, {"#/m/tiny_cnn/conv2/6?v=1&size=64&steps=48", "#state.st-SUCCEEDED"}}) {
+      for (String[] view :
+          new String[][] {
+            {"#/", "#models .model"},
+            {"#/m/tiny_cnn", "#layers tbody tr"},
+            {"#/m/tiny_cnn/conv2?page=0", "#tiles"},
+            {"#/m/tiny_cnn/conv2/6?v=1&size=64&steps=48", "#state.st-SUCCEEDED"}
+          }) {
         b.go(view[0]);
         b.await(view[1]);
-        long overflow = ((Number) b.js("return document.documentElement.scrollWidth - document.documentElement.clientWidth")).longValue();
+        long overflow =
+            ((Number)
+                    b.js(
+                        "return document.documentElement.scrollWidth - document.documentElement.clientWidth"))
+                .longValue();
         assertTrue(overflow <= 0, view[0] + " is " + overflow + " px too wide at 400 px");
       }
-      b.until(d -> (Boolean) b.js("const i = document.querySelector('#viewer img'); return !!i && i.complete && i.naturalWidth > 0") ? true : null);
+      b.until(
+          d ->
+              (Boolean)
+                      b.js(
+                          "const i = document.querySelector('#viewer img'); return !!i && i.complete && i.naturalWidth > 0")
+                  ? true
+                  : null);
       b.screenshot("phone-unit");
     }
   }

@@ -23,9 +23,10 @@ class BrowseTest {
 
   @Test
   void modelsAndLayersMatchTheApiAndTheFilterSurvivesBack() {
-    List<String> models = given().get("/models").then().statusCode(200).extract().path("models.name");
-    List<Map<String, Object>> layers = given().get("/models/tiny_cnn/layers").then().statusCode(200)
-        .extract().path("layers");
+    List<String> models =
+        given().get("/models").then().statusCode(200).extract().path("models.name");
+    List<Map<String, Object>> layers =
+        given().get("/models/tiny_cnn/layers").then().statusCode(200).extract().path("layers");
     try (Browser b = Browser.open(root)) {
       b.go("#/");
       b.await("#models .model");
@@ -33,16 +34,27 @@ class BrowseTest {
 
       b.find("#models a[href='#/m/tiny_cnn']").click();
       b.await("#layers tbody tr");
-      Map<String, String> shown = b.all("#layers tbody tr").stream().collect(Collectors.toMap(
-          r -> r.findElement(org.openqa.selenium.By.cssSelector("td a")).getText(),
-          r -> r.findElement(org.openqa.selenium.By.cssSelector("td.num")).getText()));
-      Map<String, String> api = layers.stream().collect(Collectors.toMap(
-          l -> String.valueOf(l.getOrDefault("displayName", l.get("name"))), l -> String.valueOf(l.get("channels"))));
+      Map<String, String> shown =
+          b.all("#layers tbody tr").stream()
+              .collect(
+                  Collectors.toMap(
+                      r -> r.findElement(org.openqa.selenium.By.cssSelector("td a")).getText(),
+                      r -> r.findElement(org.openqa.selenium.By.cssSelector("td.num")).getText()));
+      Map<String, String> api =
+          layers.stream()
+              .collect(
+                  Collectors.toMap(
+                      l -> String.valueOf(l.getOrDefault("displayName", l.get("name"))),
+                      l -> String.valueOf(l.get("channels"))));
       assertEquals(api, shown);
 
       b.find("#filter").sendKeys("conv3");
-      long expected = layers.stream().filter(l -> String.valueOf(l.get("name")).toLowerCase().contains("conv3")).count();
-      assertTrue(expected >= 1 && expected < layers.size(), "the filter should narrow tiny_cnn's layers");
+      long expected =
+          layers.stream()
+              .filter(l -> String.valueOf(l.get("name")).toLowerCase().contains("conv3"))
+              .count();
+      assertTrue(
+          expected >= 1 && expected < layers.size(), "the filter should narrow tiny_cnn's layers");
       assertEquals(expected, visibleRows(b));
       assertTrue(b.hash().contains("q=conv3"), b.hash());
 

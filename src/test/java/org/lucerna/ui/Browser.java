@@ -25,11 +25,13 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * A headless Debian Chromium driven by its chromedriver, both by explicit path (Selenium Manager is
- * never asked), with a fresh profile that is deleted on close. Pages are addressed by their hash route.
+ * never asked), with a fresh profile that is deleted on close. Pages are addressed by their hash
+ * route.
  */
 public final class Browser implements AutoCloseable {
   static final String CHROMIUM = System.getProperty("lucerna.ui.chromium", "/usr/bin/chromium");
-  static final String CHROMEDRIVER = System.getProperty("lucerna.ui.chromedriver", "/usr/bin/chromedriver");
+  static final String CHROMEDRIVER =
+      System.getProperty("lucerna.ui.chromedriver", "/usr/bin/chromedriver");
   static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
   private final ChromeDriver driver;
@@ -52,13 +54,22 @@ public final class Browser implements AutoCloseable {
     }
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM);
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-        "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--user-data-dir=" + profile, "--window-size=" + width + "," + height);
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(new File(CHROMEDRIVER))
-        .usingAnyFreePort()
-        .build();
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--user-data-dir=" + profile,
+        "--window-size=" + width + "," + height);
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(new File(CHROMEDRIVER))
+            .usingAnyFreePort()
+            .build();
     ChromeDriver driver = new ChromeDriver(service, options);
     driver.manage().window().setSize(new Dimension(width, height));
     String base = root.toString().replaceAll("/+$", "");
@@ -102,10 +113,11 @@ public final class Browser implements AutoCloseable {
   }
 
   public WebElement await(String css) {
-    return until(d -> {
-      List<WebElement> found = d.findElements(By.cssSelector(css));
-      return found.isEmpty() ? null : found.get(0);
-    });
+    return until(
+        d -> {
+          List<WebElement> found = d.findElements(By.cssSelector(css));
+          return found.isEmpty() ? null : found.get(0);
+        });
   }
 
   public <T> T until(Function<WebDriver, T> condition) {
@@ -128,8 +140,10 @@ public final class Browser implements AutoCloseable {
   /** The paths of the resources the page has requested so far, from the Resource Timing entries. */
   @SuppressWarnings("unchecked")
   public List<String> requested() {
-    return (List<String>) js("return performance.getEntriesByType('resource').map(e => new URL(e.name).pathname"
-        + " + new URL(e.name).search)");
+    return (List<String>)
+        js(
+            "return performance.getEntriesByType('resource').map(e => new URL(e.name).pathname"
+                + " + new URL(e.name).search)");
   }
 
   /** The text of the page's alert region. */
@@ -137,7 +151,10 @@ public final class Browser implements AutoCloseable {
     return find("#alert").getText();
   }
 
-  /** Runs axe-core (vendored from npm) on the page and answers its violations of impact serious or critical. */
+  /**
+   * Runs axe-core (vendored from npm) on the page and answers its violations of impact serious or
+   * critical.
+   */
   @SuppressWarnings("unchecked")
   public List<String> seriousA11yViolations() {
     String axe;
@@ -147,11 +164,13 @@ public final class Browser implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     js(axe);
-    return (List<String>) ((JavascriptExecutor) driver).executeAsyncScript(
-        "const done = arguments[arguments.length - 1];"
-        + "axe.run(document).then(r => done(r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')"
-        + ".map(v => v.id + ': ' + v.help + ' ' + v.nodes.map(n => n.target.join(' ')).join(', '))))"
-        + ".catch(e => done(['axe failed: ' + e]));");
+    return (List<String>)
+        ((JavascriptExecutor) driver)
+            .executeAsyncScript(
+                "const done = arguments[arguments.length - 1];"
+                    + "axe.run(document).then(r => done(r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')"
+                    + ".map(v => v.id + ': ' + v.help + ' ' + v.nodes.map(n => n.target.join(' ')).join(', '))))"
+                    + ".catch(e => done(['axe failed: ' + e]));");
   }
 
   /** Saves a screenshot of the window as {@code target/screenshots/{name}.png}. */

@@ -44,7 +44,9 @@ class ErrorsTest {
       String alert = b.until(d -> b.alert().isEmpty() ? null : b.alert());
       assertTrue(alert.startsWith("No such job"), alert);
       assertTrue(b.find("#main").getText().contains("not found"), b.find("#main").getText());
-      assertTrue(b.requested().stream().filter(p -> p.contains("/events")).count() <= 1, b.requested().toString());
+      assertTrue(
+          b.requested().stream().filter(p -> p.contains("/events")).count() <= 1,
+          b.requested().toString());
     }
   }
 }

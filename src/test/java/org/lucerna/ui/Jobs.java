@@ -10,24 +10,46 @@ import java.util.List;
 final class Jobs {
   private Jobs() {}
 
-  /** The request the page sends for a channel of tiny_cnn with the page's defaults except size, steps and seed. */
+  /**
+   * The request the page sends for a channel of tiny_cnn with the page's defaults except size,
+   * steps and seed.
+   */
   static String pageRequest(String layer, int channel, int size, int steps, long seed) {
     StringBuilder snapshots = new StringBuilder();
     for (int k = 1; k < 8; k++) {
       int s = Math.round(steps * k / 8f);
-      if (s > 0 && s < steps && snapshots.indexOf("," + s + ",") < 0 && !snapshots.toString().endsWith("," + s)) {
+      if (s > 0
+          && s < steps
+          && snapshots.indexOf("," + s + ",") < 0
+          && !snapshots.toString().endsWith("," + s)) {
         snapshots.append(snapshots.isEmpty() ? "" : ",").append(s);
       }
     }
-    return "{\"model\": \"tiny_cnn\", \"objective\": {\"terms\": [{\"kind\": \"channel\", \"layer\": \"" + layer
-        + "\", \"channel\": " + channel + ", \"weight\": 1}]}, \"size\": " + size + ", \"steps\": " + steps
-        + ", \"seed\": " + seed + ", \"batch\": 1, \"snapshots\": [" + snapshots + "],"
+    return "{\"model\": \"tiny_cnn\", \"objective\": {\"terms\": [{\"kind\": \"channel\", \"layer\": \""
+        + layer
+        + "\", \"channel\": "
+        + channel
+        + ", \"weight\": 1}]}, \"size\": "
+        + size
+        + ", \"steps\": "
+        + steps
+        + ", \"seed\": "
+        + seed
+        + ", \"batch\": 1, \"snapshots\": ["
+        + snapshots
+        + "],"
         + " \"optimizer\": {\"type\": \"adam\", \"learningRate\": 0.05},"
         + " \"param\": {\"type\": \"fourier\", \"decorrelate\": true}, \"transforms\": \"standard\"}";
   }
 
   static String submit(String body) {
-    return given().contentType(ContentType.JSON).body(body).post("/visualize").then().extract().path("id");
+    return given()
+        .contentType(ContentType.JSON)
+        .body(body)
+        .post("/visualize")
+        .then()
+        .extract()
+        .path("id");
   }
 
   static JsonPath job(String id) {
@@ -48,6 +70,13 @@ final class Jobs {
 
   /** How many jobs the service holds. */
   static int count() {
-    return given().get("/jobs?limit=500").then().statusCode(200).extract().jsonPath().getList("jobs").size();
+    return given()
+        .get("/jobs?limit=500")
+        .then()
+        .statusCode(200)
+        .extract()
+        .jsonPath()
+        .getList("jobs")
+        .size();
   }
 }

@@ -11,8 +11,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Scenario 2, the lazy grid: rendered channels as images, the rest as numbered placeholders, loaded as they come
- * into view. Layer conv3 is this class's: no other browser test leaves a finished job of it.
+ * Scenario 2, the lazy grid: rendered channels as images, the rest as numbered placeholders, loaded
+ * as they come into view. Layer conv3 is this class's: no other browser test leaves a finished job
+ * of it.
  */
 @QuarkusTest
 @TestProfile(UiProfile.class)
@@ -23,8 +24,13 @@ class LazyGridTest {
   @Test
   void onlyRenderedChannelsAreImagesAndOnlyVisibleOnesLoad() throws Exception {
     for (int channel : new int[] {0, 1, 63}) {
-      assertEquals("SUCCEEDED", Jobs.awaitFinished(
-          Jobs.submit("{\"objective\": \"conv3:" + channel + "\", \"size\": 32, \"steps\": 8, \"seed\": 11}")));
+      assertEquals(
+          "SUCCEEDED",
+          Jobs.awaitFinished(
+              Jobs.submit(
+                  "{\"objective\": \"conv3:"
+                      + channel
+                      + "\", \"size\": 32, \"steps\": 8, \"seed\": 11}")));
     }
     try (Browser b = Browser.open(root, 600, 500)) {
       b.go("#/m/tiny_cnn/conv3?page=0");
@@ -38,8 +44,11 @@ class LazyGridTest {
 
       b.js("document.getElementById('tile-63').scrollIntoView()");
       b.until(d -> images(b).size() == 3 ? true : null);
-      assertTrue((Boolean) b.js("return document.querySelector('#tile-63 img').naturalWidth === 32"));
-      assertTrue(b.requested().stream().noneMatch(p -> p.contains("/events")), "no event streams: " + b.requested());
+      assertTrue(
+          (Boolean) b.js("return document.querySelector('#tile-63 img').naturalWidth === 32"));
+      assertTrue(
+          b.requested().stream().noneMatch(p -> p.contains("/events")),
+          "no event streams: " + b.requested());
     }
   }
 
@@ -47,7 +56,11 @@ class LazyGridTest {
   void aLayerGridShowsItsRenderedTiles() throws Exception {
     List<String> ids = new java.util.ArrayList<>();
     for (int channel = 0; channel < 24; channel++) {
-      ids.add(Jobs.submit("{\"objective\": \"conv2:" + channel + "\", \"size\": 64, \"steps\": 48, \"seed\": 1}"));
+      ids.add(
+          Jobs.submit(
+              "{\"objective\": \"conv2:"
+                  + channel
+                  + "\", \"size\": 64, \"steps\": 48, \"seed\": 1}"));
     }
     for (String id : ids) {
       Jobs.awaitFinished(id);
@@ -56,8 +69,14 @@ class LazyGridTest {
       b.go("#/m/tiny_cnn/conv2?page=0");
       b.await("#tiles");
       assertEquals(24, b.all("#tiles img").size());
-      b.until(d -> (Boolean) b.js("return [...document.querySelectorAll('#tiles img')]"
-          + ".every(i => i.complete && i.naturalWidth === 64)") ? true : null);
+      b.until(
+          d ->
+              (Boolean)
+                      b.js(
+                          "return [...document.querySelectorAll('#tiles img')]"
+                              + ".every(i => i.complete && i.naturalWidth === 64)")
+                  ? true
+                  : null);
       b.screenshot("layer-grid");
     }
   }

@@ -4,8 +4,9 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import java.util.Map;
 
 /**
- * The browser tests' own start of the service: the test profile (tiny_cnn, jobs in memory) with a store that
- * holds only their jobs, since the page shows every finished job of a layer and the tests count them.
+ * The browser tests' own start of the service: the test profile (tiny_cnn, jobs in memory) with a
+ * store that holds only their jobs, since the page shows every finished job of a layer and the
+ * tests count them.
  */
 public class UiProfile implements QuarkusTestProfile {
   @Override
