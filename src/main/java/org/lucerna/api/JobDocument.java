@@ -57,7 +57,8 @@ public record JobDocument(
       boolean normalizeGradient,
       boolean redirectedRelu,
       InputView input,
-      StartImageRef startImage) {}
+      StartImageRef startImage,
+      boolean sharedStart) {}
 
   /** An input override in the request's own form. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -106,7 +107,8 @@ public record JobDocument(
             s.normalizeGradient(),
             s.redirectedRelu(),
             InputView.of(s.input()),
-            s.startImage()),
+            s.startImage(),
+            s.sharedStart()),
         job.progress(),
         queuePosition.isPresent() ? queuePosition.getAsLong() : null,
         job.cancelRequested() ? Boolean.TRUE : null,

@@ -23,6 +23,14 @@ public class JobBeans {
         : new InMemoryImageStore();
   }
 
+  @Produces
+  @Singleton
+  SweepStore sweepStore(JobsConfig config) {
+    return onDisk(config)
+        ? new SweepStore(config.data().dir().resolve("sweeps"))
+        : new SweepStore();
+  }
+
   private static boolean onDisk(JobsConfig config) {
     return switch (config.data().store()) {
       case "file" -> true;

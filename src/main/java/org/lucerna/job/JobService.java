@@ -95,7 +95,7 @@ public class JobService {
    *
    * @throws InvalidJobException naming the field at fault
    */
-  private JobSpec validate(JobSpec spec) {
+  JobSpec validate(JobSpec spec) {
     for (int step : spec.snapshots()) {
       if (step > spec.steps()) {
         throw new InvalidJobException(
@@ -131,7 +131,7 @@ public class JobService {
     return spec.withVersion(model.id().version());
   }
 
-  private PreparedModel model(JobSpec spec) {
+  PreparedModel model(JobSpec spec) {
     try {
       return models.get(
           spec.model(),

@@ -61,4 +61,12 @@ public interface Limits {
   @WithName("queue.capacity")
   @WithDefault("256")
   int queueCapacity();
+
+  /**
+   * Channels of a sweep rendered together, as the images of one batch job: on a GPU, one step of 8
+   * images costs little more than one of 1.
+   */
+  @WithName("sweeps.batch")
+  @WithDefault("8")
+  int sweepBatch();
 }

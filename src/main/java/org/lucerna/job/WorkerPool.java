@@ -241,6 +241,9 @@ public class WorkerPool {
     if (spec.startImage() != null) {
       settings = settings.withStartImage(startImage(id, spec, model.input().channels()));
     }
+    if (spec.sharedStart()) {
+      settings = settings.withSharedStart();
+    }
     Plan plan = plans.get(model, planSpec);
     Watcher watcher = new Watcher(job);
     try {

@@ -199,7 +199,7 @@ async function grid(model, layer, query) {
     e.target.disabled = true;
     clearError();
     try {
-      const stop = await renderPage({ model, layer, first, last, render: { size: 64, steps: DEFAULTS.steps, seed: DEFAULTS.seed } },
+      const stop = await renderPage({ model, layer, first, last, render: { size: 64, steps: 128, seed: DEFAULTS.seed } },
         (sweep, done) => {
           e.target.textContent = `Rendering… ${done.size}/${last - first + 1}`;
           for (const c of done) {

@@ -1,19 +1,14 @@
 // "Render this page" of a layer's grid: one sweep (POST /sweeps) followed on one EventSource.
-// Expects the API of issue 14 part 1: POST /sweeps answers 202 with the sweep ({id, status, ...});
-// GET /sweeps/{id} lists its batches ({channels: [...], status}); /sweeps/{id}/channels/{c}/image is
-// one channel's PNG; /sweeps/{id}/events sends events like a job's and a final "done".
+// POST /sweeps answers 202 with the sweep ({id, status, ready: [channels], ...}); GET /sweeps/{id}
+// says which channels are ready; /sweeps/{id}/channels/{c}/image is one channel's PNG;
+// /sweeps/{id}/events sends status, progress, channel and a final "done".
 import { api } from './api.js';
 
 const FINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
 
 /** The channels of a sweep document whose images are ready. */
 export function doneChannels(sweep) {
-  const done = new Set();
-  for (const b of sweep.batches || []) {
-    if (b.status === 'SUCCEEDED') (b.channels || []).forEach(c => done.add(c));
-  }
-  for (const c of sweep.channelsDone || sweep.completed || []) done.add(c);
-  return done;
+  return new Set(sweep.ready || []);
 }
 
 export function channelImage(sweepId, channel) {
