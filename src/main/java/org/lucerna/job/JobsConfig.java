@@ -25,12 +25,27 @@ public interface JobsConfig {
     /** {@code file}: jobs and images survive a restart; {@code memory}: they do not. */
     @WithDefault("file")
     String store();
+
+    /**
+     * How long finished jobs and their images are kept after they finished; older ones are removed
+     * by {@link Retention}.
+     */
+    @WithDefault("P30D")
+    java.time.Duration retention();
   }
 
   interface Jobs {
     /** The longest a job may run; past it, it ends FAILED and its worker takes the next job. */
     @WithDefault("PT10M")
     java.time.Duration timeLimit();
+
+    /**
+     * Starts a job may have: a job found RUNNING at start-up (the service stopped while it ran) is
+     * queued again only while it has had fewer, and ends FAILED after that, so that a job that
+     * kills the process cannot do so forever.
+     */
+    @WithDefault("3")
+    int maxAttempts();
   }
 
   interface Workers {

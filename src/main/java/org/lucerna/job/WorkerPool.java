@@ -134,7 +134,12 @@ public class WorkerPool {
     LOG.infof("started %d workers on %s", threads.size(), config.workers().devices());
   }
 
-  /** Puts the jobs a stopped run left queued or running back in the queue, oldest first. */
+  /**
+   * Puts the jobs a stopped run left queued or running back in the queue, oldest first. A job found
+   * RUNNING was interrupted by a crash (a graceful stop hands its jobs back as QUEUED): it counts
+   * that attempt, and one that has had {@code lucerna.jobs.max-attempts} ends FAILED instead, so
+   * that a job that kills the process (a native out-of-memory) cannot do it at every start.
+   */
   private void recover() {
     List<Job> unfinished =
         jobs.list(
@@ -145,20 +150,46 @@ public class WorkerPool {
                 null,
                 null,
                 Integer.MAX_VALUE));
+    int maxAttempts = config.jobs().maxAttempts();
+    int requeued = 0;
     for (Job job : unfinished) {
-      if (job.status() == JobStatus.RUNNING) {
-        jobs.update(
-            job.id(),
-            j ->
-                j.status() == JobStatus.RUNNING
-                    ? j.moveTo(JobStatus.QUEUED, clock.instant(), null)
-                    : j);
+      Job now = job.status() == JobStatus.RUNNING ? interrupted(job.id(), maxAttempts) : job;
+      if (now.status() == JobStatus.QUEUED) {
+        queue.requeue(job.id());
+        requeued++;
+      } else if (now.status() == JobStatus.FAILED) {
+        LOG.warnf(
+            "job %s failed: the service stopped while running it %d times",
+            now.id(), now.attempts());
       }
-      queue.requeue(job.id());
     }
-    if (!unfinished.isEmpty()) {
-      LOG.infof("queued again %d jobs left unfinished by the previous run", unfinished.size());
+    if (requeued > 0) {
+      LOG.infof("queued again %d jobs left unfinished by the previous run", requeued);
     }
+  }
+
+  /** A job that a crash interrupted: queued again, or FAILED once it has used its attempts. */
+  private Job interrupted(String id, int maxAttempts) {
+    return jobs.update(
+        id,
+        j -> {
+          if (j.status() != JobStatus.RUNNING) {
+            return j;
+          }
+          // A job stored before attempts were counted reads 0, yet it was running: one attempt.
+          int used = Math.max(1, j.attempts());
+          return used >= maxAttempts
+              ? j.moveTo(JobStatus.FAILED, clock.instant(), stoppedWhileRunning(used))
+              : j.moveTo(JobStatus.QUEUED, clock.instant(), null);
+        });
+  }
+
+  /** The reason a job ends FAILED when the service stopped under it too often. */
+  static String stoppedWhileRunning(int times) {
+    return "the service stopped while running this job "
+        + times
+        + (times == 1 ? " time" : " times")
+        + ", the most it allows; it is not run again";
   }
 
   synchronized void stop(@Observes ShutdownEvent event) {
@@ -256,8 +287,8 @@ public class WorkerPool {
                   .moveTo(JobStatus.SUCCEEDED, clock.instant(), null));
     } catch (RenderCancelledException e) {
       if (!running) {
-        jobs.update(
-            id, j -> j.moveTo(JobStatus.QUEUED, clock.instant(), null)); // picked up after restart
+        // Picked up after the restart; stopping on purpose costs the job no attempt.
+        jobs.update(id, j -> j.handedBack(clock.instant()));
       } else if (watcher.overTime()) {
         jobs.update(
             id,
