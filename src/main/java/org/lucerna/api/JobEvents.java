@@ -98,10 +98,19 @@ public class JobEvents {
             }
           }
         };
+    // The first events go out on the request's thread: the first send writes the response head,
+    // and a timer thread that sent at the same moment would write it a second time.
+    tick.run();
+    if (ended.get()) {
+      return;
+    }
     try {
-      task.set(timer.scheduleWithFixedDelay(tick, 0, POLL_MS, TimeUnit.MILLISECONDS));
+      task.set(timer.scheduleWithFixedDelay(tick, POLL_MS, POLL_MS, TimeUnit.MILLISECONDS));
     } catch (RuntimeException e) {
-      open.decrementAndGet(); // the timer stopped: shutting down
+      if (ended.compareAndSet(false, true)) {
+        open.decrementAndGet(); // the timer stopped: shutting down
+      }
+      sink.close();
       throw e;
     }
     if (ended.get()) {
