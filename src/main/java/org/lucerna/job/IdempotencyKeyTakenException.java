@@ -1,24 +1,26 @@
 package org.lucerna.job;
 
 /**
- * A job was not added because another job already holds its idempotency key: the submission that
- * lost the race serves {@link #holder()} instead of making a second job.
+ * An insert named an Idempotency-Key that another job of the same client already holds: two
+ * instances took the same key at the same time, and the unique index let one win. The caller reads
+ * {@link #existingJobId()} and answers as for a repeated request (same fingerprint) or a conflict
+ * (other one).
  */
 public final class IdempotencyKeyTakenException extends RuntimeException {
-  private final transient Job holder;
+  private final String key;
+  private final String existingJobId;
 
-  public IdempotencyKeyTakenException(Job holder) {
-    super(
-        "job "
-            + holder.id()
-            + " holds Idempotency-Key '"
-            + holder.submission().idempotencyKey()
-            + "'");
-    this.holder = holder;
+  public IdempotencyKeyTakenException(String key, String existingJobId) {
+    super("Idempotency-Key '" + key + "' is held by job " + existingJobId);
+    this.key = key;
+    this.existingJobId = existingJobId;
   }
 
-  /** The job that holds the key, as stored when the insert was refused. */
-  public Job holder() {
-    return holder;
+  public String key() {
+    return key;
+  }
+
+  public String existingJobId() {
+    return existingJobId;
   }
 }

@@ -65,7 +65,7 @@ abstract class IndexedJobStore implements JobStore {
         String holder = byKey.get(key);
         Job held = holder == null ? null : jobs.get(holder);
         if (held != null) {
-          throw new IdempotencyKeyTakenException(held);
+          throw new IdempotencyKeyTakenException(key, held.id());
         }
       }
       ReentrantLock idLock = lock(idLocks, first.id());

@@ -1,6 +1,7 @@
 package org.lucerna.job;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -23,17 +24,29 @@ public class JobService {
   private final JobStore jobs;
   private final ImageStore images;
   private final ModelRegistry models;
-  private final JobQueue queue;
+  private final WorkSource queue;
   private final Clock clock;
   private final JobMetrics metrics;
   private final NeuronPositions positions = new NeuronPositions(new LayerShapes());
   private volatile boolean draining;
 
+  /** The service of one instance on its own store. */
   public JobService(
       JobStore jobs,
       ImageStore images,
       ModelRegistry models,
       JobQueue queue,
+      Clock clock,
+      JobMetrics metrics) {
+    this(jobs, images, models, new LocalWorkSource(queue, jobs, images, clock), clock, metrics);
+  }
+
+  @Inject
+  public JobService(
+      JobStore jobs,
+      ImageStore images,
+      ModelRegistry models,
+      WorkSource queue,
       Clock clock,
       JobMetrics metrics) {
     this.metrics = metrics;
@@ -93,7 +106,11 @@ public class JobService {
       return new Submitted(enqueue(resolved, fingerprint, idempotencyKey, startImage), true);
     } catch (IdempotencyKeyTakenException e) {
       // A concurrent submission with the same key made its job first: this one serves that job.
-      return new Submitted(sameRequest(e.holder(), idempotencyKey, fingerprint), false);
+      Job holder =
+          jobs.find(e.existingJobId())
+              .orElseThrow(
+                  () -> new IdempotencyConflictException(idempotencyKey, e.existingJobId()));
+      return new Submitted(sameRequest(holder, idempotencyKey, fingerprint), false);
     }
   }
 
@@ -191,6 +208,12 @@ public class JobService {
             spec,
             new Job.Submission(fingerprint, idempotencyKey, null),
             clock.instant());
+    try {
+      queue.checkRoom();
+    } catch (QueueFullException e) {
+      metrics.rejected(JobMetrics.QUEUE_FULL);
+      throw e;
+    }
     // Stored before the job exists: a worker (here or on another instance) may take it at once.
     if (startImage != null) {
       images.put(job.id(), ImageNames.START, startImage.bytes());

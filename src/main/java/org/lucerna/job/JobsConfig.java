@@ -22,7 +22,10 @@ public interface JobsConfig {
     @WithDefault("data")
     java.nio.file.Path dir();
 
-    /** {@code file}: jobs and images survive a restart; {@code memory}: they do not. */
+    /**
+     * {@code file}: jobs and images survive a restart; {@code memory}: they do not; {@code
+     * postgres}: several instances share them in the database {@code quarkus.datasource.*} names.
+     */
     @WithDefault("file")
     String store();
 
@@ -40,9 +43,8 @@ public interface JobsConfig {
     java.time.Duration timeLimit();
 
     /**
-     * Starts a job may have: a job found RUNNING at start-up (the service stopped while it ran) is
-     * queued again only while it has had fewer, and ends FAILED after that, so that a job that
-     * kills the process cannot do so forever.
+     * Runs a job may start before it ends FAILED because its worker kept dying (with several
+     * instances: its lease expired); a graceful shutdown that hands a job back does not count.
      */
     @WithDefault("3")
     int maxAttempts();

@@ -151,7 +151,7 @@ abstract class JobStoreContract {
     Job second = keyed(31, "key-x");
     IdempotencyKeyTakenException e =
         assertThrows(IdempotencyKeyTakenException.class, () -> store().insert(second));
-    assertEquals(first.id(), e.holder().id());
+    assertEquals(first.id(), e.existingJobId());
     assertTrue(store().find(second.id()).isEmpty(), "nothing of the refused job is stored");
     assertTrue(store().delete(first.id()));
     store().insert(second); // the key is free once its job is deleted
