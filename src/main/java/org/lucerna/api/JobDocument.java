@@ -19,6 +19,8 @@ import org.lucerna.optvis.transform.TransformList;
 
 /**
  * A job as clients see it: the normalized request, where it stands, and links to what it offers.
+ * {@code attempts} counts the times a worker started it (a job the service stopped under it is
+ * started again, up to {@code lucerna.jobs.max-attempts} times).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobDocument(
@@ -28,6 +30,7 @@ public record JobDocument(
     Progress progress,
     Long queuePosition,
     Boolean cancelRequested,
+    int attempts,
     String reusedFrom,
     Instant createdAt,
     Instant startedAt,
@@ -112,6 +115,7 @@ public record JobDocument(
         job.progress(),
         queuePosition.isPresent() ? queuePosition.getAsLong() : null,
         job.cancelRequested() ? Boolean.TRUE : null,
+        job.attempts(),
         job.submission().reusedFrom(),
         job.times().created(),
         job.times().started(),

@@ -60,7 +60,7 @@ public class JobBeans {
       ImageStore images,
       Clock clock) {
     if (mode(config) != Mode.POSTGRES) {
-      return new LocalWorkSource(queue, jobs, images, clock);
+      return new LocalWorkSource(queue, jobs, images, clock, config.jobs().maxAttempts());
     }
     StoreSettings settings = database.settings;
     return new PgWorkSource(

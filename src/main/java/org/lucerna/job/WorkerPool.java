@@ -93,7 +93,7 @@ public class WorkerPool {
         images,
         models,
         defaultModel,
-        new LocalWorkSource(queue, jobs, images, clock),
+        new LocalWorkSource(queue, jobs, images, clock, config.jobs().maxAttempts()),
         service,
         clock,
         config,
