@@ -99,6 +99,7 @@ public class VisualizeResource {
         Boolean.TRUE.equals(r.normalizeGradient()),
         Boolean.TRUE.equals(r.redirectedRelu()),
         r.input(),
-        startImage == null ? null : StartImageRef.ofBytes(startImage));
+        startImage == null ? null : StartImageRef.ofBytes(startImage),
+        Boolean.TRUE.equals(r.sharedStart()));
   }
 }
