@@ -118,6 +118,26 @@ public class JobService {
       throw new InvalidJobException("objective", e.getMessage());
     }
     positions.check(spec.objective(), model, smallestHeight, smallestWidth, spec.fit());
+    if (spec.startImage() != null && !spec.param().kind().startsFromPicture()) {
+      throw new InvalidJobException(
+          "startImage",
+          "a "
+              + spec.param().kind().name().toLowerCase(java.util.Locale.ROOT)
+              + " image cannot start from a picture (its magnitude spectrum is fixed);"
+              + " use the fourier or pixel parametrization");
+    }
+    if (Transforms.batchFactor(spec.transforms()) > 1) {
+      for (var w : spec.objective().terms()) {
+        String kind = w.term().kind().name();
+        if (kind.equals("diversity") || kind.equals("alignment")) {
+          throw new InvalidJobException(
+              "objective",
+              kind
+                  + " compares the images of the batch; it cannot be used with crops,"
+                  + " which make several model inputs of each image");
+        }
+      }
+    }
     int channels = model.input().isImage() ? model.input().channels() : 0;
     if (spec.startImage() != null && channels != 1 && channels != 3 && channels != 4) {
       throw new InvalidJobException(
@@ -209,6 +229,8 @@ public class JobService {
     copyImage(done.id(), job.id(), ImageNames.GRID);
     for (int b = 0; b < spec.batch(); b++) {
       copyImage(done.id(), job.id(), ImageNames.finalImage(b));
+      copyImage(done.id(), job.id(), ImageNames.alpha(b));
+      copyImage(done.id(), job.id(), ImageNames.attribution(b));
       for (int step : done.progress().snapshots()) {
         copyImage(done.id(), job.id(), ImageNames.of(step, b));
       }

@@ -1,10 +1,12 @@
 package org.lucerna.job;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import org.lucerna.model.MetadataOverride;
 import org.lucerna.optvis.Objective;
+import org.lucerna.optvis.Optimizer;
 import org.lucerna.optvis.PlanSpec;
 import org.lucerna.optvis.param.ParamSpec;
 import org.lucerna.optvis.transform.FitMode;
@@ -22,6 +24,7 @@ import org.lucerna.optvis.transform.TransformSpec;
  * @param input the request's override of the model's value range or channel order, or null
  * @param startImage the picture every batch element starts from, or null to start from the seed's
  *     noise
+ * @param optimizer the update rule; null reads as Adam
  */
 public record JobSpec(
     String model,
@@ -40,11 +43,70 @@ public record JobSpec(
     boolean normalizeGradient,
     boolean redirectedRelu,
     MetadataOverride input,
-    StartImageRef startImage) {
+    StartImageRef startImage,
+    @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = Adam.class)
+        Optimizer optimizer) {
 
   public JobSpec {
     snapshots = List.copyOf(snapshots);
     transforms = List.copyOf(transforms);
+    optimizer = optimizer == null ? Optimizer.ADAM : optimizer;
+  }
+
+  /** A spec rendered with Adam. */
+  public JobSpec(
+      String model,
+      long version,
+      Objective objective,
+      int height,
+      int width,
+      int batch,
+      int steps,
+      long seed,
+      double learningRate,
+      List<Integer> snapshots,
+      ParamSpec param,
+      List<TransformSpec> transforms,
+      FitMode fit,
+      boolean normalizeGradient,
+      boolean redirectedRelu,
+      MetadataOverride input,
+      StartImageRef startImage) {
+    this(
+        model,
+        version,
+        objective,
+        height,
+        width,
+        batch,
+        steps,
+        seed,
+        learningRate,
+        snapshots,
+        param,
+        transforms,
+        fit,
+        normalizeGradient,
+        redirectedRelu,
+        input,
+        startImage,
+        Optimizer.ADAM);
+  }
+
+  /**
+   * Leaves Adam, the default, out of the stored form, so that jobs stored before there was a choice
+   * keep their fingerprints.
+   */
+  static final class Adam {
+    @Override
+    public boolean equals(Object o) {
+      return o == null || o == Optimizer.ADAM;
+    }
+
+    @Override
+    public int hashCode() {
+      return 0;
+    }
   }
 
   /**
@@ -70,7 +132,8 @@ public record JobSpec(
       @JsonProperty("normalizeGradient") boolean normalizeGradient,
       @JsonProperty("redirectedRelu") boolean redirectedRelu,
       @JsonProperty("input") MetadataOverride input,
-      @JsonProperty("startImage") StartImageRef startImage) {
+      @JsonProperty("startImage") StartImageRef startImage,
+      @JsonProperty("optimizer") Optimizer optimizer) {
     return new JobSpec(
         model,
         version,
@@ -88,7 +151,8 @@ public record JobSpec(
         normalizeGradient,
         redirectedRelu,
         input,
-        startImage);
+        startImage,
+        optimizer);
   }
 
   private static int orSize(Integer side, Integer size) {
@@ -102,7 +166,8 @@ public record JobSpec(
         .withTransforms(transforms)
         .withFit(fit)
         .withNormalizedGradient(normalizeGradient)
-        .withRedirectedRelu(redirectedRelu);
+        .withRedirectedRelu(redirectedRelu)
+        .withOptimizer(optimizer);
   }
 
   /** This spec on model version {@code v}. */
@@ -124,6 +189,7 @@ public record JobSpec(
         normalizeGradient,
         redirectedRelu,
         input,
-        startImage);
+        startImage,
+        optimizer);
   }
 }

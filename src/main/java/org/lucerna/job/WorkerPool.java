@@ -30,6 +30,7 @@ import org.lucerna.optvis.RenderCancelledException;
 import org.lucerna.optvis.RenderListener;
 import org.lucerna.optvis.RenderResult;
 import org.lucerna.optvis.RenderSettings;
+import org.lucerna.optvis.TransparencyMap;
 import org.lucerna.optvis.param.StartImage;
 
 /**
@@ -247,6 +248,9 @@ public class WorkerPool {
       RenderResult result = plan.render(spec.objective(), settings, watcher);
       for (int b = 0; b < spec.batch(); b++) {
         images.put(id, ImageNames.finalImage(b), result.image().png(b));
+        TransparencyMap map = result.transparency(b);
+        images.put(id, ImageNames.attribution(b), map.grayPng());
+        images.put(id, ImageNames.alpha(b), map.alphaPng(result.image(), b));
       }
       images.put(id, ImageNames.GRID, result.image().gridPng());
       jobs.update(

@@ -45,6 +45,7 @@ public record Diversity(String layer) implements Term {
   record Graph(String layer) implements TermGraph {
     @Override
     public Built build(Scope s) {
+      s.requireNoCrops("diversity");
       Ops t = s.tf();
       int batch = s.batch();
       Operand<TFloat32> a = s.activations();
