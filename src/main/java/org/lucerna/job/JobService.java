@@ -1,6 +1,7 @@
 package org.lucerna.job;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -23,17 +24,29 @@ public class JobService {
   private final JobStore jobs;
   private final ImageStore images;
   private final ModelRegistry models;
-  private final JobQueue queue;
+  private final WorkSource queue;
   private final Clock clock;
   private final JobMetrics metrics;
   private final NeuronPositions positions = new NeuronPositions(new LayerShapes());
   private volatile boolean draining;
 
+  /** The service of one instance on its own store. */
   public JobService(
       JobStore jobs,
       ImageStore images,
       ModelRegistry models,
       JobQueue queue,
+      Clock clock,
+      JobMetrics metrics) {
+    this(jobs, images, models, new LocalWorkSource(queue, jobs, images, clock), clock, metrics);
+  }
+
+  @Inject
+  public JobService(
+      JobStore jobs,
+      ImageStore images,
+      ModelRegistry models,
+      WorkSource queue,
       Clock clock,
       JobMetrics metrics) {
     this.metrics = metrics;
@@ -81,13 +94,26 @@ public class JobService {
     if (earlier.isPresent()) {
       return new Submitted(earlier.get(), false);
     }
-    Optional<Job> done =
-        first(new JobQuery(Set.of(JobStatus.SUCCEEDED), null, fingerprint, null, null, 1));
-    if (done.isPresent()) {
-      return new Submitted(
-          reuse(done.get(), resolved, fingerprint, idempotencyKey, startImage), true);
+    try {
+      Optional<Job> done =
+          first(new JobQuery(Set.of(JobStatus.SUCCEEDED), null, fingerprint, null, null, 1));
+      if (done.isPresent()) {
+        return new Submitted(
+            reuse(done.get(), resolved, fingerprint, idempotencyKey, startImage), true);
+      }
+      return new Submitted(enqueue(resolved, fingerprint, idempotencyKey, startImage), true);
+    } catch (IdempotencyKeyTakenException e) {
+      // Another submission with this key (on another instance) stored its job between the check
+      // above and this insert; the store's unique index let only one in. Answer as a repeat.
+      Job holder =
+          jobs.find(e.existingJobId())
+              .orElseThrow(
+                  () -> new IdempotencyConflictException(idempotencyKey, e.existingJobId()));
+      if (!holder.submission().fingerprint().equals(fingerprint)) {
+        throw new IdempotencyConflictException(idempotencyKey, holder.id());
+      }
+      return new Submitted(holder, false);
     }
-    return new Submitted(enqueue(resolved, fingerprint, idempotencyKey, startImage), true);
   }
 
   /**
@@ -194,6 +220,12 @@ public class JobService {
             spec,
             new Job.Submission(fingerprint, idempotencyKey, null),
             clock.instant());
+    try {
+      queue.checkRoom();
+    } catch (QueueFullException e) {
+      metrics.rejected(JobMetrics.QUEUE_FULL);
+      throw e;
+    }
     // Stored before the job exists: a worker (here or on another instance) may take it at once.
     if (startImage != null) {
       images.put(job.id(), ImageNames.START, startImage.bytes());
