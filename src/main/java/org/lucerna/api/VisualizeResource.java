@@ -108,6 +108,7 @@ public class VisualizeResource {
         Boolean.TRUE.equals(r.redirectedRelu()),
         r.input(),
         startImage == null ? null : StartImageRef.of(startImage),
+        Boolean.TRUE.equals(r.sharedStart()),
         optimizer);
   }
 }

@@ -25,6 +25,9 @@ import org.lucerna.optvis.transform.TransformSpec;
  * @param startImage the picture every batch element starts from, or null to start from the seed's
  *     noise
  * @param optimizer the update rule; null reads as Adam
+ * @param sharedStart every batch element starts from the noise a batch of one gets from the seed
+ *     (see the optimizer's RenderSettings); left out of the stored form, and so of the fingerprint,
+ *     while false, so that jobs stored before it keep their fingerprints
  */
 public record JobSpec(
     String model,
@@ -44,6 +47,7 @@ public record JobSpec(
     boolean redirectedRelu,
     MetadataOverride input,
     StartImageRef startImage,
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean sharedStart,
     @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = Adam.class)
         Optimizer optimizer) {
 
@@ -53,7 +57,23 @@ public record JobSpec(
     optimizer = optimizer == null ? Optimizer.ADAM : optimizer;
   }
 
-  /** A spec rendered with Adam. */
+  /**
+   * Leaves Adam, the default, out of the stored form, so that jobs stored before there was a choice
+   * keep their fingerprints.
+   */
+  static final class Adam {
+    @Override
+    public boolean equals(Object o) {
+      return o == null || o == Optimizer.ADAM;
+    }
+
+    @Override
+    public int hashCode() {
+      return 0;
+    }
+  }
+
+  /** A spec whose batch elements each start from their own noise, rendered with Adam. */
   public JobSpec(
       String model,
       long version,
@@ -90,23 +110,8 @@ public record JobSpec(
         redirectedRelu,
         input,
         startImage,
+        false,
         Optimizer.ADAM);
-  }
-
-  /**
-   * Leaves Adam, the default, out of the stored form, so that jobs stored before there was a choice
-   * keep their fingerprints.
-   */
-  static final class Adam {
-    @Override
-    public boolean equals(Object o) {
-      return o == null || o == Optimizer.ADAM;
-    }
-
-    @Override
-    public int hashCode() {
-      return 0;
-    }
   }
 
   /**
@@ -133,6 +138,7 @@ public record JobSpec(
       @JsonProperty("redirectedRelu") boolean redirectedRelu,
       @JsonProperty("input") MetadataOverride input,
       @JsonProperty("startImage") StartImageRef startImage,
+      @JsonProperty("sharedStart") boolean sharedStart,
       @JsonProperty("optimizer") Optimizer optimizer) {
     return new JobSpec(
         model,
@@ -152,6 +158,7 @@ public record JobSpec(
         redirectedRelu,
         input,
         startImage,
+        sharedStart,
         optimizer);
   }
 
@@ -199,6 +206,34 @@ public record JobSpec(
         redirectedRelu,
         input,
         startImage,
+        sharedStart,
+        optimizer);
+  }
+
+  /**
+   * This spec rendering {@code objective} on {@code batch} images, without snapshots; with {@code
+   * shared}, every image starts from the first one's noise.
+   */
+  public JobSpec withObjective(Objective objective, int batch, boolean shared) {
+    return new JobSpec(
+        model,
+        version,
+        objective,
+        height,
+        width,
+        batch,
+        steps,
+        seed,
+        learningRate,
+        List.of(),
+        param,
+        transforms,
+        fit,
+        normalizeGradient,
+        redirectedRelu,
+        input,
+        startImage,
+        shared,
         optimizer);
   }
 }
