@@ -1,6 +1,7 @@
 package org.lucerna.job;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -11,6 +12,7 @@ import org.lucerna.model.ModelException;
 import org.lucerna.model.ModelRegistry;
 import org.lucerna.model.PreparedModel;
 import org.lucerna.model.UnknownLayerException;
+import org.lucerna.optvis.PlanMemory;
 import org.lucerna.optvis.param.StartImage;
 import org.lucerna.optvis.transform.Transforms;
 
@@ -26,9 +28,24 @@ public class JobService {
   private final JobQueue queue;
   private final Clock clock;
   private final JobMetrics metrics;
-  private final NeuronPositions positions = new NeuronPositions(new LayerShapes());
+  private final LayerShapes shapes = new LayerShapes();
+  private final NeuronPositions positions = new NeuronPositions(shapes);
+  private final long maxPlanBytes;
   private volatile boolean draining;
 
+  @Inject
+  public JobService(
+      JobStore jobs,
+      ImageStore images,
+      ModelRegistry models,
+      JobQueue queue,
+      Clock clock,
+      JobMetrics metrics,
+      Limits limits) {
+    this(jobs, images, models, queue, clock, metrics, limits.maxPlanBytes());
+  }
+
+  /** A service whose renders may take {@link Limits#DEFAULT_MAX_PLAN_BYTES}. */
   public JobService(
       JobStore jobs,
       ImageStore images,
@@ -36,12 +53,24 @@ public class JobService {
       JobQueue queue,
       Clock clock,
       JobMetrics metrics) {
+    this(jobs, images, models, queue, clock, metrics, Limits.DEFAULT_MAX_PLAN_BYTES);
+  }
+
+  private JobService(
+      JobStore jobs,
+      ImageStore images,
+      ModelRegistry models,
+      JobQueue queue,
+      Clock clock,
+      JobMetrics metrics,
+      long maxPlanBytes) {
     this.metrics = metrics;
     this.jobs = jobs;
     this.images = images;
     this.models = models;
     this.queue = queue;
     this.clock = clock;
+    this.maxPlanBytes = maxPlanBytes;
   }
 
   /** What a submission got: a new job, or the job an earlier submission with the same key made. */
@@ -118,6 +147,7 @@ public class JobService {
       throw new InvalidJobException("objective", e.getMessage());
     }
     positions.check(spec.objective(), model, smallestHeight, smallestWidth, spec.fit());
+    checkMemory(spec, model);
     int channels = model.input().isImage() ? model.input().channels() : 0;
     if (spec.startImage() != null && channels != 1 && channels != 3 && channels != 4) {
       throw new InvalidJobException(
@@ -129,6 +159,36 @@ public class JobService {
               + "; a starting image fills 1 (gray), 3 (RGB) or 4 (RGBA): render without one");
     }
     return spec.withVersion(model.id().version());
+  }
+
+  /**
+   * Refuses a render whose memory, reckoned for the largest image its transforms can make, exceeds
+   * the limit; then one whose transforms can make an image side beyond the format's bound (such an
+   * image may be cheap for a small batch, but the rotation's indexing is not exact beyond it).
+   *
+   * @throws PlanTooLargeException with the estimate and the limit
+   * @throws InvalidJobException naming {@code transforms}
+   */
+  private void checkMemory(JobSpec spec, PreparedModel model) {
+    PlanMemory.Estimate estimate = PlanMemory.estimate(model, spec.planSpec(), shapes);
+    if (estimate.total() > maxPlanBytes) {
+      int[] heights = Transforms.largestSides(spec.transforms(), spec.height());
+      int[] widths = Transforms.largestSides(spec.transforms(), spec.width());
+      int largestHeight = spec.height();
+      int largestWidth = spec.width();
+      for (int i = 0; i < heights.length; i++) {
+        largestHeight = Math.max(largestHeight, heights[i]);
+        largestWidth = Math.max(largestWidth, widths[i]);
+      }
+      throw new PlanTooLargeException(
+          estimate, maxPlanBytes, spec.batch(), largestHeight, largestWidth);
+    }
+    try {
+      Transforms.checkLargest(spec.transforms(), spec.height());
+      Transforms.checkLargest(spec.transforms(), spec.width());
+    } catch (IllegalArgumentException e) {
+      throw new InvalidJobException("transforms", e.getMessage());
+    }
   }
 
   private PreparedModel model(JobSpec spec) {

@@ -57,6 +57,20 @@ public interface Limits {
   @WithDefault("16777216")
   long maxStartImagePixels();
 
+  /**
+   * Bytes one render may need, as {@link org.lucerna.optvis.PlanMemory} reckons them for the
+   * largest image its transforms can make; a larger request is refused with 422. The default fits a
+   * 24 GiB machine running one worker: the Java heap (a quarter of the memory by default, the
+   * prepared-model cache in it), the worker's cached plans and one render of this size beside them.
+   * On a GPU, set it to a fraction of the device's memory (README).
+   */
+  @WithName("limits.max-plan-bytes")
+  @WithDefault("" + DEFAULT_MAX_PLAN_BYTES)
+  long maxPlanBytes();
+
+  /** 8 GiB. */
+  long DEFAULT_MAX_PLAN_BYTES = 8L << 30;
+
   /** Jobs waiting beyond those running; a submission past it gets 503 at once. */
   @WithName("queue.capacity")
   @WithDefault("256")
