@@ -45,7 +45,7 @@ import org.tensorflow.types.TFloat32;
  * <pre>
  * mvn -B -q test-compile dependency:build-classpath -Dmdep.outputFile=target/test.cp -Dmdep.includeScope=test
  * TF_ENABLE_ONEDNN_OPTS=1 java -cp target/classes:target/test-classes:$(cat target/test.cp) \
- *     org.lucerna.bench.PlanMemoryBenchmark [--root target/test-models] [model:layer:size:batch ...]
+ *     org.lucerna.bench.PlanMemoryBenchmark [--root target/test-models] [--estimate-only] [model:layer:size:batch ...]
  * </pre>
  *
  * The repository gets {@code tiny_cnn}, {@code cifar10_cnn} (from ../shared/models) and the zoo's
@@ -80,9 +80,12 @@ public final class PlanMemoryBenchmark {
     }
     Path root = TestModels.ROOT;
     List<String> cases = new ArrayList<>();
+    boolean estimateOnly = false;
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--root")) {
         root = Path.of(args[++i]).toAbsolutePath();
+      } else if (args[i].equals("--estimate-only")) {
+        estimateOnly = true;
       } else {
         cases.add(args[i]);
       }
@@ -91,6 +94,23 @@ public final class PlanMemoryBenchmark {
       cases = DEFAULT_CASES;
     }
     prepareModels(root, cases);
+    if (estimateOnly) {
+      // The estimates alone, in this JVM: quick, for a check of the formula against a table.
+      try (ModelRegistry registry = new ModelRegistry(new ModelRepository(root))) {
+        LayerShapes shapes = new LayerShapes();
+        for (String c : cases) {
+          String[] p = c.split(":");
+          int size = Integer.parseInt(p[2]);
+          PlanSpec spec =
+              PlanSpec.of(size, size, Integer.parseInt(p[3]), Objectives.channel(p[1], 0))
+                  .withTransforms(Transforms.standard());
+          PlanMemory.Estimate e =
+              PlanMemory.estimate(registry.get(p[0], OptionalLong.empty()), spec, shapes);
+          System.out.println(c + ": " + e.describe());
+        }
+      }
+      return;
+    }
     System.out.println(
         "| model | layer | size | batch | estimate | measured peak growth | estimate / measured |");
     System.out.println("|---|---|---|---|---|---|---|");
