@@ -25,7 +25,7 @@ public class JobService {
   private final JobStore jobs;
   private final ImageStore images;
   private final ModelRegistry models;
-  private final JobQueue queue;
+  private final WorkSource queue;
   private final Clock clock;
   private final JobMetrics metrics;
   private final LayerShapes shapes = new LayerShapes();
@@ -33,19 +33,7 @@ public class JobService {
   private final long maxPlanBytes;
   private volatile boolean draining;
 
-  @Inject
-  public JobService(
-      JobStore jobs,
-      ImageStore images,
-      ModelRegistry models,
-      JobQueue queue,
-      Clock clock,
-      JobMetrics metrics,
-      Limits limits) {
-    this(jobs, images, models, queue, clock, metrics, limits.maxPlanBytes());
-  }
-
-  /** A service whose renders may take {@link Limits#DEFAULT_MAX_PLAN_BYTES}. */
+  /** The service of one instance on its own store. */
   public JobService(
       JobStore jobs,
       ImageStore images,
@@ -53,14 +41,37 @@ public class JobService {
       JobQueue queue,
       Clock clock,
       JobMetrics metrics) {
+    this(jobs, images, models, new LocalWorkSource(queue, jobs, images, clock), clock, metrics);
+  }
+
+  /** A service whose renders may take {@link Limits#DEFAULT_MAX_PLAN_BYTES}. */
+  public JobService(
+      JobStore jobs,
+      ImageStore images,
+      ModelRegistry models,
+      WorkSource queue,
+      Clock clock,
+      JobMetrics metrics) {
     this(jobs, images, models, queue, clock, metrics, Limits.DEFAULT_MAX_PLAN_BYTES);
+  }
+
+  @Inject
+  public JobService(
+      JobStore jobs,
+      ImageStore images,
+      ModelRegistry models,
+      WorkSource queue,
+      Clock clock,
+      JobMetrics metrics,
+      Limits limits) {
+    this(jobs, images, models, queue, clock, metrics, limits.maxPlanBytes());
   }
 
   private JobService(
       JobStore jobs,
       ImageStore images,
       ModelRegistry models,
-      JobQueue queue,
+      WorkSource queue,
       Clock clock,
       JobMetrics metrics,
       long maxPlanBytes) {
@@ -110,13 +121,26 @@ public class JobService {
     if (earlier.isPresent()) {
       return new Submitted(earlier.get(), false);
     }
-    Optional<Job> done =
-        first(new JobQuery(Set.of(JobStatus.SUCCEEDED), null, fingerprint, null, null, 1));
-    if (done.isPresent()) {
-      return new Submitted(
-          reuse(done.get(), resolved, fingerprint, idempotencyKey, startImage), true);
+    try {
+      Optional<Job> done =
+          first(new JobQuery(Set.of(JobStatus.SUCCEEDED), null, fingerprint, null, null, 1));
+      if (done.isPresent()) {
+        return new Submitted(
+            reuse(done.get(), resolved, fingerprint, idempotencyKey, startImage), true);
+      }
+      return new Submitted(enqueue(resolved, fingerprint, idempotencyKey, startImage), true);
+    } catch (IdempotencyKeyTakenException e) {
+      // Another submission with this key (on another instance) stored its job between the check
+      // above and this insert; the store's unique index let only one in. Answer as a repeat.
+      Job holder =
+          jobs.find(e.existingJobId())
+              .orElseThrow(
+                  () -> new IdempotencyConflictException(idempotencyKey, e.existingJobId()));
+      if (!holder.submission().fingerprint().equals(fingerprint)) {
+        throw new IdempotencyConflictException(idempotencyKey, holder.id());
+      }
+      return new Submitted(holder, false);
     }
-    return new Submitted(enqueue(resolved, fingerprint, idempotencyKey, startImage), true);
   }
 
   /**
@@ -234,6 +258,12 @@ public class JobService {
             spec,
             new Job.Submission(fingerprint, idempotencyKey, null),
             clock.instant());
+    try {
+      queue.checkRoom();
+    } catch (QueueFullException e) {
+      metrics.rejected(JobMetrics.QUEUE_FULL);
+      throw e;
+    }
     // Stored before the job exists: a worker (here or on another instance) may take it at once.
     if (startImage != null) {
       images.put(job.id(), ImageNames.START, startImage.bytes());
