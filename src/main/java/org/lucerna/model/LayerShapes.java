@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.tensorflow.Graph;
@@ -30,7 +29,9 @@ import org.tensorflow.proto.TensorShapeProto;
  * The height and width of a model's spatial layers for one input image size, by TensorFlow's own
  * shape inference: the graph is imported with its input placeholder declared {@code [1, H, W, C]}
  * and the static shapes of the layers are read, without running anything. Results are kept per
- * model and size, so a repeated question costs a map look-up.
+ * model and size, so a repeated question costs a map look-up; the cache is bounded ({@value
+ * #MODELS} models, the {@value #SIZES_PER_MODEL} sizes last used of each), since clients choose the
+ * sizes.
  */
 public final class LayerShapes {
   /** A layer's rows (axis 1) and columns (axis 2). */
@@ -48,12 +49,18 @@ public final class LayerShapes {
 
   private static final int SMALL = 64;
 
+  /** Models whose shapes are kept. */
+  static final int MODELS = 32;
+
+  /** Image sizes whose shapes are kept for one model, least recently used out. */
+  static final int SIZES_PER_MODEL = 16;
+
   /**
    * Keyed by the prepared graph itself (by identity): a model reloaded from changed files gets its
    * own entry, and an entry leaves with the model it describes.
    */
-  private final Cache<GraphDef, Map<Size, Inferred>> byGraph =
-      Caffeine.newBuilder().weakKeys().maximumSize(32).build();
+  private final Cache<GraphDef, Cache<Size, Inferred>> byGraph =
+      Caffeine.newBuilder().weakKeys().maximumSize(MODELS).build();
 
   private final AtomicInteger inferences = new AtomicInteger();
 
@@ -89,8 +96,9 @@ public final class LayerShapes {
   }
 
   private Inferred inferred(PreparedModel model, int height, int width) {
-    Map<Size, Inferred> sizes = byGraph.get(model.graph(), g -> new ConcurrentHashMap<>());
-    return sizes.computeIfAbsent(
+    Cache<Size, Inferred> sizes =
+        byGraph.get(model.graph(), g -> Caffeine.newBuilder().maximumSize(SIZES_PER_MODEL).build());
+    return sizes.get(
         new Size(height, width),
         s -> {
           inferences.incrementAndGet();
@@ -139,6 +147,16 @@ public final class LayerShapes {
     String name = input.startsWith("^") ? input.substring(1) : input;
     int colon = name.lastIndexOf(':');
     return colon < 0 ? name : name.substring(0, colon);
+  }
+
+  /** How many sizes of {@code model} are kept now: for tests of the bound. */
+  long sizesKept(PreparedModel model) {
+    Cache<Size, Inferred> sizes = byGraph.getIfPresent(model.graph());
+    if (sizes == null) {
+      return 0;
+    }
+    sizes.cleanUp();
+    return sizes.estimatedSize();
   }
 
   /** How many times a graph was imported: for tests of the cache. */
