@@ -165,11 +165,27 @@ public class ProblemMappers {
     return respond(Problem.of(status, "http-" + status, title, e.getMessage()), null);
   }
 
+  /**
+   * Anything else: the answer says only that something failed, with an id the log line carries
+   * beside the full error, so that an operator can find it.
+   */
   @ServerExceptionMapper
   public Response unexpected(RuntimeException e) {
-    LOG.error("unexpected error", e);
+    String id = errorId();
+    LOG.errorf(e, "unexpected error, error id %s", id);
     return respond(
-        Problem.of(500, "internal", "Internal error", "an unexpected error occurred: " + e), null);
+        Problem.of(
+            500,
+            "internal",
+            "Internal error",
+            "something failed on the server; the log has it under error id " + id),
+        null);
+  }
+
+  /** 12 hex digits: enough to find one log line, too short to mean anything else. */
+  static String errorId() {
+    return String.format(
+        "%012x", java.util.concurrent.ThreadLocalRandom.current().nextLong(1L << 48));
   }
 
   private Response malformed(JsonMappingException e) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.lucerna.model.LayerShapes;
 import org.lucerna.model.ModelException;
 import org.lucerna.model.ModelRegistry;
@@ -106,16 +107,34 @@ public class JobService {
    * has none. Its bytes are stored under the new job before the job can be seen by any worker.
    */
   public Submitted submit(JobSpec spec, StartImage startImage, String idempotencyKey) {
+    return submitDecoding(spec, startImage == null ? null : () -> startImage, idempotencyKey);
+  }
+
+  /**
+   * As {@link #submit(JobSpec, StartImage, String)}, with the picture decoded only once the spec
+   * has passed its checks: decoding is the one costly check of a submission, so a request that
+   * fails a cheap one never costs a decode.
+   *
+   * @param startImage decodes the picture the spec names (and may refuse it), null when none
+   */
+  public Submitted submitDecoding(
+      JobSpec spec, Supplier<StartImage> startImage, String idempotencyKey) {
     if (draining) {
       metrics.rejected(JobMetrics.QUEUE_FULL);
       throw new QueueFullException(
           queue.capacity(), "the service is shutting down; retry on another instance");
     }
-    if ((spec.startImage() == null) != (startImage == null)
-        || (startImage != null && !spec.startImage().matches(startImage))) {
-      throw new IllegalArgumentException("the start image bytes do not match the spec's reference");
+    if ((spec.startImage() == null) != (startImage == null)) {
+      throw new IllegalArgumentException("a start image is given without its reference, or not");
     }
     JobSpec resolved = validate(spec);
+    return submitValid(resolved, startImage == null ? null : startImage.get(), idempotencyKey);
+  }
+
+  private Submitted submitValid(JobSpec resolved, StartImage startImage, String idempotencyKey) {
+    if (startImage != null && !resolved.startImage().matches(startImage)) {
+      throw new IllegalArgumentException("the start image bytes do not match the spec's reference");
+    }
     String fingerprint = JobJson.fingerprint(resolved);
     Optional<Job> earlier = earlierWithKey(idempotencyKey, fingerprint);
     if (earlier.isPresent()) {
