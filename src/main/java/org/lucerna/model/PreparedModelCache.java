@@ -30,7 +30,8 @@ public final class PreparedModelCache {
   private static final Logger LOG = Logger.getLogger(PreparedModelCache.class);
 
   /** Raised whenever preparation changes what it produces, so that old entries are not reused. */
-  private static final int FORMAT = 2;
+  // 2: input channels kept; 3: checked against ModelOps' allow-list
+  private static final int FORMAT = 3;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -116,7 +117,8 @@ public final class PreparedModelCache {
       try (InputStream in = Files.newInputStream(pb)) {
         graph = GraphDef.parseFrom(in);
       }
-      ForbiddenOps.check(id, graph); // the folder is writable by more than this service, perhaps
+      ModelOps.checkPrepared(
+          id, graph); // the folder is writable by more than this service, perhaps
       if (entry.models() == null || !entry.models().contains(id.toString())) {
         // Same files under another version (a copy): the entry now serves it too.
         try {

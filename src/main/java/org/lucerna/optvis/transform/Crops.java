@@ -67,6 +67,24 @@ public record Crops(int count, List<Double> sides) implements TransformSpec {
     return side;
   }
 
+  /**
+   * The image's own size (a model with a fixed input gets the crops at that size, which {@link
+   * org.lucerna.optvis.PlanMemory} takes from the model).
+   */
+  @Override
+  public int largest(int side) {
+    return side;
+  }
+
+  /**
+   * {@code batch} is the images coming in: the {@code count·batch} crops and their gradient, and
+   * the gradient scattered back into the images (taken at the crops' size).
+   */
+  @Override
+  public long workingFloats(long batch, long height, long width, long channels) {
+    return (2L * count + 1) * batch * height * width * channels;
+  }
+
   @Override
   public Operand<TFloat32> build(Ops t, Operand<TFloat32> x, Consumer<RandomDraw> draws) {
     return build(t, x, draws, 0, 0);

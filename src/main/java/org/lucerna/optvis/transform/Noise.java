@@ -45,6 +45,20 @@ public record Noise(double std) implements TransformSpec {
   }
 
   @Override
+  public int largest(int side) {
+    return side;
+  }
+
+  /**
+   * The normal and uniform draws, their sum and the noisy output; the gradient passes through the
+   * addition unchanged (one more image batch).
+   */
+  @Override
+  public long workingFloats(long batch, long height, long width, long channels) {
+    return std == 0 ? 0 : 5 * batch * height * width * channels;
+  }
+
+  @Override
   public Operand<TFloat32> build(Ops t, Operand<TFloat32> x, Consumer<RandomDraw> draws) {
     if (std == 0) {
       return x;
