@@ -20,6 +20,18 @@ public record PreparedModel(
             () -> new IllegalStateException("the graph lacks its input node " + input.node()));
   }
 
+  /**
+   * The graph cut down to what {@code outputs} (tensor names) and the input need, in the same
+   * order: what a plan imports, so that nodes off the path to its objective (the model's head, and
+   * the unscaled convolutions that batch-norm folding leaves for layers read by name) are neither
+   * imported nor held in the plan's graph.
+   */
+  public GraphDef graphFor(java.util.Collection<String> outputs) {
+    java.util.List<String> keep = new java.util.ArrayList<>(outputs);
+    keep.add(input.node());
+    return GraphSurgery.pruneAndSort(graph, keep);
+  }
+
   /** Bytes of the frozen graph: what a prepared model costs in memory. */
   public long sizeBytes() {
     return graph.getSerializedSize();

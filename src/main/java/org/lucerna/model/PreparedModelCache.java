@@ -29,7 +29,7 @@ public final class PreparedModelCache {
   private static final Logger LOG = Logger.getLogger(PreparedModelCache.class);
 
   /** Raised whenever preparation changes what it produces, so that old entries are not reused. */
-  private static final int FORMAT = 1;
+  private static final int FORMAT = 2; // 2: batch normalization folded into convolutions
 
   private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -39,6 +39,15 @@ public final class SavedModelLoader {
 
   public static PreparedModel load(
       Path dir, ModelId id, LoadOptions options, ModelMetadata metadata) {
+    return load(dir, id, options, metadata, true);
+  }
+
+  /**
+   * As {@link #load(Path, ModelId, LoadOptions, ModelMetadata)}; {@code foldBatchNorm} false keeps
+   * batch normalizations as the model has them (for tests comparing the two).
+   */
+  static PreparedModel load(
+      Path dir, ModelId id, LoadOptions options, ModelMetadata metadata, boolean foldBatchNorm) {
     MetaGraphDef meta = findMetaGraph(dir, options.tags());
     GraphDef raw = meta.getGraphDef();
     SignatureDef signature = meta.getSignatureDefMap().get(options.signature());
@@ -109,6 +118,9 @@ public final class SavedModelLoader {
     }
     GraphDef pruned =
         GraphSurgery.unplace(GraphSurgery.pruneAndSort(cutAt(frozen, inputNode, id), outputs));
+    if (foldBatchNorm) {
+      pruned = BatchNormFolder.fold(pruned).graph();
+    }
     List<String> unfrozen =
         pruned.getNodeList().stream()
             .filter(n -> VARIABLE_OPS.contains(n.getOp()))
