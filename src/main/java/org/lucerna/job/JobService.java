@@ -20,6 +20,8 @@ import org.lucerna.optvis.transform.Transforms;
  */
 @ApplicationScoped
 public class JobService {
+  private final java.util.Set<String> cancelledHere =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final JobStore jobs;
   private final ImageStore images;
   private final ModelRegistry models;
@@ -248,14 +250,33 @@ public class JobService {
    * left as it is.
    */
   public Job cancel(String id) {
-    return jobs.update(
-        id,
-        j ->
-            switch (j.status()) {
-              case QUEUED -> j.moveTo(JobStatus.CANCELLED, clock.instant(), null);
-              case RUNNING -> j.withCancelRequested();
-              default -> j;
-            });
+    Job job =
+        jobs.update(
+            id,
+            j ->
+                switch (j.status()) {
+                  case QUEUED -> j.moveTo(JobStatus.CANCELLED, clock.instant(), null);
+                  case RUNNING -> j.withCancelRequested();
+                  default -> j;
+                });
+    if (job.cancelRequested()) {
+      cancelledHere.add(id); // seen by this instance's worker before its next step
+    }
+    return job;
+  }
+
+  /**
+   * Whether this instance was asked to cancel the running job {@code id}: a memory read, cheap
+   * enough for every step (the store's flag, for a cancel sent to another instance, is read with
+   * the progress writes).
+   */
+  boolean cancelRequestedHere(String id) {
+    return cancelledHere.contains(id);
+  }
+
+  /** The job's render ended: forget its cancel. */
+  void renderEnded(String id) {
+    cancelledHere.remove(id);
   }
 
   /**

@@ -11,9 +11,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
@@ -55,6 +61,14 @@ public class WorkerPool {
   private final JobMetrics metrics;
   private final Supplier<String> warmupModel;
   private final List<Thread> threads = new ArrayList<>();
+  // Writes the renders' progress and snapshots, off the render threads (Watcher).
+  private final ExecutorService writer =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "lucerna-progress-writer");
+            t.setDaemon(true);
+            return t;
+          });
   // Read by the started probe without the pool's lock, which shutdown holds while workers finish.
   private final List<Warmup> warmups = new CopyOnWriteArrayList<>();
   private volatile boolean running;
@@ -116,6 +130,7 @@ public class WorkerPool {
                     name,
                     device,
                     warmupModel,
+                    config.workers().warmupLayer(),
                     warmed -> {
                       // The workers share one load; the first to finish has measured it.
                       if (loadRecorded.compareAndSet(false, true)) {
@@ -217,7 +232,7 @@ public class WorkerPool {
     metrics.started(Duration.between(job.times().created(), job.times().started()));
     long t0 = System.nanoTime();
     try {
-      render(job, plans);
+      render(job, plans, t0);
     } catch (Throwable t) { // the worker outlives anything a job does, out-of-memory included
       LOG.errorf(t, "job %s failed", id);
       fail(id, t);
@@ -229,7 +244,10 @@ public class WorkerPool {
     }
   }
 
-  private void render(Job job, PlanCache plans) {
+  /**
+   * @param t0 when the worker took the job ({@link System#nanoTime})
+   */
+  private void render(Job job, PlanCache plans, long t0) {
     String id = job.id();
     JobSpec spec = job.spec();
     PreparedModel loaded = models.get(spec.model(), OptionalLong.of(spec.version()));
@@ -242,9 +260,18 @@ public class WorkerPool {
       settings = settings.withStartImage(startImage(id, spec, model.input().channels()));
     }
     Plan plan = plans.get(model, planSpec);
-    Watcher watcher = new Watcher(job);
+    Watcher watcher = new Watcher(job, t0);
     try {
-      RenderResult result = plan.render(spec.objective(), settings, watcher);
+      RenderResult result;
+      try {
+        result = plan.render(spec.objective(), settings, watcher);
+      } finally {
+        try {
+          watcher.flush();
+        } finally {
+          service.renderEnded(id);
+        }
+      }
       for (int b = 0; b < spec.batch(); b++) {
         images.put(id, ImageNames.finalImage(b), result.image().png(b));
       }
@@ -319,18 +346,28 @@ public class WorkerPool {
   }
 
   /**
-   * Follows one render: writes progress and snapshots to the store at most every {@value
-   * #PROGRESS_INTERVAL_MS} ms, and asks the render to stop when the job was cancelled, ran over its
-   * time limit, or the pool is stopping.
+   * Follows one render. Progress (at most every {@value #PROGRESS_INTERVAL_MS} ms) and snapshots
+   * are written to the stores by the pool's writer thread, not the render's: a store write (a file
+   * rename on the default store) or a PNG encoding would otherwise add to the step. Progress writes
+   * are coalesced: a write not yet done is replaced by the newer one. The check before each step
+   * reads memory only: this instance's cancels ({@link JobService#cancelRequestedHere}), and the
+   * store's cancel flag as the last progress write found it (a cancel sent to another instance).
    */
   private final class Watcher implements RenderListener {
     private final String id;
     private final long startNanos = System.nanoTime();
     private final long limitNanos = config.jobs().timeLimit().toNanos();
     private long lastWrite = startNanos;
+    private final AtomicReference<Progress> pending = new AtomicReference<>();
+    private Future<?> last = CompletableFuture.completedFuture(null); // the render thread's
+    private volatile boolean cancelInStore;
+    private volatile RuntimeException writeFailure;
+    private final long takenNanos;
+    private boolean started;
 
-    Watcher(Job job) {
+    Watcher(Job job, long takenNanos) {
       this.id = job.id();
+      this.takenNanos = takenNanos;
     }
 
     /** The progress at the end: every step done, with the rate over the whole render. */
@@ -342,6 +379,7 @@ public class WorkerPool {
 
     @Override
     public void onStep(int step, int totalSteps, double objective) {
+      throwWriteFailure();
       long now = System.nanoTime();
       if (step < totalSteps
           && now - lastWrite < TimeUnit.MILLISECONDS.toNanos(PROGRESS_INTERVAL_MS)) {
@@ -349,30 +387,92 @@ public class WorkerPool {
       }
       lastWrite = now;
       double seconds = (now - startNanos) / 1e9;
-      jobs.update(
-          id,
-          j ->
-              j.withProgress(
-                  new Progress(
-                      step, totalSteps, objective, step / seconds, j.progress().snapshots())));
+      Progress p = new Progress(step, totalSteps, objective, step / seconds, List.of());
+      if (pending.getAndSet(p) == null) {
+        last = writer.submit(this::writeProgress);
+      }
+    }
+
+    private void writeProgress() {
+      Progress p = pending.getAndSet(null);
+      if (p == null) {
+        return;
+      }
+      write(
+          () ->
+              jobs.update(
+                  id,
+                  j -> {
+                    cancelInStore = j.cancelRequested();
+                    return j.withProgress(
+                        new Progress(
+                            p.step(),
+                            p.totalSteps(),
+                            p.objective(),
+                            p.stepsPerSecond(),
+                            j.progress().snapshots()));
+                  }));
     }
 
     @Override
     public void onSnapshot(int step, ImageBatch image) {
-      for (int b = 0; b < image.batch(); b++) {
-        images.put(id, ImageNames.of(step, b), image.png(b));
+      throwWriteFailure();
+      last =
+          writer.submit(
+              () ->
+                  write(
+                      () -> {
+                        for (int b = 0; b < image.batch(); b++) {
+                          images.put(id, ImageNames.of(step, b), image.png(b));
+                        }
+                        jobs.update(id, j -> j.withProgress(j.progress().withSnapshot(step)));
+                      }));
+    }
+
+    private void write(Runnable w) {
+      try {
+        w.run();
+      } catch (JobNotFoundException e) {
+        cancelInStore = true; // deleted from under the render: nothing to write to
+      } catch (RuntimeException e) {
+        writeFailure = e;
       }
-      jobs.update(id, j -> j.withProgress(j.progress().withSnapshot(step)));
+    }
+
+    private void throwWriteFailure() {
+      RuntimeException e = writeFailure;
+      if (e != null) {
+        throw e;
+      }
+    }
+
+    /**
+     * Waits until every write submitted so far is done, so that the job's final update comes after
+     * them; throws what a write threw.
+     */
+    void flush() {
+      try {
+        last.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException e) {
+        throw new IllegalStateException(e.getCause());
+      }
+      throwWriteFailure();
     }
 
     boolean overTime() {
       return System.nanoTime() - startNanos > limitNanos;
     }
 
-    /** Read from the store before every step, so that a cancel stops the render within one step. */
+    /** Memory reads only, so that the check costs nothing next to a step. */
     @Override
     public boolean stopRequested() {
-      return !running || overTime() || jobs.find(id).map(Job::cancelRequested).orElse(true);
+      if (!started) {
+        started = true;
+        metrics.firstStep(Duration.ofNanos(System.nanoTime() - takenNanos));
+      }
+      return !running || overTime() || cancelInStore || service.cancelRequestedHere(id);
     }
   }
 
