@@ -114,11 +114,19 @@ public class JobService {
       throw new InvalidJobException("transforms", e.getMessage());
     }
     PreparedModel model = model(spec);
+    model
+        .unrenderable()
+        .ifPresent(
+            why -> {
+              throw new InvalidJobException("model", why);
+            });
     try {
       spec.objective().check(model.layers(), spec.batch());
     } catch (UnknownLayerException | IllegalArgumentException e) {
       throw new InvalidJobException("objective", e.getMessage());
     }
+    // A short layer name becomes the full one, which the job document then shows.
+    spec = spec.withObjective(spec.objective().withLayerNames(n -> model.layers().get(n).name()));
     positions.check(spec.objective(), model, smallestHeight, smallestWidth, spec.fit());
     int channels = model.input().isImage() ? model.input().channels() : 0;
     if (spec.startImage() != null && channels != 1 && channels != 3 && channels != 4) {

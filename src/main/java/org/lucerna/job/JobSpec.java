@@ -107,10 +107,19 @@ public record JobSpec(
 
   /** This spec on model version {@code v}. */
   public JobSpec withVersion(long v) {
+    return with(v, objective);
+  }
+
+  /** This spec with another objective (its layers named in full, say). */
+  public JobSpec withObjective(Objective o) {
+    return with(version, o);
+  }
+
+  private JobSpec with(long v, Objective o) {
     return new JobSpec(
         model,
         v,
-        objective,
+        o,
         height,
         width,
         batch,

@@ -136,13 +136,29 @@ public final class LayerCatalog {
   }
 
   /**
-   * The layer of that exact name, or else the tensor of the node of that name, or of the one node
-   * whose name ends with {@code "/" + name}.
+   * The layer of that exact name, or else the tensor of the node of that name, or else the one
+   * layer whose full name ends with {@code "/" + name} (its short name: {@code block_3_expand_relu}
+   * for {@code sequential_1/model1/block_3_expand_relu}), or else the tensor of the one node whose
+   * name ends so. The returned layer carries its full name, except for a node found by a suffix.
+   *
+   * @throws UnknownLayerException when nothing matches, or when several layers end with {@code
+   *     name}
    */
   public LayerInfo get(String name) {
     LayerInfo layer = layers.get(name);
     if (layer == null) {
       layer = nodes.get(name);
+    }
+    if (layer == null && name != null && !name.isEmpty()) {
+      List<LayerInfo> ending =
+          layers.values().stream().filter(l -> l.name().endsWith("/" + name)).toList();
+      if (ending.size() > 1) {
+        throw UnknownLayerException.ambiguous(
+            model, name, ending.stream().map(LayerInfo::name).toList());
+      }
+      if (ending.size() == 1) {
+        layer = ending.get(0);
+      }
     }
     if (layer == null && name != null && !name.isEmpty()) {
       List<LayerInfo> suffixed =

@@ -14,8 +14,9 @@ import java.util.Map;
 /**
  * The optional {@code lucerna-model.json} beside a {@code saved_model.pb}: what SavedModels do not
  * carry (value range, channel order, fixed input size, display names) and how to read the model
- * (tags, signature, input node). Every field is optional; a missing one takes the default of {@link
- * ModelMetadata#DEFAULT} or {@link LoadOptions#DEFAULT}. The TF.js importer writes this file.
+ * (tags, signature, input node, the input's channel count where the graph leaves it free). Every
+ * field is optional; a missing one takes the default of {@link ModelMetadata#DEFAULT} or {@link
+ * LoadOptions#DEFAULT}. The TF.js importer writes this file.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ModelFile(
@@ -25,10 +26,12 @@ public record ModelFile(
     Map<String, String> displayNames,
     List<String> tags,
     String signature,
-    String inputNode) {
+    String inputNode,
+    Integer inputChannels) {
 
   public static final String NAME = "lucerna-model.json";
-  public static final ModelFile EMPTY = new ModelFile(null, null, null, null, null, null, null);
+  public static final ModelFile EMPTY =
+      new ModelFile(null, null, null, null, null, null, null, null);
   private static final ObjectMapper JSON =
       new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
@@ -88,9 +91,14 @@ public record ModelFile(
 
   public LoadOptions loadOptions() {
     LoadOptions d = LoadOptions.DEFAULT;
-    return new LoadOptions(
-        tags == null || tags.isEmpty() ? d.tags() : tags,
-        signature == null ? d.signature() : signature,
-        inputNode == null ? d.inputNode() : inputNode);
+    try {
+      return new LoadOptions(
+          tags == null || tags.isEmpty() ? d.tags() : tags,
+          signature == null ? d.signature() : signature,
+          inputNode == null ? d.inputNode() : inputNode,
+          inputChannels);
+    } catch (IllegalArgumentException e) {
+      throw new ModelException.Unusable(NAME + ": " + e.getMessage());
+    }
   }
 }

@@ -1,5 +1,6 @@
 package org.lucerna.model;
 
+import java.util.Optional;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.GraphDef;
 
@@ -30,6 +31,26 @@ public record PreparedModel(
     java.util.List<String> keep = new java.util.ArrayList<>(outputs);
     keep.add(input.node());
     return GraphSurgery.pruneAndSort(graph, keep);
+  }
+
+  /**
+   * Why the optimizer cannot render images for this model, naming it; empty when it can. Checked at
+   * submit, so that such a model is refused then and not by a failed job later.
+   */
+  public Optional<String> unrenderable() {
+    if (input.shape().length != 4 || input.channels() < 1) {
+      return Optional.of(
+          "model "
+              + id
+              + " takes "
+              + input
+              + "; the optimizer renders images, so the input must be NHWC with a known channel"
+              + " count (when the graph leaves it free and no convolution reads the input, give"
+              + " \"inputChannels\" in "
+              + ModelFile.NAME
+              + ")");
+    }
+    return Optional.empty();
   }
 
   /** Bytes of the frozen graph: what a prepared model costs in memory. */

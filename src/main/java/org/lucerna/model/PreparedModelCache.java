@@ -29,7 +29,8 @@ public final class PreparedModelCache {
   private static final Logger LOG = Logger.getLogger(PreparedModelCache.class);
 
   /** Raised whenever preparation changes what it produces, so that old entries are not reused. */
-  private static final int FORMAT = 2; // 2: batch normalization folded into convolutions
+  // 2: input channels settled; 3: batch normalization folded into convolutions
+  private static final int FORMAT = 3;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -117,7 +117,11 @@ public final class SavedModelLoader {
       throw new ModelException.Unusable("TensorFlow cannot load " + id + ": " + e.getMessage(), e);
     }
     GraphDef pruned =
-        GraphSurgery.unplace(GraphSurgery.pruneAndSort(cutAt(frozen, inputNode, id), outputs));
+        InputChannels.settle(
+            GraphSurgery.unplace(GraphSurgery.pruneAndSort(cutAt(frozen, inputNode, id), outputs)),
+            inputNode,
+            options.inputChannels(),
+            id);
     if (foldBatchNorm) {
       pruned = BatchNormFolder.fold(pruned).graph();
     }

@@ -114,6 +114,21 @@ public final class Objective {
         terms.stream().map(t -> new Weighted(t.weight(), index, t.term())).toList());
   }
 
+  /** This objective with each term's layer name replaced by {@code rename}'s answer for it. */
+  public Objective withLayerNames(java.util.function.UnaryOperator<String> rename) {
+    return new Objective(
+        terms.stream()
+            .map(
+                t ->
+                    new Weighted(
+                        t.weight(),
+                        t.batch(),
+                        t.term().layer() == null
+                            ? t.term()
+                            : t.term().withLayer(rename.apply(t.term().layer()))))
+            .toList());
+  }
+
   /** The layers the terms read, in order of first use. */
   public Set<String> layers() {
     Set<String> layers = new LinkedHashSet<>();

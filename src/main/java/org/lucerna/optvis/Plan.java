@@ -113,16 +113,13 @@ public final class Plan implements AutoCloseable {
   }
 
   private static int imageChannels(PreparedModel model) {
-    InputSpec input = model.input();
-    if (input.shape().length != 4 || input.channels() < 1) {
-      throw new IllegalArgumentException(
-          "model "
-              + model.id()
-              + " takes "
-              + input
-              + "; the optimizer renders images, so the input must be NHWC with a known channel count");
-    }
-    return input.channels();
+    model
+        .unrenderable()
+        .ifPresent(
+            why -> {
+              throw new IllegalArgumentException(why);
+            });
+    return model.input().channels();
   }
 
   /** The trainable parameters, Adam's slots, and the op that resets them for a render. */

@@ -36,7 +36,7 @@ class CleanLogTest {
     }
     String out = probe("INFO", TestModels.ROOT.toString(), "inception_v3", "mixed4", "128");
     List<String> errors = lines(out, "E");
-    assertTrue(errors.isEmpty(), errors.size() + " E lines, first: " + errors.get(0));
+    assertEquals(List.of(), errors, "TensorFlow's E lines while a plan was built and run");
   }
 
   @Test
@@ -44,8 +44,15 @@ class CleanLogTest {
     // TensorFlow logs I lines as it loads (oneDNN, CPU features); at WARN they are gone.
     String info = probe("INFO", "-", "tiny_cnn", "conv3", "32");
     String warn = probe("WARN", "-", "tiny_cnn", "conv3", "32");
-    assertTrue(!lines(info, "I").isEmpty(), "TensorFlow logs I lines at INFO:\n" + info);
-    assertEquals(List.of(), lines(warn, "I"), "no I line at WARN");
+    List<String> infoAtInfo = lines(info, "I");
+    List<String> infoAtWarn = lines(warn, "I");
+    assertTrue(!infoAtInfo.isEmpty(), "TensorFlow logs I lines at INFO:\n" + info);
+    assertTrue(infoAtWarn.size() < infoAtInfo.size(), "fewer I lines at WARN: " + infoAtWarn);
+    // One notice of TensorFlow 2.18 is written through absl's logging, which does not read
+    // TF_CPP_MIN_LOG_LEVEL; every other I line is gone.
+    assertTrue(
+        infoAtWarn.stream().allMatch(l -> l.contains("mlir_graph_optimization_pass.cc")),
+        "only the MLIR notice is left at WARN: " + infoAtWarn);
   }
 
   private static List<String> lines(String out, String severity) {

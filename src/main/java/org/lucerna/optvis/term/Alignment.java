@@ -11,6 +11,12 @@ import org.tensorflow.types.TFloat32;
 
 /** Negated distance between neighbouring batch elements' activations: they come to look alike. */
 public record Alignment(String layer, double decay) implements Term {
+
+  @Override
+  public Term withLayer(String other) {
+    return new Alignment(other, decay);
+  }
+
   public static final TermKind KIND =
       new TermKind(
           "alignment",

@@ -7,6 +7,12 @@ import org.lucerna.model.LayerInfo;
 
 /** Mean over positions of channel {@code channel}. */
 public record Channel(String layer, int channel) implements LinearTerm {
+
+  @Override
+  public Term withLayer(String other) {
+    return new Channel(other, channel);
+  }
+
   public static final TermKind KIND =
       new TermKind(
           "channel", List.of("layer", "channel"), f -> new Channel(f.layer(), f.whole("channel")));

@@ -7,6 +7,12 @@ import org.lucerna.model.LayerInfo;
 
 /** The logit of class {@code index}: a channel of a dense layer. */
 public record ClassLogit(String layer, int index) implements LinearTerm {
+
+  @Override
+  public Term withLayer(String other) {
+    return new ClassLogit(other, index);
+  }
+
   public static final TermKind KIND =
       new TermKind(
           "class_logit",

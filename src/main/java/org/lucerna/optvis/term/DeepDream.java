@@ -7,6 +7,12 @@ import org.tensorflow.op.Ops;
 
 /** Mean of the squared activations of the whole layer. */
 public record DeepDream(String layer) implements Term {
+
+  @Override
+  public Term withLayer(String other) {
+    return new DeepDream(other);
+  }
+
   public static final TermKind KIND =
       new TermKind("deepdream", List.of("layer"), f -> new DeepDream(f.layer()));
 

@@ -17,6 +17,12 @@ import org.tensorflow.types.TFloat32;
  * size.
  */
 public record Direction(String layer, double[] vector, double cossimPower) implements Term {
+
+  @Override
+  public Term withLayer(String other) {
+    return new Direction(other, vector, cossimPower);
+  }
+
   public static final TermKind KIND =
       new TermKind(
           "direction",

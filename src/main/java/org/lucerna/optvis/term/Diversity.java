@@ -11,6 +11,12 @@ import org.tensorflow.types.TFloat32;
 
 /** Negated similarity of Gram matrices across the batch: maximizing it makes the batch diverse. */
 public record Diversity(String layer) implements Term {
+
+  @Override
+  public Term withLayer(String other) {
+    return new Diversity(other);
+  }
+
   public static final TermKind KIND =
       new TermKind("diversity", List.of("layer"), f -> new Diversity(f.layer()));
 

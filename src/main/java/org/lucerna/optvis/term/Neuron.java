@@ -19,6 +19,12 @@ import org.tensorflow.types.TInt32;
  * 2).
  */
 public record Neuron(String layer, int channel, Integer x, Integer y) implements Term {
+
+  @Override
+  public Term withLayer(String other) {
+    return new Neuron(other, channel, x, y);
+  }
+
   public static final TermKind KIND =
       new TermKind(
           "neuron",

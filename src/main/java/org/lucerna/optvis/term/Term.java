@@ -23,6 +23,11 @@ public interface Term {
 
   String describe();
 
+  /** This term reading {@code other} instead of its layer; terms on the image stay as they are. */
+  default Term withLayer(String other) {
+    return this;
+  }
+
   TermKind kind();
 
   /** Writes the term's own fields, in their order, after {@code "kind"}. */

@@ -12,6 +12,12 @@ import org.lucerna.model.LayerInfo;
  * directions.
  */
 public record WeightedChannels(String layer, double[][] weights) implements LinearTerm {
+
+  @Override
+  public Term withLayer(String other) {
+    return new WeightedChannels(other, weights);
+  }
+
   public static final TermKind KIND =
       new TermKind(
           "weighted_channels",
