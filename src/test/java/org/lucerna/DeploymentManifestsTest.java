@@ -188,6 +188,120 @@ class DeploymentManifestsTest {
     assertTrue(gpu.contains("LUCERNA_WORKERS_DEVICES=gpu:0"));
   }
 
+  // --- k8s/scaleout: several replicas on one PostgreSQL ---
+
+  /** Quarkus's datasource keys, set from the Secret: not in application.properties on purpose. */
+  private static final Set<String> DATASOURCE =
+      Set.of(
+          "QUARKUS_DATASOURCE_JDBC_URL",
+          "QUARKUS_DATASOURCE_USERNAME",
+          "QUARKUS_DATASOURCE_PASSWORD");
+
+  private static List<JsonNode> scaleOut() throws IOException {
+    YAMLMapper yaml = new YAMLMapper();
+    List<JsonNode> all = new ArrayList<>();
+    try (Stream<Path> files = Files.list(K8S.resolve("scaleout"))) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+        try (var docs = yaml.readerFor(JsonNode.class).<JsonNode>readValues(f.toFile())) {
+          docs.readAll().stream().filter(d -> d != null && d.has("kind")).forEach(all::add);
+        }
+      }
+    }
+    return all;
+  }
+
+  private static JsonNode one(List<JsonNode> manifests, String kind, String name) {
+    List<JsonNode> found =
+        manifests.stream()
+            .filter(m -> m.get("kind").asText().equals(kind) && name(m).equals(name))
+            .toList();
+    assertEquals(1, found.size(), kind + " " + name);
+    return found.get(0);
+  }
+
+  @Test
+  void scaleOutRunsSeveralReplicasOnThePostgresStore() throws IOException {
+    List<JsonNode> all = scaleOut();
+    JsonNode d = one(all, "Deployment", "lucerna");
+    assertTrue(d.at("/spec/replicas").asInt() >= 2, "two replicas or more");
+    assertEquals("RollingUpdate", d.at("/spec/strategy/type").asText());
+    assertEquals(0, d.at("/spec/strategy/rollingUpdate/maxUnavailable").asInt());
+    JsonNode c = container(d);
+    String configMap = null;
+    String secret = null;
+    for (JsonNode from : c.path("envFrom")) {
+      if (from.has("configMapRef")) {
+        configMap = from.at("/configMapRef/name").asText();
+      }
+      if (from.has("secretRef")) {
+        secret = from.at("/secretRef/name").asText();
+      }
+    }
+    assertTrue(configMap != null && secret != null, "settings from a ConfigMap and a Secret");
+    JsonNode config = one(all, "ConfigMap", configMap).get("data");
+    assertEquals("postgres", config.path("LUCERNA_DATA_STORE").asText());
+    JsonNode db = one(all, "Secret", secret).get("stringData");
+    assertTrue(db.path("QUARKUS_DATASOURCE_JDBC_URL").asText().startsWith("jdbc:postgresql://"));
+    assertTrue(db.has("QUARKUS_DATASOURCE_USERNAME") && db.has("QUARKUS_DATASOURCE_PASSWORD"));
+
+    Set<String> known =
+        properties.stringPropertyNames().stream()
+            .filter(k -> !k.startsWith("%"))
+            .map(DeploymentManifestsTest::envName)
+            .collect(Collectors.toSet());
+    known.addAll(DATASOURCE);
+    List<String> names = new ArrayList<>(fieldNames(config));
+    names.addAll(fieldNames(db));
+    c.path("env").forEach(e -> names.add(e.get("name").asText()));
+    for (String name : names) {
+      if (name.startsWith("LUCERNA_") || name.startsWith("QUARKUS_")) {
+        assertTrue(known.contains(name), name + " is not a key of the service");
+      }
+    }
+
+    assertEquals("/q/health/started", c.at("/startupProbe/httpGet/path").asText());
+    assertEquals("/q/health/ready", c.at("/readinessProbe/httpGet/path").asText());
+    assertEquals("/q/health/live", c.at("/livenessProbe/httpGet/path").asText());
+    Duration drain =
+        Duration.parse(
+            "PT" + properties.getProperty("quarkus.shutdown.timeout").toUpperCase(Locale.ROOT));
+    long grace = d.at("/spec/template/spec/terminationGracePeriodSeconds").asLong();
+    assertTrue(grace > drain.toSeconds() + 5, "grace " + grace + " s vs drain " + drain);
+    assertTrue(
+        c.path("volumeMounts").toString().contains(config.path("LUCERNA_MODELS_ROOT").asText()));
+    for (JsonNode v : d.at("/spec/template/spec/volumes")) {
+      one(all, "PersistentVolumeClaim", v.at("/persistentVolumeClaim/claimName").asText());
+    }
+    JsonNode service = one(all, "Service", "lucerna");
+    service
+        .at("/spec/selector")
+        .fields()
+        .forEachRemaining(
+            e ->
+                assertEquals(
+                    e.getValue().asText(),
+                    d.at("/spec/template/metadata/labels").path(e.getKey()).asText()));
+  }
+
+  @Test
+  void scaleOutScalesOnQueuedAndRunningJobs() throws IOException {
+    List<JsonNode> all = scaleOut();
+    JsonNode scaled = one(all, "ScaledObject", "lucerna");
+    one(all, "Deployment", scaled.at("/spec/scaleTargetRef/name").asText());
+    assertTrue(scaled.at("/spec/minReplicaCount").asInt() >= 1, "the pods serve the API too");
+    JsonNode trigger = scaled.at("/spec/triggers/0");
+    assertEquals("postgresql", trigger.get("type").asText());
+    String query = trigger.at("/metadata/query").asText();
+    assertTrue(
+        query.contains("lucerna_job") && query.contains("'QUEUED'") && query.contains("'RUNNING'"),
+        query);
+    JsonNode auth =
+        one(all, "TriggerAuthentication", trigger.at("/authenticationRef/name").asText());
+    JsonNode ref = auth.at("/spec/secretTargetRef/0");
+    JsonNode secret = one(all, "Secret", ref.get("name").asText());
+    assertTrue(secret.at("/stringData").has(ref.get("key").asText()), "the password's key");
+  }
+
   /** Quarkus's environment form of a key: non-alphanumerics become underscores, upper case. */
   static String envName(String key) {
     return key.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT);

@@ -6,8 +6,10 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The service's own meters, published by Micrometer at {@code /q/metrics} (names there: dots become
@@ -31,9 +33,19 @@ public class JobMetrics {
   private final Timer firstStep;
 
   public JobMetrics(MeterRegistry registry, JobQueue queue) {
+    this(registry, (ToDoubleFunction<Object>) q -> queue.size());
+  }
+
+  /** Meters of a service whose queue is {@code source} (a database's when instances share one). */
+  @Inject
+  public JobMetrics(MeterRegistry registry, WorkSource source) {
+    this(registry, (ToDoubleFunction<Object>) q -> queuedOrNaN(source));
+  }
+
+  private JobMetrics(MeterRegistry registry, ToDoubleFunction<Object> queued) {
     this.registry = registry;
-    Gauge.builder("lucerna.jobs.queued", queue, JobQueue::size)
-        .description("Jobs waiting for a worker")
+    Gauge.builder("lucerna.jobs.queued", this, queued)
+        .description("Jobs waiting for a worker (in every instance, when they share a database)")
         .register(registry);
     Gauge.builder("lucerna.jobs.running", running, AtomicInteger::get)
         .description("Jobs a worker is rendering")
@@ -72,6 +84,15 @@ public class JobMetrics {
         DistributionSummary.builder("lucerna.render.steps.per.second")
             .description("Optimization steps per second of a job's render")
             .register(registry);
+  }
+
+  /** A scrape must not fail while the database is away: NaN says "unknown". */
+  private static double queuedOrNaN(WorkSource source) {
+    try {
+      return source.queued();
+    } catch (RuntimeException e) {
+      return Double.NaN;
+    }
   }
 
   /** A job was accepted into the queue. */

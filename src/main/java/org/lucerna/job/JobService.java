@@ -1,6 +1,7 @@
 package org.lucerna.job;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -20,22 +21,32 @@ import org.lucerna.optvis.transform.Transforms;
  */
 @ApplicationScoped
 public class JobService {
-  private final java.util.Set<String> cancelledHere =
-      java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final JobStore jobs;
   private final ImageStore images;
   private final ModelRegistry models;
-  private final JobQueue queue;
+  private final WorkSource queue;
   private final Clock clock;
   private final JobMetrics metrics;
   private final NeuronPositions positions = new NeuronPositions(new LayerShapes());
   private volatile boolean draining;
 
+  /** The service of one instance on its own store. */
   public JobService(
       JobStore jobs,
       ImageStore images,
       ModelRegistry models,
       JobQueue queue,
+      Clock clock,
+      JobMetrics metrics) {
+    this(jobs, images, models, new LocalWorkSource(queue, jobs, images, clock), clock, metrics);
+  }
+
+  @Inject
+  public JobService(
+      JobStore jobs,
+      ImageStore images,
+      ModelRegistry models,
+      WorkSource queue,
       Clock clock,
       JobMetrics metrics) {
     this.metrics = metrics;
@@ -83,13 +94,26 @@ public class JobService {
     if (earlier.isPresent()) {
       return new Submitted(earlier.get(), false);
     }
-    Optional<Job> done =
-        first(new JobQuery(Set.of(JobStatus.SUCCEEDED), null, fingerprint, null, null, 1));
-    if (done.isPresent()) {
-      return new Submitted(
-          reuse(done.get(), resolved, fingerprint, idempotencyKey, startImage), true);
+    try {
+      Optional<Job> done =
+          first(new JobQuery(Set.of(JobStatus.SUCCEEDED), null, fingerprint, null, null, 1));
+      if (done.isPresent()) {
+        return new Submitted(
+            reuse(done.get(), resolved, fingerprint, idempotencyKey, startImage), true);
+      }
+      return new Submitted(enqueue(resolved, fingerprint, idempotencyKey, startImage), true);
+    } catch (IdempotencyKeyTakenException e) {
+      // Another submission with this key (on another instance) stored its job between the check
+      // above and this insert; the store's unique index let only one in. Answer as a repeat.
+      Job holder =
+          jobs.find(e.existingJobId())
+              .orElseThrow(
+                  () -> new IdempotencyConflictException(idempotencyKey, e.existingJobId()));
+      if (!holder.submission().fingerprint().equals(fingerprint)) {
+        throw new IdempotencyConflictException(idempotencyKey, holder.id());
+      }
+      return new Submitted(holder, false);
     }
-    return new Submitted(enqueue(resolved, fingerprint, idempotencyKey, startImage), true);
   }
 
   /**
@@ -176,6 +200,12 @@ public class JobService {
             spec,
             new Job.Submission(fingerprint, idempotencyKey, null),
             clock.instant());
+    try {
+      queue.checkRoom();
+    } catch (QueueFullException e) {
+      metrics.rejected(JobMetrics.QUEUE_FULL);
+      throw e;
+    }
     // Stored before the job exists: a worker (here or on another instance) may take it at once.
     if (startImage != null) {
       images.put(job.id(), ImageNames.START, startImage.bytes());
@@ -258,33 +288,14 @@ public class JobService {
    * left as it is.
    */
   public Job cancel(String id) {
-    Job job =
-        jobs.update(
-            id,
-            j ->
-                switch (j.status()) {
-                  case QUEUED -> j.moveTo(JobStatus.CANCELLED, clock.instant(), null);
-                  case RUNNING -> j.withCancelRequested();
-                  default -> j;
-                });
-    if (job.cancelRequested()) {
-      cancelledHere.add(id); // seen by this instance's worker before its next step
-    }
-    return job;
-  }
-
-  /**
-   * Whether this instance was asked to cancel the running job {@code id}: a memory read, cheap
-   * enough for every step (the store's flag, for a cancel sent to another instance, is read with
-   * the progress writes).
-   */
-  boolean cancelRequestedHere(String id) {
-    return cancelledHere.contains(id);
-  }
-
-  /** The job's render ended: forget its cancel. */
-  void renderEnded(String id) {
-    cancelledHere.remove(id);
+    return jobs.update(
+        id,
+        j ->
+            switch (j.status()) {
+              case QUEUED -> j.moveTo(JobStatus.CANCELLED, clock.instant(), null);
+              case RUNNING -> j.withCancelRequested();
+              default -> j;
+            });
   }
 
   /**

@@ -22,7 +22,10 @@ public interface JobsConfig {
     @WithDefault("data")
     java.nio.file.Path dir();
 
-    /** {@code file}: jobs and images survive a restart; {@code memory}: they do not. */
+    /**
+     * {@code file}: jobs and images survive a restart; {@code memory}: they do not; {@code
+     * postgres}: several instances share them in the database {@code quarkus.datasource.*} names.
+     */
     @WithDefault("file")
     String store();
   }
@@ -31,6 +34,13 @@ public interface JobsConfig {
     /** The longest a job may run; past it, it ends FAILED and its worker takes the next job. */
     @WithDefault("PT10M")
     java.time.Duration timeLimit();
+
+    /**
+     * Runs a job may start before it ends FAILED because its worker kept dying (with several
+     * instances: its lease expired); a graceful shutdown that hands a job back does not count.
+     */
+    @WithDefault("3")
+    int maxAttempts();
   }
 
   interface Workers {

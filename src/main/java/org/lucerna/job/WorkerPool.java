@@ -8,18 +8,14 @@ import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
@@ -50,25 +46,17 @@ import org.lucerna.optvis.param.StartImage;
 public class WorkerPool {
   private static final Logger LOG = Logger.getLogger(WorkerPool.class);
   private static final long PROGRESS_INTERVAL_MS = 100;
+  private static final Duration POLL = Duration.ofMillis(200);
 
-  private final JobStore jobs;
   private final ImageStore images;
   private final ModelRegistry models;
-  private final JobQueue queue;
+  private final WorkSource source;
   private final JobService service;
   private final Clock clock;
   private final JobsConfig config;
   private final JobMetrics metrics;
   private final Supplier<String> warmupModel;
   private final List<Thread> threads = new ArrayList<>();
-  // Writes the renders' progress and snapshots, off the render threads (Watcher).
-  private final ExecutorService writer =
-      Executors.newSingleThreadExecutor(
-          r -> {
-            Thread t = new Thread(r, "lucerna-progress-writer");
-            t.setDaemon(true);
-            return t;
-          });
   // Read by the started probe without the pool's lock, which shutdown holds while workers finish.
   private final List<Warmup> warmups = new CopyOnWriteArrayList<>();
   private volatile boolean running;
@@ -87,9 +75,10 @@ public class WorkerPool {
   }
 
   /**
+   * A pool of one instance on its own store.
+   *
    * @param defaultModel the model each worker warms before its first job, or null for no warm-up
    */
-  @Inject
   public WorkerPool(
       JobStore jobs,
       ImageStore images,
@@ -100,19 +89,44 @@ public class WorkerPool {
       Clock clock,
       JobsConfig config,
       JobMetrics metrics) {
+    this(
+        images,
+        models,
+        defaultModel,
+        new LocalWorkSource(queue, jobs, images, clock),
+        service,
+        clock,
+        config,
+        metrics);
+  }
+
+  /**
+   * @param source where the workers get jobs and write about them
+   * @param defaultModel the model each worker warms before its first job, or null for no warm-up
+   */
+  @Inject
+  public WorkerPool(
+      ImageStore images,
+      ModelRegistry models,
+      DefaultModel defaultModel,
+      WorkSource source,
+      JobService service,
+      Clock clock,
+      JobsConfig config,
+      JobMetrics metrics) {
     this.warmupModel = defaultModel == null ? null : defaultModel::name;
     this.metrics = metrics;
-    this.jobs = jobs;
     this.images = images;
     this.models = models;
-    this.queue = queue;
+    this.source = source;
     this.service = service;
     this.clock = clock;
     this.config = config;
   }
 
   synchronized void start(@Observes StartupEvent event) {
-    recover();
+    source.recover();
+    source.start();
     running = true;
     warmups.clear();
     AtomicBoolean loadRecorded = new AtomicBoolean();
@@ -140,40 +154,13 @@ public class WorkerPool {
         if (warmup != null) {
           warmups.add(warmup);
         }
-        Thread t = new Thread(() -> work(execution, warmup), name);
+        Thread t = new Thread(() -> work(name, execution, warmup), name);
         t.setDaemon(true);
         threads.add(t);
         t.start();
       }
     }
     LOG.infof("started %d workers on %s", threads.size(), config.workers().devices());
-  }
-
-  /** Puts the jobs a stopped run left queued or running back in the queue, oldest first. */
-  private void recover() {
-    List<Job> unfinished =
-        jobs.list(
-            new JobQuery(
-                Set.of(JobStatus.QUEUED, JobStatus.RUNNING),
-                null,
-                null,
-                null,
-                null,
-                Integer.MAX_VALUE));
-    for (Job job : unfinished) {
-      if (job.status() == JobStatus.RUNNING) {
-        jobs.update(
-            job.id(),
-            j ->
-                j.status() == JobStatus.RUNNING
-                    ? j.moveTo(JobStatus.QUEUED, clock.instant(), null)
-                    : j);
-      }
-      queue.requeue(job.id());
-    }
-    if (!unfinished.isEmpty()) {
-      LOG.infof("queued again %d jobs left unfinished by the previous run", unfinished.size());
-    }
   }
 
   synchronized void stop(@Observes ShutdownEvent event) {
@@ -189,6 +176,7 @@ public class WorkerPool {
     }
     threads.forEach(Thread::interrupt);
     threads.clear();
+    source.close();
   }
 
   public int size() {
@@ -198,22 +186,26 @@ public class WorkerPool {
   /**
    * @param warmup this worker's warm-up, or null for none
    */
-  private void work(ExecutionOptions execution, Warmup warmup) {
+  private void work(String worker, ExecutionOptions execution, Warmup warmup) {
     try (PlanCache plans = new PlanCache(config.workers().planCacheSize(), execution)) {
       while (running) {
         if (warmup != null) {
           warmup.runIfDue(models, plans);
         }
-        String id;
+        Optional<WorkSource.Run> next;
         try {
-          id = queue.poll(200);
+          next = source.next(worker, POLL);
         } catch (InterruptedException e) {
           return;
+        } catch (RuntimeException e) { // the database may be away for a while: try again
+          LOG.warnf("cannot take a job: %s", e.getMessage());
+          pause();
+          continue;
         }
-        if (id != null) {
-          MDC.put("job", id);
+        if (next.isPresent()) {
+          MDC.put("job", next.get().job().id());
           try {
-            run(id, plans);
+            run(next.get(), plans);
           } finally {
             MDC.remove("job");
           }
@@ -222,23 +214,27 @@ public class WorkerPool {
     }
   }
 
-  private void run(String id, PlanCache plans) {
-    Job job;
+  private void pause() {
     try {
-      job = jobs.update(id, j -> j.moveTo(JobStatus.RUNNING, clock.instant(), null));
-    } catch (JobNotFoundException | IllegalTransitionException e) {
-      return; // deleted or cancelled while it waited
+      Thread.sleep(POLL.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
+  }
+
+  private void run(WorkSource.Run run, PlanCache plans) {
+    Job job = run.job();
+    String id = job.id();
     metrics.started(Duration.between(job.times().created(), job.times().started()));
     long t0 = System.nanoTime();
     try {
-      render(job, plans, t0);
+      render(run, plans, t0);
     } catch (Throwable t) { // the worker outlives anything a job does, out-of-memory included
       LOG.errorf(t, "job %s failed", id);
-      fail(id, t);
+      fail(run, t);
     } finally {
       // After the failure is recorded, so that the outcome counted is the job's final status.
-      Job after = jobs.find(id).orElse(job);
+      Job after = run.job();
       metrics.finished(
           after.status(), Duration.ofNanos(System.nanoTime() - t0), after.progress().step());
     }
@@ -247,7 +243,8 @@ public class WorkerPool {
   /**
    * @param t0 when the worker took the job ({@link System#nanoTime})
    */
-  private void render(Job job, PlanCache plans, long t0) {
+  private void render(WorkSource.Run run, PlanCache plans, long t0) {
+    Job job = run.job();
     String id = job.id();
     JobSpec spec = job.spec();
     PreparedModel loaded = models.get(spec.model(), OptionalLong.of(spec.version()));
@@ -260,43 +257,43 @@ public class WorkerPool {
       settings = settings.withStartImage(startImage(id, spec, model.input().channels()));
     }
     Plan plan = plans.get(model, planSpec);
-    Watcher watcher = new Watcher(job, t0);
+    Watcher watcher = new Watcher(run, t0);
     try {
-      RenderResult result;
-      try {
-        result = plan.render(spec.objective(), settings, watcher);
-      } finally {
-        try {
-          watcher.flush();
-        } finally {
-          service.renderEnded(id);
-        }
-      }
+      RenderResult result = plan.render(spec.objective(), settings, watcher);
+      Map<String, byte[]> pngs = new LinkedHashMap<>();
       for (int b = 0; b < spec.batch(); b++) {
-        images.put(id, ImageNames.finalImage(b), result.image().png(b));
+        pngs.put(ImageNames.finalImage(b), result.image().png(b));
       }
-      images.put(id, ImageNames.GRID, result.image().gridPng());
-      jobs.update(
-          id,
-          j ->
-              j.withProgress(watcher.finished(j, result.lastObjective()))
-                  .moveTo(JobStatus.SUCCEEDED, clock.instant(), null));
+      pngs.put(ImageNames.GRID, result.image().gridPng());
+      ended(
+          run,
+          run.finish(
+              j ->
+                  j.withProgress(watcher.finished(j, result.lastObjective()))
+                      .moveTo(JobStatus.SUCCEEDED, clock.instant(), null),
+              pngs));
     } catch (RenderCancelledException e) {
-      if (!running) {
-        jobs.update(
-            id, j -> j.moveTo(JobStatus.QUEUED, clock.instant(), null)); // picked up after restart
+      if (run.lost()) {
+        LOG.warnf(
+            "job %s: lease lost (another instance may have taken it over); result dropped", id);
+        // Fenced: writes nothing when another claim holds the job; gives it back if nobody has.
+        run.handBack();
+      } else if (!running) {
+        run.handBack();
       } else if (watcher.overTime()) {
-        jobs.update(
-            id,
-            j ->
-                j.moveTo(
-                    JobStatus.FAILED,
-                    clock.instant(),
-                    "the job ran longer than its time limit of "
-                        + config.jobs().timeLimit().toSeconds()
-                        + " s"));
+        ended(
+            run,
+            run.finish(
+                j ->
+                    j.moveTo(
+                        JobStatus.FAILED,
+                        clock.instant(),
+                        "the job ran longer than its time limit of "
+                            + config.jobs().timeLimit().toSeconds()
+                            + " s"),
+                Map.of()));
       } else {
-        jobs.update(id, j -> j.moveTo(JobStatus.CANCELLED, clock.instant(), null));
+        ended(run, run.finish(j -> j.moveTo(JobStatus.CANCELLED, clock.instant(), null), Map.of()));
       }
     } catch (RuntimeException | Error e) {
       plans.discard(model, planSpec); // a plan that failed mid-step may hold a broken session
@@ -328,45 +325,50 @@ public class WorkerPool {
         spec.batch(), spec.height(), spec.width(), channels, StartImage.repeat(one, spec.batch()));
   }
 
-  private void fail(String id, Throwable t) {
+  /** Logs a final write that was fenced out: the job is another instance's now. */
+  private static void ended(WorkSource.Run run, Optional<Job> written) {
+    if (written.isEmpty()) {
+      LOG.warnf(
+          "job %s: lease lost (another instance took it over); result dropped", run.job().id());
+    }
+  }
+
+  private void fail(WorkSource.Run run, Throwable t) {
+    String id = run.job().id();
     String reason =
         t instanceof OutOfMemoryError
             ? "out of memory: try a smaller image size or batch"
             : t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     try {
-      jobs.update(
-          id,
-          j ->
-              j.status().canMoveTo(JobStatus.FAILED)
-                  ? j.moveTo(JobStatus.FAILED, clock.instant(), reason)
-                  : j);
+      ended(
+          run,
+          run.finish(
+              j ->
+                  j.status().canMoveTo(JobStatus.FAILED)
+                      ? j.moveTo(JobStatus.FAILED, clock.instant(), reason)
+                      : j,
+              Map.of()));
     } catch (RuntimeException e) {
       LOG.errorf(e, "job %s: cannot record its failure", id);
     }
   }
 
   /**
-   * Follows one render. Progress (at most every {@value #PROGRESS_INTERVAL_MS} ms) and snapshots
-   * are written to the stores by the pool's writer thread, not the render's: a store write (a file
-   * rename on the default store) or a PNG encoding would otherwise add to the step. Progress writes
-   * are coalesced: a write not yet done is replaced by the newer one. The check before each step
-   * reads memory only: this instance's cancels ({@link JobService#cancelRequestedHere}), and the
-   * store's cancel flag as the last progress write found it (a cancel sent to another instance).
+   * Follows one render: writes progress and snapshots to the store at most every {@value
+   * #PROGRESS_INTERVAL_MS} ms, and asks the render to stop when the job was cancelled, ran over its
+   * time limit, or the pool is stopping.
    */
   private final class Watcher implements RenderListener {
-    private final String id;
+    private final WorkSource.Run run;
     private final long startNanos = System.nanoTime();
     private final long limitNanos = config.jobs().timeLimit().toNanos();
     private long lastWrite = startNanos;
-    private final AtomicReference<Progress> pending = new AtomicReference<>();
-    private Future<?> last = CompletableFuture.completedFuture(null); // the render thread's
-    private volatile boolean cancelInStore;
-    private volatile RuntimeException writeFailure;
+
     private final long takenNanos;
     private boolean started;
 
-    Watcher(Job job, long takenNanos) {
-      this.id = job.id();
+    Watcher(WorkSource.Run run, long takenNanos) {
+      this.run = run;
       this.takenNanos = takenNanos;
     }
 
@@ -379,7 +381,6 @@ public class WorkerPool {
 
     @Override
     public void onStep(int step, int totalSteps, double objective) {
-      throwWriteFailure();
       long now = System.nanoTime();
       if (step < totalSteps
           && now - lastWrite < TimeUnit.MILLISECONDS.toNanos(PROGRESS_INTERVAL_MS)) {
@@ -387,92 +388,30 @@ public class WorkerPool {
       }
       lastWrite = now;
       double seconds = (now - startNanos) / 1e9;
-      Progress p = new Progress(step, totalSteps, objective, step / seconds, List.of());
-      if (pending.getAndSet(p) == null) {
-        last = writer.submit(this::writeProgress);
-      }
-    }
-
-    private void writeProgress() {
-      Progress p = pending.getAndSet(null);
-      if (p == null) {
-        return;
-      }
-      write(
-          () ->
-              jobs.update(
-                  id,
-                  j -> {
-                    cancelInStore = j.cancelRequested();
-                    return j.withProgress(
-                        new Progress(
-                            p.step(),
-                            p.totalSteps(),
-                            p.objective(),
-                            p.stepsPerSecond(),
-                            j.progress().snapshots()));
-                  }));
+      run.progress(step, totalSteps, objective, step / seconds);
     }
 
     @Override
     public void onSnapshot(int step, ImageBatch image) {
-      throwWriteFailure();
-      last =
-          writer.submit(
-              () ->
-                  write(
-                      () -> {
-                        for (int b = 0; b < image.batch(); b++) {
-                          images.put(id, ImageNames.of(step, b), image.png(b));
-                        }
-                        jobs.update(id, j -> j.withProgress(j.progress().withSnapshot(step)));
-                      }));
-    }
-
-    private void write(Runnable w) {
-      try {
-        w.run();
-      } catch (JobNotFoundException e) {
-        cancelInStore = true; // deleted from under the render: nothing to write to
-      } catch (RuntimeException e) {
-        writeFailure = e;
+      Map<String, byte[]> pngs = new LinkedHashMap<>();
+      for (int b = 0; b < image.batch(); b++) {
+        pngs.put(ImageNames.of(step, b), image.png(b));
       }
-    }
-
-    private void throwWriteFailure() {
-      RuntimeException e = writeFailure;
-      if (e != null) {
-        throw e;
-      }
-    }
-
-    /**
-     * Waits until every write submitted so far is done, so that the job's final update comes after
-     * them; throws what a write threw.
-     */
-    void flush() {
-      try {
-        last.get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (ExecutionException e) {
-        throw new IllegalStateException(e.getCause());
-      }
-      throwWriteFailure();
+      run.snapshot(step, pngs);
     }
 
     boolean overTime() {
       return System.nanoTime() - startNanos > limitNanos;
     }
 
-    /** Memory reads only, so that the check costs nothing next to a step. */
+    /** Asked before every step, so that a cancel stops the render within one step. */
     @Override
     public boolean stopRequested() {
       if (!started) {
         started = true;
         metrics.firstStep(Duration.ofNanos(System.nanoTime() - takenNanos));
       }
-      return !running || overTime() || cancelInStore || service.cancelRequestedHere(id);
+      return !running || overTime() || run.lost() || run.cancelRequested();
     }
   }
 

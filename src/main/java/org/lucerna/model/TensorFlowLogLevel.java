@@ -31,6 +31,13 @@ public class TensorFlowLogLevel {
   /** The C library's setenv: Java has no way to change its own environment. */
   interface C extends Library {
     int setenv(String name, String value, int overwrite);
+
+    String getenv(String name);
+  }
+
+  /** The variable as TensorFlow will read it (the C environment, not Java's cached copy). */
+  public static String nativeValue(String name) {
+    return Native.load("c", C.class).getenv(name);
   }
 
   // Before every other start-up observer: the built-in model and the workers' warm-up run

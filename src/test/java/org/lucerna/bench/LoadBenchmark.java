@@ -36,7 +36,10 @@ public final class LoadBenchmark {
   private static final Set<String> FINAL = Set.of("SUCCEEDED", "FAILED", "CANCELLED");
   private static final Duration FINISH_TIMEOUT = Duration.ofMinutes(15);
 
-  private final URI base;
+  /** One instance, or several on one database: submissions and polls go round them. */
+  private final List<URI> bases;
+
+  private final AtomicInteger nextBase = new AtomicInteger();
 
   /** Named in every job: the service's default model may be a large one. */
   private final String model;
@@ -54,9 +57,9 @@ public final class LoadBenchmark {
   private final AtomicLong queueFull = new AtomicLong();
   private final ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
 
-  private LoadBenchmark(URI base, String model, int jobs, int submitters) {
+  private LoadBenchmark(List<URI> bases, String model, int jobs, int submitters) {
     this.model = model;
-    this.base = base;
+    this.bases = bases;
     this.jobs = jobs;
     this.submittersLeft = new AtomicInteger(submitters);
   }
@@ -78,14 +81,23 @@ public final class LoadBenchmark {
     for (int i = 0; i + 1 < args.length; i += 2) {
       opts.put(args[i].replaceFirst("^--", ""), args[i + 1]);
     }
-    URI base = URI.create(opts.get("url"));
-    // Load is only ever aimed at this machine: a typo must not turn it on someone else's service.
-    if (!InetAddress.getByName(base.getHost()).isLoopbackAddress()) {
-      throw new IllegalArgumentException("url must be a loopback address, got " + base);
+    // --url a,b: instances sharing one database; each request goes to the next one.
+    List<URI> bases = new ArrayList<>();
+    for (String url : opts.get("url").split(",")) {
+      URI base = URI.create(url.trim());
+      // Load is only ever aimed at this machine: a typo must not turn it on someone else's service.
+      if (!InetAddress.getByName(base.getHost()).isLoopbackAddress()) {
+        throw new IllegalArgumentException("url must be a loopback address, got " + base);
+      }
+      bases.add(base);
     }
     int submitters = Integer.parseInt(opts.get("submitters"));
-    new LoadBenchmark(base, opts.get("model"), Integer.parseInt(opts.get("jobs")), submitters)
+    new LoadBenchmark(bases, opts.get("model"), Integer.parseInt(opts.get("jobs")), submitters)
         .run(submitters, Integer.parseInt(opts.get("pollers")));
+  }
+
+  private URI base() {
+    return bases.get(Math.floorMod(nextBase.getAndIncrement(), bases.size()));
   }
 
   private void run(int submitters, int pollers) throws InterruptedException {
@@ -125,7 +137,7 @@ public final class LoadBenchmark {
             + seed
             + "}";
     HttpRequest request =
-        HttpRequest.newBuilder(base.resolve("/visualize"))
+        HttpRequest.newBuilder(base().resolve("/visualize"))
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(body))
             .build();
@@ -171,7 +183,7 @@ public final class LoadBenchmark {
           long t0 = System.nanoTime();
           HttpResponse<String> r =
               http.send(
-                  HttpRequest.newBuilder(base.resolve("/jobs/" + id)).GET().build(),
+                  HttpRequest.newBuilder(base().resolve("/jobs/" + id)).GET().build(),
                   HttpResponse.BodyHandlers.ofString());
           statusNanos.add(System.nanoTime() - t0);
           if (r.statusCode() != 200) {

@@ -217,7 +217,17 @@ class RestartTest {
 
         @Override
         public Jobs jobs() {
-          return () -> Duration.ofMinutes(10);
+          return new Jobs() {
+            @Override
+            public Duration timeLimit() {
+              return Duration.ofMinutes(10);
+            }
+
+            @Override
+            public int maxAttempts() {
+              return 3;
+            }
+          };
         }
 
         @Override

@@ -17,6 +17,8 @@ import org.lucerna.testing.TestModels;
 public final class PlanLogProbe {
   public static void main(String[] args) {
     TensorFlowLogLevel.apply(args[0]);
+    System.out.println(
+        "probe TF_CPP_MIN_LOG_LEVEL=" + TensorFlowLogLevel.nativeValue("TF_CPP_MIN_LOG_LEVEL"));
     PreparedModel model =
         args[1].equals("-")
             ? TestModels.tinyCnn()

@@ -1,0 +1,148 @@
+package org.lucerna.job;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import org.jboss.logging.Logger;
+
+/**
+ * One instance on its own store (files or memory): job ids wait in this instance's {@link
+ * JobQueue}; a worker takes a job by an optimistic save to RUNNING and writes through the store.
+ */
+public final class LocalWorkSource implements WorkSource {
+  private static final Logger LOG = Logger.getLogger(LocalWorkSource.class);
+
+  private final JobQueue queue;
+  private final JobStore jobs;
+  private final ImageStore images;
+  private final Clock clock;
+
+  public LocalWorkSource(JobQueue queue, JobStore jobs, ImageStore images, Clock clock) {
+    this.queue = queue;
+    this.jobs = jobs;
+    this.images = images;
+    this.clock = clock;
+  }
+
+  /** Puts the jobs a stopped run left queued or running back in the queue, oldest first. */
+  @Override
+  public void recover() {
+    List<Job> unfinished =
+        jobs.list(
+            new JobQuery(
+                Set.of(JobStatus.QUEUED, JobStatus.RUNNING),
+                null,
+                null,
+                null,
+                null,
+                Integer.MAX_VALUE));
+    for (Job job : unfinished) {
+      if (job.status() == JobStatus.RUNNING) {
+        jobs.update(
+            job.id(),
+            j ->
+                j.status() == JobStatus.RUNNING
+                    ? j.moveTo(JobStatus.QUEUED, clock.instant(), null)
+                    : j);
+      }
+      queue.requeue(job.id());
+    }
+    if (!unfinished.isEmpty()) {
+      LOG.infof("queued again %d jobs left unfinished by the previous run", unfinished.size());
+    }
+  }
+
+  @Override
+  public void checkRoom() {
+    // offer checks and adds at once
+  }
+
+  @Override
+  public void offer(String id) {
+    queue.offer(id);
+  }
+
+  @Override
+  public long queued() {
+    return queue.size();
+  }
+
+  @Override
+  public int capacity() {
+    return queue.capacity();
+  }
+
+  @Override
+  public Optional<Run> next(String worker, Duration wait) throws InterruptedException {
+    String id = queue.poll(wait.toMillis());
+    if (id == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(
+          new LocalRun(jobs.update(id, j -> j.moveTo(JobStatus.RUNNING, clock.instant(), null))));
+    } catch (JobNotFoundException | IllegalTransitionException e) {
+      return Optional.empty(); // deleted or cancelled while it waited
+    }
+  }
+
+  private final class LocalRun implements Run {
+    private final String id;
+    private volatile Job job;
+
+    LocalRun(Job claimed) {
+      this.id = claimed.id();
+      this.job = claimed;
+    }
+
+    @Override
+    public Job job() {
+      return job;
+    }
+
+    @Override
+    public void progress(int step, int totalSteps, double objective, double stepsPerSecond) {
+      job =
+          jobs.update(
+              id,
+              j ->
+                  j.withProgress(
+                      new Progress(
+                          step, totalSteps, objective, stepsPerSecond, j.progress().snapshots())));
+    }
+
+    @Override
+    public void snapshot(int step, Map<String, byte[]> pngs) {
+      pngs.forEach((name, png) -> images.put(id, name, png));
+      job = jobs.update(id, j -> j.withProgress(j.progress().withSnapshot(step)));
+    }
+
+    /** Read from the store before every step, so that a cancel stops the render within one. */
+    @Override
+    public boolean cancelRequested() {
+      return jobs.find(id).map(Job::cancelRequested).orElse(true);
+    }
+
+    @Override
+    public boolean lost() {
+      return false; // nobody else runs this instance's jobs
+    }
+
+    @Override
+    public Optional<Job> finish(UnaryOperator<Job> change, Map<String, byte[]> pngs) {
+      pngs.forEach((name, png) -> images.put(id, name, png));
+      job = jobs.update(id, change);
+      return Optional.of(job);
+    }
+
+    @Override
+    public void handBack() {
+      // Picked up by recover() after the restart.
+      job = jobs.update(id, j -> j.moveTo(JobStatus.QUEUED, clock.instant(), null));
+    }
+  }
+}
