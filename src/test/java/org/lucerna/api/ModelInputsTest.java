@@ -32,6 +32,7 @@ class ModelInputsTest {
   private static final String ITERATOR = "iterator_input";
   private static final String FLAT = "iterator_input_flat";
   private static final String TEACHABLE = "teachable_mask";
+  private static final String XCEPTION_H5 = "tiny_xception_h5";
 
   @BeforeAll
   static void models() throws IOException {
@@ -40,6 +41,14 @@ class ModelInputsTest {
     }
     if (!Files.exists(TestModels.ROOT.resolve(FLAT).resolve("1"))) {
       IteratorInputModel.write(TestModels.ROOT.resolve(FLAT).resolve("1"), false);
+    }
+    Path h5 = TestModels.ROOT.resolve(XCEPTION_H5).resolve("1");
+    if (!Files.exists(h5)) {
+      Files.createDirectories(h5);
+      Files.copy(
+          Path.of(
+              "src", "test", "resources", "models", "keras_xception", "tiny_XCEPTION_KDEF.hdf5"),
+          h5.resolve("tiny_XCEPTION_KDEF.hdf5"));
     }
     Path teachable = TestModels.ROOT.resolve(TEACHABLE).resolve("1");
     if (!Files.exists(teachable)) {
@@ -131,5 +140,18 @@ class ModelInputsTest {
     VisualizeResourceTest.awaitFinished(id).then().body("status", equalTo("SUCCEEDED"));
     BufferedImage png = TestPngs.decode(VisualizeResourceTest.image(id));
     assertEquals(96, png.getWidth());
+  }
+
+  @Test
+  void aKerasH5FileRendersAChannelOfAnInnerLayer() throws Exception {
+    String id =
+        VisualizeResourceTest.submit(
+            "{\"model\": \""
+                + XCEPTION_H5
+                + "\", \"objective\": \"activation_3:1\", \"size\": 64, \"steps\": 5,"
+                + " \"seed\": 1}");
+    VisualizeResourceTest.awaitFinished(id).then().body("status", equalTo("SUCCEEDED"));
+    BufferedImage png = TestPngs.decode(VisualizeResourceTest.image(id));
+    assertEquals(64, png.getWidth());
   }
 }

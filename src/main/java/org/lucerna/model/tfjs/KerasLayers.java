@@ -86,12 +86,32 @@ final class KerasLayers {
           t.withName("Reshape").reshape(x, t.constant(targetShape(c.path("target_shape"))));
       case "Dropout", "SpatialDropout2D", "GaussianNoise", "GaussianDropout" ->
           t.withName("Identity").identity(x);
+      // Keras' preprocessing layers at the front of a model, as they compute at inference: the
+      // augmentations (random flips, rotations, ...) pass the image through unchanged.
+      case "Rescaling" ->
+          t.withName("add")
+              .math
+              .add(
+                  t.withName("mul").math.mul(x, t.constant((float) number(layer, "scale", 1))),
+                  t.constant((float) number(layer, "offset", 0)));
+      case "Resizing" -> resize(layer, x);
+      case "Normalization" -> normalize(layer, x);
+      case "RandomFlip",
+          "RandomRotation",
+          "RandomZoom",
+          "RandomTranslation",
+          "RandomContrast",
+          "RandomBrightness",
+          "RandomCrop" ->
+          t.withName("Identity").identity(x);
       default ->
           throw layer.unsupported(
               "the class is not supported; supported: Conv2D, DepthwiseConv2D,"
                   + " SeparableConv2D, Dense, BatchNormalization, Activation, ReLU, Add, Concatenate, MaxPooling2D,"
                   + " AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, ZeroPadding2D, Flatten, Reshape,"
-                  + " Dropout, InputLayer, Sequential, Model");
+                  + " Dropout, Rescaling, Resizing, Normalization, RandomFlip, RandomRotation,"
+                  + " RandomZoom, RandomTranslation, RandomContrast, RandomBrightness, RandomCrop,"
+                  + " InputLayer, Sequential, Model");
     };
   }
 
@@ -178,6 +198,81 @@ final class KerasLayers {
             "data_format '" + f + "' is not supported; export the model channels_last");
       }
     }
+  }
+
+  private static double number(Layer l, String key, double fallback) {
+    JsonNode n = l.c.path(key);
+    if (n.isMissingNode() || n.isNull()) {
+      return fallback;
+    }
+    if (!n.isNumber()) {
+      throw l.unsupported(key + " " + n + " is not supported; supported: a number");
+    }
+    return n.asDouble();
+  }
+
+  /** Keras' Resizing: bilinear or nearest, half-pixel centres, as tf.image.resize. */
+  private static Operand<TFloat32> resize(Layer l, Operand<TFloat32> x) {
+    if (l.c.path("crop_to_aspect_ratio").asBoolean(false)
+        || l.c.path("pad_to_aspect_ratio").asBoolean(false)) {
+      throw l.unsupported("crop_to_aspect_ratio and pad_to_aspect_ratio are not supported");
+    }
+    Operand<org.tensorflow.types.TInt32> size =
+        l.t.constant(new int[] {l.c.path("height").asInt(), l.c.path("width").asInt()});
+    String interpolation = l.c.path("interpolation").asText("bilinear");
+    return switch (interpolation) {
+      case "bilinear" ->
+          l.t
+              .withName("ResizeBilinear")
+              .image
+              .resizeBilinear(
+                  x, size, org.tensorflow.op.image.ResizeBilinear.halfPixelCenters(true));
+      case "nearest" ->
+          l.t.dtypes.cast(
+              l.t
+                  .withName("ResizeNearestNeighbor")
+                  .image
+                  .resizeNearestNeighbor(
+                      x,
+                      size,
+                      org.tensorflow.op.image.ResizeNearestNeighbor.halfPixelCenters(true)),
+              TFloat32.class);
+      default ->
+          throw l.unsupported(
+              "interpolation '"
+                  + interpolation
+                  + "' is not supported; supported: bilinear, nearest");
+    };
+  }
+
+  /** Keras' Normalization: (x - mean) / sqrt(variance), from its weights or its configuration. */
+  private Operand<TFloat32> normalize(Layer l, Operand<TFloat32> x) {
+    Operand<TFloat32> mean;
+    Operand<TFloat32> variance;
+    if (l.c.path("mean").isArray() || l.c.path("mean").isNumber()) {
+      mean = l.t.constant(floats(l.c.path("mean")));
+      variance = l.t.constant(floats(l.c.path("variance")));
+    } else {
+      mean = l.variable("mean");
+      variance = l.variable("variance");
+    }
+    return l.t
+        .withName("truediv")
+        .math
+        .div(
+            l.t.withName("sub").math.sub(x, mean),
+            l.t.math.maximum(l.t.math.sqrt(variance), l.t.constant(1e-7f)));
+  }
+
+  private static float[] floats(JsonNode n) {
+    if (n.isNumber()) {
+      return new float[] {(float) n.asDouble()};
+    }
+    float[] v = new float[n.size()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (float) n.get(i).asDouble();
+    }
+    return v;
   }
 
   private Variable<TFloat32> variable(Ops t, WeightStore.Weight w, String param) {

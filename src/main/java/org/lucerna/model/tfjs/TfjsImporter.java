@@ -84,15 +84,35 @@ public final class TfjsImporter implements ModelImporter {
    */
   public static Imported importModel(Path modelJsonDir, Path versionDir, ModelMetadata metadata) {
     LayersModel model = LayersModel.read(modelJsonDir);
-    WeightStore weights = model.weights();
+    return importKeras(
+        model.modelConfig(),
+        model.weights(),
+        model.dir().toString(),
+        modelJsonDir,
+        versionDir,
+        metadata);
+  }
+
+  /**
+   * Builds the Keras model {@code modelConfig} with {@code weights} and writes it as a SavedModel
+   * into {@code versionDir}, with the {@code lucerna-model.json} of {@code metadataDir}
+   * (completed); shared by the importers of every format that carries a Keras configuration.
+   */
+  static Imported importKeras(
+      com.fasterxml.jackson.databind.JsonNode modelConfig,
+      WeightStore weights,
+      String source,
+      Path metadataDir,
+      Path versionDir,
+      ModelMetadata metadata) {
     Path parent = versionDir.toAbsolutePath().getParent();
     try {
       Files.createDirectories(parent);
       Path staging = Files.createTempDirectory(parent, ".tfjs-import-");
       try {
         Path out = staging.resolve("model");
-        Imported imported = writeSavedModel(model, weights, out);
-        writeMetadata(modelJsonDir, out, metadata, imported.inputShape());
+        Imported imported = writeSavedModel(modelConfig, source, weights, out);
+        writeMetadata(metadataDir, out, metadata, imported.inputShape());
         moveInto(out, versionDir);
         return new Imported(
             versionDir,
@@ -110,17 +130,20 @@ public final class TfjsImporter implements ModelImporter {
     }
   }
 
-  private static Imported writeSavedModel(LayersModel model, WeightStore weights, Path dir)
+  private static Imported writeSavedModel(
+      com.fasterxml.jackson.databind.JsonNode modelConfig,
+      String source,
+      WeightStore weights,
+      Path dir)
       throws IOException {
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
       KerasGraphBuilder builder = new KerasGraphBuilder(tf, weights);
-      KerasGraphBuilder.Built built = builder.build(model.modelConfig());
+      KerasGraphBuilder.Built built = builder.build(modelConfig);
       List<String> unused = weights.unused();
       if (!unused.isEmpty()) {
         LOG.log(
-            System.Logger.Level.WARNING,
-            "weights of " + model.dir() + " that no layer uses: " + unused);
+            System.Logger.Level.WARNING, "weights of " + source + " that no layer uses: " + unused);
       }
       long parameters = 0;
       try (Session session = new Session(g)) {
