@@ -19,6 +19,8 @@ import org.lucerna.optvis.transform.TransformList;
 
 /**
  * A job as clients see it: the normalized request, where it stands, and links to what it offers.
+ * {@code attempts} counts the times a worker started it (a job the service stopped under it is
+ * started again, up to {@code lucerna.jobs.max-attempts} times).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobDocument(
@@ -28,6 +30,7 @@ public record JobDocument(
     Progress progress,
     Long queuePosition,
     Boolean cancelRequested,
+    int attempts,
     String reusedFrom,
     Instant createdAt,
     Instant startedAt,
@@ -57,7 +60,8 @@ public record JobDocument(
       boolean normalizeGradient,
       boolean redirectedRelu,
       InputView input,
-      StartImageRef startImage) {}
+      StartImageRef startImage,
+      boolean sharedStart) {}
 
   /** An input override in the request's own form. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -106,10 +110,12 @@ public record JobDocument(
             s.normalizeGradient(),
             s.redirectedRelu(),
             InputView.of(s.input()),
-            s.startImage()),
+            s.startImage(),
+            s.sharedStart()),
         job.progress(),
         queuePosition.isPresent() ? queuePosition.getAsLong() : null,
         job.cancelRequested() ? Boolean.TRUE : null,
+        job.attempts(),
         job.submission().reusedFrom(),
         job.times().created(),
         job.times().started(),

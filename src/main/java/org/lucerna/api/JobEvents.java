@@ -16,10 +16,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.lucerna.job.Job;
 import org.lucerna.job.JobService;
 import org.lucerna.job.JobStatus;
+import org.lucerna.job.Limits;
 
 /**
  * Server-Sent Events for one job: {@code status}, {@code progress}, {@code snapshot} and a final
@@ -35,7 +38,12 @@ public class JobEvents {
   static final long POLL_MS = 200;
   static final long KEEP_ALIVE_MS = 15_000;
 
+  /** Seconds a client refused for too many open streams is asked to wait. */
+  static final String RETRY_AFTER_SECONDS = "5";
+
   private final JobService jobs;
+  private final int maxStreams;
+  private final AtomicInteger open = new AtomicInteger();
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -44,31 +52,75 @@ public class JobEvents {
             return t;
           });
 
-  public JobEvents(JobService jobs) {
+  public JobEvents(JobService jobs, Limits limits) {
     this.jobs = jobs;
+    this.maxStreams = limits.maxEventStreams();
   }
 
   void stop(@Observes ShutdownEvent event) {
     timer.shutdownNow();
   }
 
-  /** Streams the events of {@code job} into {@code sink} until it is done or the client leaves. */
+  /**
+   * Streams the events of {@code job} into {@code sink} until it is done or the client leaves.
+   *
+   * @throws ProblemException 503 with Retry-After when {@code lucerna.limits.max-event-streams}
+   *     streams are open already
+   */
   void stream(Job job, long lastEventId, SseEventSink sink, Sse sse) {
+    if (open.incrementAndGet() > maxStreams) {
+      open.decrementAndGet();
+      throw new ProblemException(
+          Problem.of(
+              503,
+              "too-many-streams",
+              "Too many event streams",
+              "this instance has "
+                  + maxStreams
+                  + " event streams open, the most it serves"
+                  + " (lucerna.limits.max-event-streams); retry later, or poll GET /jobs/"
+                  + job.id()),
+          RETRY_AFTER_SECONDS);
+    }
     Stream stream = new Stream(job.id(), lastEventId, sink, sse);
+    AtomicBoolean ended = new AtomicBoolean();
     AtomicReference<ScheduledFuture<?>> task = new AtomicReference<>();
-    task.set(
-        timer.scheduleWithFixedDelay(
-            () -> {
-              if (!stream.tick()) {
-                ScheduledFuture<?> f = task.get();
-                if (f != null) {
-                  f.cancel(false);
-                }
-              }
-            },
-            0,
-            POLL_MS,
-            TimeUnit.MILLISECONDS));
+    Runnable tick =
+        () -> {
+          if (ended.get()) {
+            return;
+          }
+          if (!stream.tick() && ended.compareAndSet(false, true)) {
+            open.decrementAndGet(); // once per stream, however often this runs after its end
+            ScheduledFuture<?> f = task.get();
+            if (f != null) {
+              f.cancel(false);
+            }
+          }
+        };
+    // The first events go out on the request's thread: the first send writes the response head,
+    // and a timer thread that sent at the same moment would write it a second time.
+    tick.run();
+    if (ended.get()) {
+      return;
+    }
+    try {
+      task.set(timer.scheduleWithFixedDelay(tick, POLL_MS, POLL_MS, TimeUnit.MILLISECONDS));
+    } catch (RuntimeException e) {
+      if (ended.compareAndSet(false, true)) {
+        open.decrementAndGet(); // the timer stopped: shutting down
+      }
+      sink.close();
+      throw e;
+    }
+    if (ended.get()) {
+      task.get().cancel(false);
+    }
+  }
+
+  /** Event streams open now: for tests and metrics. */
+  int openStreams() {
+    return open.get();
   }
 
   private final class Stream {

@@ -210,6 +210,11 @@ public class JobResource {
                             "No such image",
                             "job " + job.id() + " ended " + job.status() + " without this image"),
                         null));
+    return immutablePng(png, ifNoneMatch);
+  }
+
+  /** A stored image, which never changes: ETag and a year of immutable caching. */
+  static Response immutablePng(byte[] png, String ifNoneMatch) {
     EntityTag tag = new EntityTag(sha256(png));
     CacheControl cache = new CacheControl();
     cache.setMaxAge(31_536_000); // a stored image never changes

@@ -48,7 +48,8 @@ public record VisualizeRequest(
     Boolean normalizeGradient,
     Boolean redirectedRelu,
     @JsonDeserialize(using = InputOverrideJson.class) MetadataOverride input,
-    String startImage) {
+    String startImage,
+    Boolean sharedStart) {
 
   /** The optimizer and its settings. */
   public record Optimizer(

@@ -86,6 +86,7 @@ public class VisualizeResource {
         Boolean.TRUE.equals(r.normalizeGradient()),
         Boolean.TRUE.equals(r.redirectedRelu()),
         r.input(),
-        startImage == null ? null : StartImageRef.of(startImage));
+        startImage == null ? null : StartImageRef.of(startImage),
+        Boolean.TRUE.equals(r.sharedStart()));
   }
 }

@@ -9,6 +9,10 @@ import java.time.Instant;
  *
  * @param error why the job failed, null unless FAILED
  * @param cancelRequested a cancel arrived while the job ran; its worker stops at the next step
+ * @param attempts how many times a worker started the job: each move to RUNNING counts one, and a
+ *     graceful hand-back ({@link #handedBack}) gives it back, so what is left counts the runs that
+ *     a crash interrupted plus the one that finished. Jobs stored before attempts were counted read
+ *     with 0.
  */
 public record Job(
     String id,
@@ -19,6 +23,7 @@ public record Job(
     String error,
     boolean cancelRequested,
     Submission submission,
+    int attempts,
     long version) {
 
   /** When the job was created, started running (last), and finished. */
@@ -44,10 +49,14 @@ public record Job(
         null,
         false,
         submission,
+        0,
         0);
   }
 
-  /** This job in {@code next} status at {@code now}; {@code error} is kept only for FAILED. */
+  /**
+   * This job in {@code next} status at {@code now}; {@code error} is kept only for FAILED. A move
+   * to RUNNING counts an attempt.
+   */
   public Job moveTo(JobStatus next, Instant now, String error) {
     if (!status.canMoveTo(next)) {
       throw new IllegalTransitionException(id, status, next);
@@ -65,18 +74,40 @@ public record Job(
         next == JobStatus.FAILED ? error : null,
         cancelRequested && !next.isFinal(),
         submission,
+        next == JobStatus.RUNNING ? attempts + 1 : attempts,
+        version);
+  }
+
+  /**
+   * This running job back in the queue because its worker stopped on purpose (a graceful shutdown):
+   * the attempt it was on is not counted, since nothing about the job stopped it.
+   */
+  public Job handedBack(Instant now) {
+    Job queued = moveTo(JobStatus.QUEUED, now, null);
+    return new Job(
+        id,
+        spec,
+        queued.status,
+        queued.progress,
+        queued.times,
+        null,
+        queued.cancelRequested,
+        submission,
+        Math.max(0, attempts - 1),
         version);
   }
 
   public Job withProgress(Progress next) {
-    return new Job(id, spec, status, next, times, error, cancelRequested, submission, version);
+    return new Job(
+        id, spec, status, next, times, error, cancelRequested, submission, attempts, version);
   }
 
   public Job withCancelRequested() {
-    return new Job(id, spec, status, progress, times, error, true, submission, version);
+    return new Job(id, spec, status, progress, times, error, true, submission, attempts, version);
   }
 
   Job withVersion(long next) {
-    return new Job(id, spec, status, progress, times, error, cancelRequested, submission, next);
+    return new Job(
+        id, spec, status, progress, times, error, cancelRequested, submission, attempts, next);
   }
 }

@@ -43,6 +43,15 @@ public class JobBeans {
 
   @Produces
   @Singleton
+  SweepStore sweepStore(JobsConfig config) {
+    // With postgres, sweeps stay in each instance's memory (their batch jobs are shared).
+    return mode(config) == Mode.FILE
+        ? new SweepStore(config.data().dir().resolve("sweeps"))
+        : new SweepStore();
+  }
+
+  @Produces
+  @Singleton
   WorkSource workSource(
       JobsConfig config,
       Database database,
@@ -51,7 +60,7 @@ public class JobBeans {
       ImageStore images,
       Clock clock) {
     if (mode(config) != Mode.POSTGRES) {
-      return new LocalWorkSource(queue, jobs, images, clock);
+      return new LocalWorkSource(queue, jobs, images, clock, config.jobs().maxAttempts());
     }
     StoreSettings settings = database.settings;
     return new PgWorkSource(

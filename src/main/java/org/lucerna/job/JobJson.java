@@ -43,6 +43,23 @@ public final class JobJson {
     }
   }
 
+  /** Any stored record (a sweep) in the same form as jobs. */
+  public static byte[] writeValue(Object value) {
+    try {
+      return MAPPER.writeValueAsBytes(value);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static <T> T read(byte[] json, Class<T> type) {
+    try {
+      return MAPPER.readValue(json, type);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   public static Job read(byte[] json) {
     try {
       return MAPPER.readValue(json, Job.class);

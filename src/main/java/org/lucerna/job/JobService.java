@@ -98,21 +98,19 @@ public class JobService {
       Optional<Job> done =
           first(new JobQuery(Set.of(JobStatus.SUCCEEDED), null, fingerprint, null, null, 1));
       if (done.isPresent()) {
-        return new Submitted(
-            reuse(done.get(), resolved, fingerprint, idempotencyKey, startImage), true);
+        Optional<Job> reused = reuse(done.get(), resolved, fingerprint, idempotencyKey, startImage);
+        if (reused.isPresent()) {
+          return new Submitted(reused.get(), true);
+        }
       }
       return new Submitted(enqueue(resolved, fingerprint, idempotencyKey, startImage), true);
     } catch (IdempotencyKeyTakenException e) {
-      // Another submission with this key (on another instance) stored its job between the check
-      // above and this insert; the store's unique index let only one in. Answer as a repeat.
+      // A concurrent submission with the same key made its job first: this one serves that job.
       Job holder =
           jobs.find(e.existingJobId())
               .orElseThrow(
                   () -> new IdempotencyConflictException(idempotencyKey, e.existingJobId()));
-      if (!holder.submission().fingerprint().equals(fingerprint)) {
-        throw new IdempotencyConflictException(idempotencyKey, holder.id());
-      }
-      return new Submitted(holder, false);
+      return new Submitted(sameRequest(holder, idempotencyKey, fingerprint), false);
     }
   }
 
@@ -121,7 +119,7 @@ public class JobService {
    *
    * @throws InvalidJobException naming the field at fault
    */
-  private JobSpec validate(JobSpec spec) {
+  JobSpec validate(JobSpec spec) {
     for (int step : spec.snapshots()) {
       if (step > spec.steps()) {
         throw new InvalidJobException(
@@ -165,7 +163,7 @@ public class JobService {
     return spec.withVersion(model.id().version());
   }
 
-  private PreparedModel model(JobSpec spec) {
+  PreparedModel model(JobSpec spec) {
     try {
       return models.get(
           spec.model(),
@@ -184,9 +182,19 @@ public class JobService {
     if (idempotencyKey == null) {
       return Optional.empty();
     }
-    Optional<Job> earlier = first(new JobQuery(Set.of(), null, null, idempotencyKey, null, 1));
-    if (earlier.isPresent() && !earlier.get().submission().fingerprint().equals(fingerprint)) {
-      throw new IdempotencyConflictException(idempotencyKey, earlier.get().id());
+    return first(new JobQuery(Set.of(), null, null, idempotencyKey, null, 1))
+        .map(earlier -> sameRequest(earlier, idempotencyKey, fingerprint));
+  }
+
+  /**
+   * {@code earlier}, the job that holds {@code idempotencyKey}, when it was made for the same
+   * request.
+   *
+   * @throws IdempotencyConflictException when it was made for another request
+   */
+  private static Job sameRequest(Job earlier, String idempotencyKey, String fingerprint) {
+    if (!earlier.submission().fingerprint().equals(fingerprint)) {
+      throw new IdempotencyConflictException(idempotencyKey, earlier.id());
     }
     return earlier;
   }
@@ -228,8 +236,15 @@ public class JobService {
     return job;
   }
 
-  /** A new job that serves {@code done}'s images: same request, same seed, same model version. */
-  private Job reuse(
+  /**
+   * A new job that serves {@code done}'s images: same request, same seed, same model version. The
+   * images are copied to the new job before it exists, and it is stored only when every one of them
+   * was there: a DELETE (or the retention sweep) that removes {@code done} meanwhile makes the copy
+   * incomplete, and then the request is rendered afresh (empty) instead of leaving a SUCCEEDED job
+   * without images. Once stored, the job owns its copies, so removing {@code done} later takes
+   * nothing from it.
+   */
+  private Optional<Job> reuse(
       Job done, JobSpec spec, String fingerprint, String idempotencyKey, StartImage startImage) {
     Job job =
         new Job(
@@ -241,24 +256,35 @@ public class JobService {
             null,
             false,
             new Job.Submission(fingerprint, idempotencyKey, done.id()),
+            0,
             0);
-    if (startImage != null) {
-      // Every job whose spec names a start image holds it, whichever job it was rendered by.
-      images.put(job.id(), ImageNames.START, startImage.bytes());
-    }
-    copyImage(done.id(), job.id(), ImageNames.GRID);
+    List<String> names = new java.util.ArrayList<>();
+    names.add(ImageNames.GRID);
     for (int b = 0; b < spec.batch(); b++) {
-      copyImage(done.id(), job.id(), ImageNames.finalImage(b));
+      names.add(ImageNames.finalImage(b));
       for (int step : done.progress().snapshots()) {
-        copyImage(done.id(), job.id(), ImageNames.of(step, b));
+        names.add(ImageNames.of(step, b));
       }
     }
-    jobs.insert(job);
-    return job;
-  }
-
-  private void copyImage(String from, String to, String name) {
-    images.get(from, name).ifPresent(png -> images.put(to, name, png));
+    try {
+      for (String name : names) {
+        Optional<byte[]> png = images.get(done.id(), name);
+        if (png.isEmpty()) {
+          images.deleteAll(job.id());
+          return Optional.empty();
+        }
+        images.put(job.id(), name, png.get());
+      }
+      if (startImage != null) {
+        // Every job whose spec names a start image holds it, whichever job it was rendered by.
+        images.put(job.id(), ImageNames.START, startImage.bytes());
+      }
+      jobs.insert(job);
+    } catch (RuntimeException e) {
+      images.deleteAll(job.id());
+      throw e;
+    }
+    return Optional.of(job);
   }
 
   private Optional<Job> first(JobQuery query) {

@@ -1,6 +1,7 @@
 package org.lucerna.job;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import org.lucerna.model.MetadataOverride;
@@ -22,6 +23,9 @@ import org.lucerna.optvis.transform.TransformSpec;
  * @param input the request's override of the model's value range or channel order, or null
  * @param startImage the picture every batch element starts from, or null to start from the seed's
  *     noise
+ * @param sharedStart every batch element starts from the noise a batch of one gets from the seed
+ *     (see the optimizer's RenderSettings); left out of the stored form, and so of the fingerprint,
+ *     while false, so that jobs stored before it keep their fingerprints
  */
 public record JobSpec(
     String model,
@@ -40,11 +44,52 @@ public record JobSpec(
     boolean normalizeGradient,
     boolean redirectedRelu,
     MetadataOverride input,
-    StartImageRef startImage) {
+    StartImageRef startImage,
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean sharedStart) {
 
   public JobSpec {
     snapshots = List.copyOf(snapshots);
     transforms = List.copyOf(transforms);
+  }
+
+  /** A spec whose batch elements each start from their own noise. */
+  public JobSpec(
+      String model,
+      long version,
+      Objective objective,
+      int height,
+      int width,
+      int batch,
+      int steps,
+      long seed,
+      double learningRate,
+      List<Integer> snapshots,
+      ParamSpec param,
+      List<TransformSpec> transforms,
+      FitMode fit,
+      boolean normalizeGradient,
+      boolean redirectedRelu,
+      MetadataOverride input,
+      StartImageRef startImage) {
+    this(
+        model,
+        version,
+        objective,
+        height,
+        width,
+        batch,
+        steps,
+        seed,
+        learningRate,
+        snapshots,
+        param,
+        transforms,
+        fit,
+        normalizeGradient,
+        redirectedRelu,
+        input,
+        startImage,
+        false);
   }
 
   /**
@@ -70,7 +115,8 @@ public record JobSpec(
       @JsonProperty("normalizeGradient") boolean normalizeGradient,
       @JsonProperty("redirectedRelu") boolean redirectedRelu,
       @JsonProperty("input") MetadataOverride input,
-      @JsonProperty("startImage") StartImageRef startImage) {
+      @JsonProperty("startImage") StartImageRef startImage,
+      @JsonProperty("sharedStart") boolean sharedStart) {
     return new JobSpec(
         model,
         version,
@@ -88,7 +134,8 @@ public record JobSpec(
         normalizeGradient,
         redirectedRelu,
         input,
-        startImage);
+        startImage,
+        sharedStart);
   }
 
   private static int orSize(Integer side, Integer size) {
@@ -133,6 +180,33 @@ public record JobSpec(
         normalizeGradient,
         redirectedRelu,
         input,
-        startImage);
+        startImage,
+        sharedStart);
+  }
+
+  /**
+   * This spec rendering {@code objective} on {@code batch} images, without snapshots; with {@code
+   * shared}, every image starts from the first one's noise.
+   */
+  public JobSpec withObjective(Objective objective, int batch, boolean shared) {
+    return new JobSpec(
+        model,
+        version,
+        objective,
+        height,
+        width,
+        batch,
+        steps,
+        seed,
+        learningRate,
+        List.of(),
+        param,
+        transforms,
+        fit,
+        normalizeGradient,
+        redirectedRelu,
+        input,
+        startImage,
+        shared);
   }
 }

@@ -11,7 +11,14 @@ import java.util.function.UnaryOperator;
  */
 public interface JobStore {
 
-  /** Adds a new job (version 0); fails if the id exists. */
+  /**
+   * Adds a new job (version 0); fails if the id exists. Idempotency keys are unique: when another
+   * job holds the new job's key, nothing is added and {@link IdempotencyKeyTakenException} names
+   * that job, so that concurrent submissions with one key make one job (a database: a unique index
+   * on the key).
+   *
+   * @throws IdempotencyKeyTakenException when another job has the same idempotency key
+   */
   void insert(Job job);
 
   Optional<Job> find(String id);
@@ -37,15 +44,32 @@ public interface JobStore {
   /** Removes a job; false if there was none. */
   boolean delete(String id);
 
-  /** Reads, changes and saves, again on a stale version. Returns the saved job. */
+  /** How many times {@link #update} tries before it gives up. */
+  int UPDATE_ATTEMPTS = 50;
+
+  /**
+   * Reads, changes and saves, again on a stale version, at most {@value #UPDATE_ATTEMPTS} times
+   * with a growing pause between tries. The writers of one job are few (its worker, a cancel,
+   * start-up recovery), so a change that loses that many races in a row means something writes in a
+   * loop; it fails then rather than spinning for ever.
+   *
+   * @throws StaleJobException when every try lost to another save
+   */
   default Job update(String id, UnaryOperator<Job> change) {
-    while (true) {
+    StaleJobException last = null;
+    for (int attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
       Job current = find(id).orElseThrow(() -> new JobNotFoundException(id));
       try {
         return save(change.apply(current));
       } catch (StaleJobException e) {
-        Thread.onSpinWait();
+        last = e;
+        if (attempt < 3) {
+          Thread.onSpinWait();
+        } else {
+          java.util.concurrent.locks.LockSupport.parkNanos(Math.min(attempt, 20) * 100_000L);
+        }
       }
     }
+    throw last;
   }
 }

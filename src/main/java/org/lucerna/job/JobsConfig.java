@@ -28,6 +28,13 @@ public interface JobsConfig {
      */
     @WithDefault("file")
     String store();
+
+    /**
+     * How long finished jobs and their images are kept after they finished; older ones are removed
+     * by {@link Retention}.
+     */
+    @WithDefault("P30D")
+    java.time.Duration retention();
   }
 
   interface Jobs {

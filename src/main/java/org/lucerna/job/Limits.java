@@ -57,8 +57,24 @@ public interface Limits {
   @WithDefault("16777216")
   long maxStartImagePixels();
 
+  /**
+   * Event streams ({@code GET /jobs/{id}/events}) open at once on this instance; one more gets 503
+   * with Retry-After. Each open stream reads its job every 200 ms.
+   */
+  @WithName("limits.max-event-streams")
+  @WithDefault("256")
+  int maxEventStreams();
+
   /** Jobs waiting beyond those running; a submission past it gets 503 at once. */
   @WithName("queue.capacity")
   @WithDefault("256")
   int queueCapacity();
+
+  /**
+   * Channels of a sweep rendered together, as the images of one batch job: on a GPU, one step of 8
+   * images costs little more than one of 1.
+   */
+  @WithName("sweeps.batch")
+  @WithDefault("8")
+  int sweepBatch();
 }

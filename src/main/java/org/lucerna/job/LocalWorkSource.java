@@ -20,15 +20,32 @@ public final class LocalWorkSource implements WorkSource {
   private final JobStore jobs;
   private final ImageStore images;
   private final Clock clock;
+  private final int maxAttempts;
 
+  /** A source that only takes submissions (it never recovers): the default attempt bound. */
   public LocalWorkSource(JobQueue queue, JobStore jobs, ImageStore images, Clock clock) {
+    this(queue, jobs, images, clock, 3);
+  }
+
+  /**
+   * @param maxAttempts {@code lucerna.jobs.max-attempts}: a job found RUNNING at start-up that has
+   *     been started that many times ends FAILED instead of being queued again
+   */
+  public LocalWorkSource(
+      JobQueue queue, JobStore jobs, ImageStore images, Clock clock, int maxAttempts) {
     this.queue = queue;
     this.jobs = jobs;
     this.images = images;
     this.clock = clock;
+    this.maxAttempts = maxAttempts;
   }
 
-  /** Puts the jobs a stopped run left queued or running back in the queue, oldest first. */
+  /**
+   * Puts the jobs a stopped run left queued or running back in the queue, oldest first. A job found
+   * RUNNING was interrupted by a crash (a graceful stop hands its jobs back as QUEUED): it counts
+   * that attempt, and one that has had {@code lucerna.jobs.max-attempts} ends FAILED instead, so
+   * that a job that kills the process (a native out-of-memory) cannot do it at every start.
+   */
   @Override
   public void recover() {
     List<Job> unfinished =
@@ -40,20 +57,45 @@ public final class LocalWorkSource implements WorkSource {
                 null,
                 null,
                 Integer.MAX_VALUE));
+    int requeued = 0;
     for (Job job : unfinished) {
-      if (job.status() == JobStatus.RUNNING) {
-        jobs.update(
-            job.id(),
-            j ->
-                j.status() == JobStatus.RUNNING
-                    ? j.moveTo(JobStatus.QUEUED, clock.instant(), null)
-                    : j);
+      Job now = job.status() == JobStatus.RUNNING ? interrupted(job.id()) : job;
+      if (now.status() == JobStatus.QUEUED) {
+        queue.requeue(job.id());
+        requeued++;
+      } else if (now.status() == JobStatus.FAILED) {
+        LOG.warnf(
+            "job %s failed: the service stopped while running it %d times",
+            now.id(), now.attempts());
       }
-      queue.requeue(job.id());
     }
-    if (!unfinished.isEmpty()) {
-      LOG.infof("queued again %d jobs left unfinished by the previous run", unfinished.size());
+    if (requeued > 0) {
+      LOG.infof("queued again %d jobs left unfinished by the previous run", requeued);
     }
+  }
+
+  /** A job that a crash interrupted: queued again, or FAILED once it has used its attempts. */
+  private Job interrupted(String id) {
+    return jobs.update(
+        id,
+        j -> {
+          if (j.status() != JobStatus.RUNNING) {
+            return j;
+          }
+          // A job stored before attempts were counted reads 0, yet it was running: one attempt.
+          int used = Math.max(1, j.attempts());
+          return used >= maxAttempts
+              ? j.moveTo(JobStatus.FAILED, clock.instant(), stoppedWhileRunning(used))
+              : j.moveTo(JobStatus.QUEUED, clock.instant(), null);
+        });
+  }
+
+  /** The reason a job ends FAILED when the service stopped under it too often. */
+  static String stoppedWhileRunning(int times) {
+    return "the service stopped while running this job "
+        + times
+        + (times == 1 ? " time" : " times")
+        + ", the most it allows; it is not run again";
   }
 
   @Override
@@ -141,8 +183,8 @@ public final class LocalWorkSource implements WorkSource {
 
     @Override
     public void handBack() {
-      // Picked up by recover() after the restart.
-      job = jobs.update(id, j -> j.moveTo(JobStatus.QUEUED, clock.instant(), null));
+      // Picked up by recover() after the restart; stopping on purpose costs the job no attempt.
+      job = jobs.update(id, j -> j.handedBack(clock.instant()));
     }
   }
 }

@@ -93,7 +93,7 @@ public class WorkerPool {
         images,
         models,
         defaultModel,
-        new LocalWorkSource(queue, jobs, images, clock),
+        new LocalWorkSource(queue, jobs, images, clock, config.jobs().maxAttempts()),
         service,
         clock,
         config,
@@ -255,6 +255,9 @@ public class WorkerPool {
         new RenderSettings(spec.steps(), spec.seed(), spec.learningRate(), spec.snapshots());
     if (spec.startImage() != null) {
       settings = settings.withStartImage(startImage(id, spec, model.input().channels()));
+    }
+    if (spec.sharedStart()) {
+      settings = settings.withSharedStart();
     }
     Plan plan = plans.get(model, planSpec);
     Watcher watcher = new Watcher(run, t0);

@@ -5,7 +5,6 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
@@ -21,7 +20,9 @@ import org.tensorflow.proto.TensorShapeProto;
  * The height and width of a model's spatial layers for one input image size, by TensorFlow's own
  * shape inference: the graph is imported with its input placeholder declared {@code [1, H, W, C]}
  * and the static shapes of the layers are read, without running anything. Results are kept per
- * model and size, so a repeated question costs a map look-up.
+ * model and size, so a repeated question costs a map look-up; the cache is bounded ({@value
+ * #MODELS} models, the {@value #SIZES_PER_MODEL} sizes last used of each), since clients choose the
+ * sizes.
  */
 public final class LayerShapes {
   /** A layer's rows (axis 1) and columns (axis 2). */
@@ -31,12 +32,18 @@ public final class LayerShapes {
 
   private static final int SMALL = 64;
 
+  /** Models whose shapes are kept. */
+  static final int MODELS = 32;
+
+  /** Image sizes whose shapes are kept for one model, least recently used out. */
+  static final int SIZES_PER_MODEL = 16;
+
   /**
    * Keyed by the prepared graph itself (by identity): a model reloaded from changed files gets its
    * own entry, and an entry leaves with the model it describes.
    */
-  private final Cache<GraphDef, Map<Size, Map<String, Spatial>>> byGraph =
-      Caffeine.newBuilder().weakKeys().maximumSize(32).build();
+  private final Cache<GraphDef, Cache<Size, Map<String, Spatial>>> byGraph =
+      Caffeine.newBuilder().weakKeys().maximumSize(MODELS).build();
 
   private final AtomicInteger inferences = new AtomicInteger();
 
@@ -49,16 +56,26 @@ public final class LayerShapes {
     if (!model.input().isImage() || !layer.spatial()) {
       return Optional.empty();
     }
-    Map<Size, Map<String, Spatial>> sizes =
-        byGraph.get(model.graph(), g -> new ConcurrentHashMap<>());
+    Cache<Size, Map<String, Spatial>> sizes =
+        byGraph.get(model.graph(), g -> Caffeine.newBuilder().maximumSize(SIZES_PER_MODEL).build());
     Map<String, Spatial> layers =
-        sizes.computeIfAbsent(
+        sizes.get(
             new Size(height, width),
             s -> {
               inferences.incrementAndGet();
               return infer(model, s);
             });
     return Optional.ofNullable(layers.get(layer.output()));
+  }
+
+  /** How many sizes of {@code model} are kept now: for tests of the bound. */
+  long sizesKept(PreparedModel model) {
+    Cache<Size, Map<String, Spatial>> sizes = byGraph.getIfPresent(model.graph());
+    if (sizes == null) {
+      return 0;
+    }
+    sizes.cleanUp();
+    return sizes.estimatedSize();
   }
 
   /** How many times a graph was imported: for tests of the cache. */

@@ -150,7 +150,10 @@ public final class ModelRegistry implements AutoCloseable {
         : Optional.empty();
   }
 
-  /** Forgets the versions whose folders are gone, so that a removed model is not served. */
+  /**
+   * Forgets the versions whose folders are gone, so that a removed model is not served, and removes
+   * their prepared models from the disk cache.
+   */
   public void rescan() {
     for (ModelId id : List.copyOf(memory.asMap().keySet())) {
       if (!repository.exists(id)) {
@@ -159,6 +162,9 @@ public final class ModelRegistry implements AutoCloseable {
       }
     }
     failures.keySet().removeIf(id -> !repository.exists(id));
+    if (prepared != null) {
+      prepared.removeGone(repository::exists);
+    }
   }
 
   private CompletableFuture<PreparedModel> start(ModelRepository.Location location) {

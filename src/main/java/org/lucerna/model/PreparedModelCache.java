@@ -23,7 +23,8 @@ import org.tensorflow.proto.GraphDef;
  * a SHA-256 of the SavedModel's files (names and contents) and the load options, and holds the
  * frozen GraphDef ({@code <key>.pb}) and what the catalog is rebuilt from ({@code <key>.json}).
  * Both are written to temporary files and moved into place, the JSON last: an entry with its JSON
- * is complete.
+ * is complete. The JSON also names the model versions the entry was made or used for, so that
+ * {@link #removeGone} can drop the entries of versions that left the repository.
  */
 public final class PreparedModelCache {
   private static final Logger LOG = Logger.getLogger(PreparedModelCache.class);
@@ -36,8 +37,24 @@ public final class PreparedModelCache {
 
   private final Path dir;
 
-  /** What is kept beside the graph. */
-  record Entry(int format, String inputNode, long[] inputShape, List<String> knownNames) {}
+  /**
+   * What is kept beside the graph.
+   *
+   * @param models the versions ({@code name@version}) that used this entry; null in entries written
+   *     before versions were recorded
+   */
+  record Entry(
+      int format,
+      String inputNode,
+      long[] inputShape,
+      List<String> knownNames,
+      List<String> models) {
+    Entry withModel(ModelId id) {
+      List<String> more = new java.util.ArrayList<>(models == null ? List.of() : models);
+      more.add(id.toString());
+      return new Entry(format, inputNode, inputShape, knownNames, List.copyOf(more));
+    }
+  }
 
   public PreparedModelCache(Path dir) {
     this.dir = dir.toAbsolutePath().normalize();
@@ -101,6 +118,14 @@ public final class PreparedModelCache {
         graph = GraphDef.parseFrom(in);
       }
       ForbiddenOps.check(id, graph); // the folder is writable by more than this service, perhaps
+      if (entry.models() == null || !entry.models().contains(id.toString())) {
+        // Same files under another version (a copy): the entry now serves it too.
+        try {
+          writeJson(key, entry.withModel(id));
+        } catch (IOException e) {
+          LOG.warnf("cannot record %s in the prepared-model cache entry %s: %s", id, key, e);
+        }
+      }
       InputSpec input = new InputSpec(entry.inputNode(), entry.inputShape());
       LayerCatalog layers =
           LayerCatalog.of(id.name(), graph, entry.inputNode(), Set.copyOf(entry.knownNames()));
@@ -109,6 +134,64 @@ public final class PreparedModelCache {
       // A damaged entry costs one preparation, not a failed model.
       LOG.warnf("ignoring the prepared-model cache entry %s: %s", key, e.toString());
       return Optional.empty();
+    }
+  }
+
+  /**
+   * Removes the entries none of whose model versions {@code exists} any more, and those that do not
+   * say which versions they serve (written before this was recorded: one preparation each, once).
+   * Returns how many were removed. A failure to read or remove only leaves an entry in place.
+   */
+  public int removeGone(java.util.function.Predicate<ModelId> exists) {
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    int removed = 0;
+    List<Path> jsons;
+    try (Stream<Path> files = Files.list(dir)) {
+      jsons = files.filter(p -> p.getFileName().toString().endsWith(".json")).toList();
+    } catch (IOException e) {
+      LOG.warnf("cannot list the prepared-model cache %s: %s", dir, e.toString());
+      return 0;
+    }
+    for (Path json : jsons) {
+      String name = json.getFileName().toString();
+      String key = name.substring(0, name.length() - ".json".length());
+      try {
+        Entry entry = JSON.readValue(json.toFile(), Entry.class);
+        if (entry.models() != null && entry.models().stream().anyMatch(m -> exists.test(id(m)))) {
+          continue;
+        }
+        // The JSON first: without it the entry is incomplete, and never read half-removed.
+        Files.deleteIfExists(json);
+        Files.deleteIfExists(dir.resolve(key + ".pb"));
+        removed++;
+        LOG.infof(
+            "removed the prepared model %s: %s left the repository",
+            key, entry.models() == null ? "its version" : entry.models());
+      } catch (IOException | RuntimeException e) {
+        LOG.warnf("cannot check the prepared-model cache entry %s: %s", key, e.toString());
+      }
+    }
+    return removed;
+  }
+
+  private static ModelId id(String text) {
+    int at = text.lastIndexOf('@');
+    return new ModelId(text.substring(0, at), Long.parseLong(text.substring(at + 1)));
+  }
+
+  private void writeJson(String key, Entry entry) throws IOException {
+    Path tmp = Files.createTempFile(dir, key, ".json.tmp");
+    try {
+      JSON.writeValue(tmp.toFile(), entry);
+      Files.move(
+          tmp,
+          dir.resolve(key + ".json"),
+          StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(tmp);
     }
   }
 
@@ -123,7 +206,8 @@ public final class PreparedModelCache {
               FORMAT,
               model.input().node(),
               model.input().shape(),
-              List.copyOf(model.layers().knownNames()));
+              List.copyOf(model.layers().knownNames()),
+              List.of(model.id().toString()));
       Path pbTmp = Files.createTempFile(dir, key, ".pb.tmp");
       Path jsonTmp = Files.createTempFile(dir, key, ".json.tmp");
       try {

@@ -364,9 +364,11 @@ public final class Plan implements AutoCloseable {
             TFloat32.tensorOf(
                 param.parameterShape(),
                 DataBuffers.of(
-                    settings.startImage() == null
-                        ? param.initialParameters(settings.seed())
-                        : paramsFor(settings.startImage()),
+                    settings.startImage() != null
+                        ? paramsFor(settings.startImage())
+                        : settings.sharedStart()
+                            ? sharedNoise(param.initialParameters(settings.seed()))
+                            : param.initialParameters(settings.seed()),
                     true,
                     false));
         TFloat32 lr = TFloat32.scalarOf((float) settings.learningRate())) {
@@ -431,6 +433,19 @@ public final class Plan implements AutoCloseable {
   private static <T extends Tensor> T keep(List<Tensor> toClose, T tensor) {
     toClose.add(tensor);
     return tensor;
+  }
+
+  /**
+   * Every batch element's parameters set to the first element's. The parameters are batch-major,
+   * and the first element's values are the first ones drawn from the seed, so they are the
+   * parameters a batch of one starts from with the same seed.
+   */
+  private float[] sharedNoise(float[] drawn) {
+    int each = drawn.length / spec.batch();
+    for (int b = 1; b < spec.batch(); b++) {
+      System.arraycopy(drawn, 0, drawn, b * each, each);
+    }
+    return drawn;
   }
 
   /** The parameters whose image is {@code image}. */

@@ -7,9 +7,18 @@ import java.util.List;
  *
  * @param snapshots the steps after which the image is also kept, ascending
  * @param startImage the image to start from, or null to start from noise drawn from the seed
+ * @param sharedStart every batch element starts from the noise the first one gets (the noise a
+ *     batch of one draws from the seed), instead of each its own: with the transforms' draws, which
+ *     are one per step for the whole batch, element k then follows the same path as a render of
+ *     batch 1 with element k's objective
  */
 public record RenderSettings(
-    int steps, long seed, double learningRate, List<Integer> snapshots, ImageBatch startImage) {
+    int steps,
+    long seed,
+    double learningRate,
+    List<Integer> snapshots,
+    ImageBatch startImage,
+    boolean sharedStart) {
 
   public RenderSettings {
     if (steps < 1) {
@@ -22,7 +31,7 @@ public record RenderSettings(
   }
 
   public RenderSettings(int steps, long seed, double learningRate, List<Integer> snapshots) {
-    this(steps, seed, learningRate, snapshots, null);
+    this(steps, seed, learningRate, snapshots, null, false);
   }
 
   public RenderSettings(int steps, long seed) {
@@ -31,6 +40,11 @@ public record RenderSettings(
 
   /** These settings, starting from {@code image} instead of the seed's noise. */
   public RenderSettings withStartImage(ImageBatch image) {
-    return new RenderSettings(steps, seed, learningRate, snapshots, image);
+    return new RenderSettings(steps, seed, learningRate, snapshots, image, sharedStart);
+  }
+
+  /** These settings, every batch element starting from the first one's noise. */
+  public RenderSettings withSharedStart() {
+    return new RenderSettings(steps, seed, learningRate, snapshots, startImage, true);
   }
 }

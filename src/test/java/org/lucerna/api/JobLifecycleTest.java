@@ -23,7 +23,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -170,6 +177,68 @@ class JobLifecycleTest {
         .then()
         .statusCode(422)
         .body("errors.field", hasItem("Idempotency-Key"));
+  }
+
+  @Test
+  void thirtyTwoConcurrentSubmissionsWithOneIdempotencyKeyMakeOneJob() throws Exception {
+    String key = "k-concurrent-" + System.nanoTime();
+    // A new request (its seed), so that no earlier job's key or result answers for it.
+    String body =
+        "{\"objective\": \"conv1:2\", \"size\": 16, \"steps\": 2, \"seed\": %d}"
+            .formatted(System.nanoTime() % 1_000_000_000L);
+    int before = countJobs();
+    HttpClient client = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(32)).build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/visualize"))
+            .header("Content-Type", "application/json")
+            .header("Idempotency-Key", key)
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build();
+    CountDownLatch go = new CountDownLatch(1);
+    List<CompletableFuture<HttpResponse<String>>> sent = new ArrayList<>();
+    ExecutorService senders = Executors.newFixedThreadPool(32);
+    for (int i = 0; i < 32; i++) {
+      sent.add(
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  go.await();
+                  return client.send(request, HttpResponse.BodyHandlers.ofString());
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              },
+              senders));
+    }
+    go.countDown();
+    Set<String> ids = new HashSet<>();
+    List<Integer> statuses = new ArrayList<>();
+    for (CompletableFuture<HttpResponse<String>> f : sent) {
+      HttpResponse<String> r = f.get(60, TimeUnit.SECONDS);
+      statuses.add(r.statusCode());
+      ids.add(io.restassured.path.json.JsonPath.from(r.body()).getString("id"));
+    }
+    senders.shutdown();
+    assertEquals(1, ids.size(), "job ids: " + ids);
+    assertEquals(1, statuses.stream().filter(s -> s == 202).count(), "statuses: " + statuses);
+    assertEquals(31, statuses.stream().filter(s -> s == 200).count(), "statuses: " + statuses);
+    assertEquals(before + 1, countJobs(), "one job more in the listing");
+    VisualizeResourceTest.awaitFinished(ids.iterator().next())
+        .then()
+        .body("status", equalTo("SUCCEEDED"))
+        .body("attempts", equalTo(1));
+  }
+
+  /** Every job the service holds, counted page by page. */
+  private static int countJobs() {
+    int count = 0;
+    String after = null;
+    do {
+      Response page = given().get("/jobs?limit=500" + (after == null ? "" : "&after=" + after));
+      count += page.<Integer>path("jobs.size()");
+      after = page.path("next");
+    } while (after != null);
+    return count;
   }
 
   @Test

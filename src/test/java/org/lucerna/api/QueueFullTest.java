@@ -5,13 +5,24 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.lucerna.testing.TestJobs;
@@ -32,12 +43,17 @@ class QueueFullTest {
           "lucerna.limits.max-size",
           "64",
           "lucerna.limits.max-body-bytes",
-          "4096");
+          "4096",
+          "lucerna.limits.max-event-streams",
+          "2");
     }
   }
 
   private static final String LONG =
       "{\"objective\": \"conv1:0\", \"size\": 64, \"steps\": 20000, \"seed\": %d}";
+
+  @ConfigProperty(name = "quarkus.http.test-port")
+  int port;
 
   @AfterEach
   void leaveNoJobRunning() {
@@ -72,6 +88,47 @@ class QueueFullTest {
         VisualizeResourceTest.submit(
             "{\"objective\": \"conv1:0\", \"size\": 16, \"steps\": 2, \"seed\": 4}");
     VisualizeResourceTest.awaitFinished(after).then().body("status", equalTo("SUCCEEDED"));
+  }
+
+  @Test
+  void beyondTheMostEventStreamsA503WithRetryAfterAndASlotIsFreeAgainWhenAStreamEnds()
+      throws Exception {
+    String running = VisualizeResourceTest.submit(LONG.formatted(5));
+    HttpClient client = HttpClient.newHttpClient();
+    HttpRequest events =
+        HttpRequest.newBuilder(
+                URI.create("http://localhost:" + port + "/jobs/" + running + "/events"))
+            .header("Accept", "text/event-stream")
+            .build();
+    List<HttpResponse<InputStream>> open = new ArrayList<>();
+    try {
+      for (int i = 0; i < 2; i++) {
+        HttpResponse<InputStream> r =
+            client.send(events, HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, r.statusCode());
+        open.add(r);
+      }
+      HttpResponse<String> refused = client.send(events, HttpResponse.BodyHandlers.ofString());
+      assertEquals(503, refused.statusCode(), refused.body());
+      assertEquals("5", refused.headers().firstValue("Retry-After").orElse(null));
+      assertTrue(refused.body().contains("lucerna.limits.max-event-streams"), refused.body());
+      // The job ends, its streams send "done" and close: their places are free again.
+      given().post("/jobs/" + running + "/cancel").then().statusCode(200);
+      for (HttpResponse<InputStream> r : open) {
+        String text = new String(r.body().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(text.matches("(?s).*event: ?done.*"), text);
+      }
+      await("a stream is served again")
+          .atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(50))
+          .until(
+              () -> client.send(events, HttpResponse.BodyHandlers.ofString()),
+              r -> r.statusCode() == 200 && r.body().contains("CANCELLED"));
+    } finally {
+      for (HttpResponse<InputStream> r : open) {
+        r.body().close();
+      }
+    }
   }
 
   @Test

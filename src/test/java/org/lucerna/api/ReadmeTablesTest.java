@@ -45,6 +45,19 @@ class ReadmeTablesTest {
   }
 
   @Test
+  void theSweepTableListsExactlyTheFieldsOfASweep() {
+    Set<String> documented = new TreeSet<>();
+    for (String cell : ReadmeTables.firstTwoColumns("## Sweeps").keySet()) {
+      documented.addAll(ReadmeTables.code(cell));
+    }
+    Set<String> fields =
+        Arrays.stream(SweepRequest.class.getRecordComponents())
+            .map(RecordComponent::getName)
+            .collect(Collectors.toCollection(TreeSet::new));
+    assertEquals(fields, documented, "README.md's sweep table against SweepRequest");
+  }
+
+  @Test
   void theConfigurationTableListsEveryKeyWithTheDefaultTheServiceRunsWith() {
     Map<String, String> documented = new TreeMap<>();
     ReadmeTables.firstTwoColumns("## Configuration")

@@ -124,6 +124,75 @@ abstract class JobStoreContract {
   }
 
   @Test
+  void updateGivesUpAfterABoundedNumberOfLostRaces() {
+    Job job = job(6, "a");
+    store().insert(job);
+    AtomicInteger tries = new AtomicInteger();
+    assertThrows(
+        StaleJobException.class,
+        () ->
+            store()
+                .update(
+                    job.id(),
+                    j -> {
+                      tries.incrementAndGet();
+                      // Another writer saves between this read and this save, every time.
+                      store().save(j.withProgress(j.progress()));
+                      return j.withCancelRequested();
+                    }));
+    assertEquals(JobStore.UPDATE_ATTEMPTS, tries.get());
+    assertFalse(store().find(job.id()).orElseThrow().cancelRequested());
+  }
+
+  @Test
+  void anIdempotencyKeyHoldsOneJobAtATime() {
+    Job first = keyed(30, "key-x");
+    store().insert(first);
+    Job second = keyed(31, "key-x");
+    IdempotencyKeyTakenException e =
+        assertThrows(IdempotencyKeyTakenException.class, () -> store().insert(second));
+    assertEquals(first.id(), e.existingJobId());
+    assertTrue(store().find(second.id()).isEmpty(), "nothing of the refused job is stored");
+    assertTrue(store().delete(first.id()));
+    store().insert(second); // the key is free once its job is deleted
+    assertEquals(second.id(), store().find(second.id()).orElseThrow().id());
+  }
+
+  @Test
+  void ofManyConcurrentInsertsWithOneKeyExactlyOneLands() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    CountDownLatch go = new CountDownLatch(1);
+    AtomicInteger landed = new AtomicInteger();
+    AtomicInteger refused = new AtomicInteger();
+    for (int i = 0; i < 32; i++) {
+      Job job = keyed(40 + i, "key-y");
+      pool.submit(
+          () -> {
+            go.await();
+            try {
+              store().insert(job);
+              landed.incrementAndGet();
+            } catch (IdempotencyKeyTakenException e) {
+              refused.incrementAndGet();
+            }
+            return null;
+          });
+    }
+    go.countDown();
+    pool.shutdown();
+    assertTrue(pool.awaitTermination(20, TimeUnit.SECONDS));
+    assertEquals(1, landed.get());
+    assertEquals(31, refused.get());
+    assertEquals(1, store().list(new JobQuery(Set.of(), null, null, "key-y", null, 100)).size());
+  }
+
+  private static Job keyed(int n, String key) {
+    Job plain = job(n, "a");
+    return Job.queued(
+        plain.id(), plain.spec(), new Job.Submission("fp" + n, key, null), plain.times().created());
+  }
+
+  @Test
   void listingFiltersAndPagesInIdOrder() {
     for (int n = 10; n < 16; n++) {
       store().insert(job(n, n < 13 ? "a" : "b"));

@@ -66,7 +66,7 @@ class RestartTest {
     return job.status().isFinal() && job.status() != awaited;
   }
 
-  private static JobSpec spec(int size, int steps, long seed) {
+  static JobSpec spec(int size, int steps, long seed) {
     return new JobSpec(
         "tiny_cnn",
         0,
@@ -97,8 +97,13 @@ class RestartTest {
     String running = first.service.submit(spec(48, 3000, 2), null).job().id();
     String queued = first.service.submit(spec(32, 5, 3), null).job().id();
     first.await(running, JobStatus.RUNNING);
+    assertEquals(1, first.jobs.find(running).orElseThrow().attempts());
     first.pool.stop(null);
     assertEquals(JobStatus.QUEUED, first.jobs.find(running).orElseThrow().status());
+    assertEquals(
+        0,
+        first.jobs.find(running).orElseThrow().attempts(),
+        "a job handed back by a graceful stop has used no attempt");
     assertEquals(JobStatus.QUEUED, first.jobs.find(queued).orElseThrow().status());
 
     Instance second = new Instance();
@@ -110,6 +115,7 @@ class RestartTest {
     second.await(queued, JobStatus.SUCCEEDED);
     Job finished = second.await(running, JobStatus.SUCCEEDED);
     assertEquals(3000, finished.progress().step());
+    assertEquals(1, finished.attempts());
     assertTrue(second.images.get(queued, ImageNames.finalImage(0)).isPresent());
     second.pool.stop(null);
   }
@@ -178,71 +184,80 @@ class RestartTest {
     }
   }
 
-  static final JobsConfig CONFIG =
-      new JobsConfig() {
-        @Override
-        public Workers workers() {
-          return new Workers() {
-            @Override
-            public List<String> devices() {
-              return List.of("cpu");
-            }
+  static final JobsConfig CONFIG = config(3);
 
-            @Override
-            public int perDevice() {
-              return 1;
-            }
+  /** One cpu worker, a 10-minute time limit, and {@code maxAttempts} starts per job. */
+  static JobsConfig config(int maxAttempts) {
+    return new JobsConfig() {
+      @Override
+      public Workers workers() {
+        return new Workers() {
+          @Override
+          public List<String> devices() {
+            return List.of("cpu");
+          }
 
-            @Override
-            public String warmupLayer() {
-              return "mixed4";
-            }
+          @Override
+          public int perDevice() {
+            return 1;
+          }
 
-            @Override
-            public int intraOpThreads() {
-              return 0;
-            }
+          @Override
+          public String warmupLayer() {
+            return "mixed4";
+          }
 
-            @Override
-            public int interOpThreads() {
-              return 0;
-            }
+          @Override
+          public int intraOpThreads() {
+            return 0;
+          }
 
-            @Override
-            public int planCacheSize() {
-              return 2;
-            }
-          };
-        }
+          @Override
+          public int interOpThreads() {
+            return 0;
+          }
 
-        @Override
-        public Jobs jobs() {
-          return new Jobs() {
-            @Override
-            public Duration timeLimit() {
-              return Duration.ofMinutes(10);
-            }
+          @Override
+          public int planCacheSize() {
+            return 2;
+          }
+        };
+      }
 
-            @Override
-            public int maxAttempts() {
-              return 3;
-            }
-          };
-        }
+      @Override
+      public Jobs jobs() {
+        return new Jobs() {
+          @Override
+          public Duration timeLimit() {
+            return Duration.ofMinutes(10);
+          }
 
-        @Override
-        public Data data() {
-          return new Data() {
-            @Override
-            public Path dir() {
-              return Path.of("unused");
-            }
+          @Override
+          public int maxAttempts() {
+            return maxAttempts;
+          }
+        };
+      }
 
-            @Override
-            public String store() {
-              return "file";
-            }
-          };
-        }
-      };
+      @Override
+      public Data data() {
+        return new Data() {
+          @Override
+          public Path dir() {
+            return Path.of("unused");
+          }
+
+          @Override
+          public String store() {
+            return "file";
+          }
+
+          @Override
+          public Duration retention() {
+            return Duration.ofDays(30);
+          }
+        };
+      }
+    };
+  }
 }

@@ -47,6 +47,26 @@ class LayerShapesTest {
   }
 
   @Test
+  void theSizesKeptForOneModelAreBounded() {
+    PreparedModel model = TestModels.tinyCnn();
+    LayerShapes shapes = new LayerShapes();
+    LayerInfo conv3 = model.layers().get("conv3");
+    int asked = LayerShapes.SIZES_PER_MODEL + 20;
+    for (int i = 0; i < asked; i++) {
+      int side = 16 + 4 * i;
+      assertEquals(
+          Optional.of(new LayerShapes.Spatial(side / 4, side / 4)),
+          shapes.of(model, conv3, side, side));
+    }
+    assertEquals(asked, shapes.inferences());
+    assertTrue(
+        shapes.sizesKept(model) <= LayerShapes.SIZES_PER_MODEL,
+        "kept " + shapes.sizesKept(model) + " sizes after " + asked + " were asked");
+    // The bound evicts old sizes, not answers: asking again infers again and agrees.
+    assertEquals(Optional.of(new LayerShapes.Spatial(4, 4)), shapes.of(model, conv3, 16, 16));
+  }
+
+  @Test
   void aDenseLayerAndASizeTheModelRefusesHaveNoSpatialSize() {
     PreparedModel model = TestModels.tinyCnn();
     LayerShapes shapes = new LayerShapes();

@@ -92,6 +92,42 @@ class ModelRegistryTest {
   }
 
   @Test
+  void theRescanRemovesThePreparedModelsOfVersionsThatLeftTheRepository(@TempDir Path tmp)
+      throws Exception {
+    Path root = tmp.resolve("repo");
+    TinyCnn.write(root.resolve("tiny").resolve("1"));
+    TestModels.copyShared("cifar10_cnn", root.resolve("cifar").resolve("1"));
+    PreparedModelCache disk = new PreparedModelCache(tmp.resolve("prepared"));
+    try (ModelRegistry registry = new ModelRegistry(new ModelRepository(root), disk, 1L << 30)) {
+      registry.get("tiny", OptionalLong.empty());
+      registry.get("cifar", OptionalLong.empty());
+      assertEquals(4, entries(disk), "<key>.pb and <key>.json of each");
+      registry.rescan();
+      assertEquals(4, entries(disk), "both versions are still in the repository");
+      try (Stream<Path> files = Files.walk(root.resolve("tiny"))) {
+        for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
+      registry.rescan();
+      assertEquals(2, entries(disk), "the entry of tiny@1 is gone, cifar@1's stays");
+      registry.unload("cifar", OptionalLong.empty());
+    }
+    try (ModelRegistry restarted = new ModelRegistry(new ModelRepository(root), disk, 1L << 30)) {
+      // Still prepared: read back, not prepared again (which would write a second entry).
+      assertEquals(
+          "conv2d_1", restarted.get("cifar", OptionalLong.empty()).layers().get("conv2d_1").name());
+      assertEquals(2, entries(disk));
+    }
+  }
+
+  private static long entries(PreparedModelCache disk) throws Exception {
+    try (Stream<Path> files = Files.list(disk.dir())) {
+      return files.filter(p -> !p.toString().endsWith(".tmp")).count();
+    }
+  }
+
+  @Test
   void memoryHoldsNoMoreThanItsBoundInBytes(@TempDir Path root) throws Exception {
     TinyCnn.write(root.resolve("tiny").resolve("1"));
     try (ModelRegistry registry = new ModelRegistry(new ModelRepository(root), null, 1024)) {

@@ -34,7 +34,7 @@ final class JobRows {
       "j.id, j.spec, j.state, j.progress_step, j.progress_total, j.progress_objective,"
           + " j.progress_rate, j.progress_snapshots, j.created_at, j.started_at, j.finished_at, j.error,"
           + " j.cancel_requested_at IS NOT NULL AS cancel_requested, j.fingerprint, j.idempotency_key, j.reused_from,"
-          + " j.version";
+          + " j.attempt, j.version";
 
   private JobRows() {}
 
@@ -66,6 +66,7 @@ final class JobRows {
         rs.getString("error"),
         rs.getBoolean("cancel_requested"),
         submission,
+        rs.getInt("attempt"),
         rs.getLong("version"));
   }
 
@@ -82,6 +83,7 @@ final class JobRows {
         job.error(),
         job.cancelRequested(),
         job.submission(),
+        job.attempts(),
         version);
   }
 

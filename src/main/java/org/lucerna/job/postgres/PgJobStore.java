@@ -123,7 +123,7 @@ public final class PgJobStore implements JobStore {
         "UPDATE lucerna_job SET state = ?, progress_step = ?, progress_total = ?, progress_objective = ?,"
             + " progress_rate = ?, progress_snapshots = ?, error = ?,"
             + " cancel_requested_at = CASE WHEN ? THEN coalesce(cancel_requested_at, now()) END,"
-            + " started_at = ?, finished_at = ?,"
+            + " started_at = ?, finished_at = ?, attempt = ?,"
             + " lease_owner = CASE WHEN ? = 'RUNNING' THEN lease_owner END,"
             + " lease_expires_at = CASE WHEN ? = 'RUNNING' THEN lease_expires_at END,"
             + " version = version + 1"
@@ -144,6 +144,7 @@ public final class PgJobStore implements JobStore {
                 s.setBoolean(++i, job.cancelRequested());
                 Sql.setTime(s, ++i, job.times().started());
                 Sql.setTime(s, ++i, job.times().finished());
+                s.setInt(++i, job.attempts());
                 s.setString(++i, job.status().name());
                 s.setString(++i, job.status().name());
                 s.setString(++i, job.id());
