@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.lucerna.model.ErrorText;
 import org.lucerna.model.InputSpec;
 import org.lucerna.model.LayerInfo;
 import org.lucerna.model.ModelMetadata;
@@ -45,7 +46,7 @@ public final class ModelDocuments {
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record VersionDocument(long version, String state, String reason) {
     static VersionDocument of(ModelRegistry.VersionState s) {
-      return new VersionDocument(s.id().version(), s.state().name(), s.reason());
+      return new VersionDocument(s.id().version(), s.state().name(), ErrorText.redact(s.reason()));
     }
   }
 

@@ -59,7 +59,12 @@ public class ModelResource {
       ModelRegistry.VersionState state = registry.state(new ModelId(name, served));
       models.add(
           new ModelSummary(
-              name, versions, served, state.state().name(), state.reason(), links(name)));
+              name,
+              versions,
+              served,
+              state.state().name(),
+              org.lucerna.model.ErrorText.redact(state.reason()),
+              links(name)));
     }
     return new ModelList(models);
   }

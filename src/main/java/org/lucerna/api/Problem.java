@@ -2,6 +2,7 @@ package org.lucerna.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
+import org.lucerna.model.ErrorText;
 
 /**
  * An error body in the form of RFC 9457 ({@code application/problem+json}).
@@ -12,6 +13,20 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Problem(
     String type, String title, int status, String detail, List<FieldError> errors) {
+
+  /**
+   * Every answer's text passes here: paths of the server, class names and stack lines are taken out
+   * ({@link ErrorText}), whatever raised the problem.
+   */
+  public Problem {
+    detail = ErrorText.redact(detail);
+    if (errors != null) {
+      errors =
+          errors.stream()
+              .map(f -> new FieldError(f.field(), ErrorText.redact(f.message())))
+              .toList();
+    }
+  }
 
   public static final String MEDIA_TYPE = "application/problem+json";
 

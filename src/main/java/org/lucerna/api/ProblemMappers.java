@@ -21,6 +21,7 @@ import org.lucerna.job.IdempotencyConflictException;
 import org.lucerna.job.InvalidJobException;
 import org.lucerna.job.JobNotFinishedException;
 import org.lucerna.job.JobNotFoundException;
+import org.lucerna.job.PlanTooLargeException;
 import org.lucerna.job.QueueFullException;
 import org.lucerna.optvis.SpecFormatException;
 
@@ -54,6 +55,27 @@ public class ProblemMappers {
   @ServerExceptionMapper
   public Response invalidSpec(SpecFormatException e) {
     return invalidField(e.field(), e.getMessage());
+  }
+
+  /**
+   * A render that would need more memory than the limit: 422, the estimate and the limit in the
+   * detail, and each field the memory grows with listed, so a client knows what to lower.
+   */
+  @ServerExceptionMapper
+  public Response planTooLarge(PlanTooLargeException e) {
+    metrics.rejected(org.lucerna.job.JobMetrics.VALIDATION);
+    List<Problem.FieldError> errors =
+        PlanTooLargeException.FIELDS.stream()
+            .map(
+                f ->
+                    new Problem.FieldError(
+                        f,
+                        "the render's memory grows with it: about "
+                            + org.lucerna.optvis.PlanMemory.bytes(e.estimate().total())
+                            + " here, at most "
+                            + org.lucerna.optvis.PlanMemory.bytes(e.limit())))
+            .toList();
+    return respond(Problem.invalid(422, e.getMessage(), errors), null);
   }
 
   private Response invalidField(String field, String message) {
@@ -143,11 +165,27 @@ public class ProblemMappers {
     return respond(Problem.of(status, "http-" + status, title, e.getMessage()), null);
   }
 
+  /**
+   * Anything else: the answer says only that something failed, with an id the log line carries
+   * beside the full error, so that an operator can find it.
+   */
   @ServerExceptionMapper
   public Response unexpected(RuntimeException e) {
-    LOG.error("unexpected error", e);
+    String id = errorId();
+    LOG.errorf(e, "unexpected error, error id %s", id);
     return respond(
-        Problem.of(500, "internal", "Internal error", "an unexpected error occurred: " + e), null);
+        Problem.of(
+            500,
+            "internal",
+            "Internal error",
+            "something failed on the server; the log has it under error id " + id),
+        null);
+  }
+
+  /** 12 hex digits: enough to find one log line, too short to mean anything else. */
+  static String errorId() {
+    return String.format(
+        "%012x", java.util.concurrent.ThreadLocalRandom.current().nextLong(1L << 48));
   }
 
   private Response malformed(JsonMappingException e) {

@@ -1,8 +1,11 @@
 package org.lucerna.api;
 
 import java.util.Base64;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.lucerna.job.InvalidJobException;
+import org.lucerna.job.Limits;
 import org.lucerna.optvis.param.StartImage;
 import org.lucerna.optvis.param.StartImageException;
 
@@ -30,7 +33,43 @@ final class StartImageUpload {
    * @throws InvalidJobException naming {@code startImage} and what is accepted
    */
   static StartImage read(String text, long maxPixels) {
-    byte[] bytes = base64(text);
+    return decode(bytes(text), maxPixels);
+  }
+
+  /**
+   * Decodes the file, holding one of {@code slots} while it does: decodes run at most as many at
+   * once as the slots allow ({@code lucerna.limits.max-concurrent-decodes}).
+   *
+   * @throws ProblemException 503 when no slot frees within {@link Limits#DECODE_WAIT_SECONDS}
+   */
+  static StartImage decode(byte[] bytes, long maxPixels, Semaphore slots) {
+    boolean acquired;
+    try {
+      acquired = slots.tryAcquire(Limits.DECODE_WAIT_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      acquired = false;
+    }
+    if (!acquired) {
+      throw new ProblemException(
+          Problem.of(
+              503,
+              "busy",
+              "Too many start images are being decoded",
+              "every start-image decode slot (lucerna.limits.max-concurrent-decodes) stayed busy"
+                  + " for "
+                  + Limits.DECODE_WAIT_SECONDS
+                  + " s; retry later"),
+          "5");
+    }
+    try {
+      return decode(bytes, maxPixels);
+    } finally {
+      slots.release();
+    }
+  }
+
+  private static StartImage decode(byte[] bytes, long maxPixels) {
     try {
       return StartImage.read(bytes, maxPixels);
     } catch (StartImage.TooLargeException e) {
@@ -42,7 +81,8 @@ final class StartImageUpload {
     }
   }
 
-  private static byte[] base64(String text) {
+  /** The file's bytes, from base64 (cheap: no decoding of the picture). */
+  static byte[] bytes(String text) {
     String payload = text;
     if (text.startsWith("data:")) {
       int comma = text.indexOf(',');

@@ -1,5 +1,6 @@
 package org.lucerna.api;
 
+import io.smallrye.common.annotation.Blocking;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
@@ -12,6 +13,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.List;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import org.lucerna.job.JobService;
 import org.lucerna.job.JobSpec;
@@ -20,7 +22,6 @@ import org.lucerna.job.StartImageRef;
 import org.lucerna.model.DefaultModel;
 import org.lucerna.optvis.Objective;
 import org.lucerna.optvis.param.ParamSpec;
-import org.lucerna.optvis.param.StartImage;
 import org.lucerna.optvis.transform.FitMode;
 import org.lucerna.optvis.transform.TransformList;
 
@@ -32,18 +33,24 @@ import org.lucerna.optvis.transform.TransformList;
  * gets the same job back (200).
  */
 @Path("/visualize")
+@jakarta.inject.Singleton
 public class VisualizeResource {
   private final JobService jobs;
   private final DefaultModel models;
   private final Limits limits;
 
+  /** Shared by every request: the resource is a singleton. */
+  private final Semaphore decodes;
+
   public VisualizeResource(JobService jobs, DefaultModel models, Limits limits) {
     this.jobs = jobs;
     this.models = models;
     this.limits = limits;
+    this.decodes = new Semaphore(limits.maxConcurrentDecodes());
   }
 
   @POST
+  @Blocking // validation loads models and decodes pictures: never on the event loop
   @Consumes(MediaType.APPLICATION_JSON)
   @Produces(MediaType.APPLICATION_JSON)
   public Response submit(
@@ -53,18 +60,24 @@ public class VisualizeResource {
     int size = request.size() == null ? Limits.DEFAULT_SIZE : request.size();
     int height = request.height() == null ? size : request.height();
     int width = request.width() == null ? size : request.width();
-    StartImage start =
-        request.startImage() == null
-            ? null
-            : StartImageUpload.read(request.startImage(), limits.maxStartImagePixels());
-    JobService.Submitted s = jobs.submit(normalize(request, height, width, start), start, key);
+    // Only the base64 is read here; the picture is decoded once the request passed every cheap
+    // check, in one of a bounded number of decode slots.
+    byte[] start =
+        request.startImage() == null ? null : StartImageUpload.bytes(request.startImage());
+    JobService.Submitted s =
+        jobs.submitDecoding(
+            normalize(request, height, width, start),
+            start == null
+                ? null
+                : () -> StartImageUpload.decode(start, limits.maxStartImagePixels(), decodes),
+            key);
     return Response.status(s.created() ? Response.Status.ACCEPTED : Response.Status.OK)
         .entity(JobDocument.of(s.job(), jobs.queuePosition(s.job())))
         .location(URI.create("/jobs/" + s.job().id()))
         .build();
   }
 
-  private JobSpec normalize(VisualizeRequest r, int height, int width, StartImage startImage) {
+  private JobSpec normalize(VisualizeRequest r, int height, int width, byte[] startImage) {
     VisualizeRequest.Optimizer o = r.optimizer();
     return new JobSpec(
         r.model() == null ? models.name() : r.model(),
@@ -86,7 +99,7 @@ public class VisualizeResource {
         Boolean.TRUE.equals(r.normalizeGradient()),
         Boolean.TRUE.equals(r.redirectedRelu()),
         r.input(),
-        startImage == null ? null : StartImageRef.of(startImage),
+        startImage == null ? null : StartImageRef.ofBytes(startImage),
         Boolean.TRUE.equals(r.sharedStart()));
   }
 }

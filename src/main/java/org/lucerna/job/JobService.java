@@ -7,11 +7,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.lucerna.model.LayerShapes;
 import org.lucerna.model.ModelException;
 import org.lucerna.model.ModelRegistry;
 import org.lucerna.model.PreparedModel;
 import org.lucerna.model.UnknownLayerException;
+import org.lucerna.optvis.PlanMemory;
 import org.lucerna.optvis.param.StartImage;
 import org.lucerna.optvis.transform.Transforms;
 
@@ -27,7 +29,9 @@ public class JobService {
   private final WorkSource queue;
   private final Clock clock;
   private final JobMetrics metrics;
-  private final NeuronPositions positions = new NeuronPositions(new LayerShapes());
+  private final LayerShapes shapes = new LayerShapes();
+  private final NeuronPositions positions = new NeuronPositions(shapes);
+  private final long maxPlanBytes;
   private volatile boolean draining;
 
   /** The service of one instance on its own store. */
@@ -41,7 +45,7 @@ public class JobService {
     this(jobs, images, models, new LocalWorkSource(queue, jobs, images, clock), clock, metrics);
   }
 
-  @Inject
+  /** A service whose renders may take {@link Limits#DEFAULT_MAX_PLAN_BYTES}. */
   public JobService(
       JobStore jobs,
       ImageStore images,
@@ -49,12 +53,36 @@ public class JobService {
       WorkSource queue,
       Clock clock,
       JobMetrics metrics) {
+    this(jobs, images, models, queue, clock, metrics, Limits.DEFAULT_MAX_PLAN_BYTES);
+  }
+
+  @Inject
+  public JobService(
+      JobStore jobs,
+      ImageStore images,
+      ModelRegistry models,
+      WorkSource queue,
+      Clock clock,
+      JobMetrics metrics,
+      Limits limits) {
+    this(jobs, images, models, queue, clock, metrics, limits.maxPlanBytes());
+  }
+
+  private JobService(
+      JobStore jobs,
+      ImageStore images,
+      ModelRegistry models,
+      WorkSource queue,
+      Clock clock,
+      JobMetrics metrics,
+      long maxPlanBytes) {
     this.metrics = metrics;
     this.jobs = jobs;
     this.images = images;
     this.models = models;
     this.queue = queue;
     this.clock = clock;
+    this.maxPlanBytes = maxPlanBytes;
   }
 
   /** What a submission got: a new job, or the job an earlier submission with the same key made. */
@@ -79,16 +107,34 @@ public class JobService {
    * has none. Its bytes are stored under the new job before the job can be seen by any worker.
    */
   public Submitted submit(JobSpec spec, StartImage startImage, String idempotencyKey) {
+    return submitDecoding(spec, startImage == null ? null : () -> startImage, idempotencyKey);
+  }
+
+  /**
+   * As {@link #submit(JobSpec, StartImage, String)}, with the picture decoded only once the spec
+   * has passed its checks: decoding is the one costly check of a submission, so a request that
+   * fails a cheap one never costs a decode.
+   *
+   * @param startImage decodes the picture the spec names (and may refuse it), null when none
+   */
+  public Submitted submitDecoding(
+      JobSpec spec, Supplier<StartImage> startImage, String idempotencyKey) {
     if (draining) {
       metrics.rejected(JobMetrics.QUEUE_FULL);
       throw new QueueFullException(
           queue.capacity(), "the service is shutting down; retry on another instance");
     }
-    if ((spec.startImage() == null) != (startImage == null)
-        || (startImage != null && !spec.startImage().matches(startImage))) {
-      throw new IllegalArgumentException("the start image bytes do not match the spec's reference");
+    if ((spec.startImage() == null) != (startImage == null)) {
+      throw new IllegalArgumentException("a start image is given without its reference, or not");
     }
     JobSpec resolved = validate(spec);
+    return submitValid(resolved, startImage == null ? null : startImage.get(), idempotencyKey);
+  }
+
+  private Submitted submitValid(JobSpec resolved, StartImage startImage, String idempotencyKey) {
+    if (startImage != null && !resolved.startImage().matches(startImage)) {
+      throw new IllegalArgumentException("the start image bytes do not match the spec's reference");
+    }
     String fingerprint = JobJson.fingerprint(resolved);
     Optional<Job> earlier = earlierWithKey(idempotencyKey, fingerprint);
     if (earlier.isPresent()) {
@@ -150,6 +196,7 @@ public class JobService {
     // A short layer name becomes the full one, which the job document then shows.
     spec = spec.withObjective(spec.objective().withLayerNames(n -> model.layers().get(n).name()));
     positions.check(spec.objective(), model, smallestHeight, smallestWidth, spec.fit());
+    checkMemory(spec, model);
     int channels = model.input().isImage() ? model.input().channels() : 0;
     if (spec.startImage() != null && channels != 1 && channels != 3 && channels != 4) {
       throw new InvalidJobException(
@@ -161,6 +208,36 @@ public class JobService {
               + "; a starting image fills 1 (gray), 3 (RGB) or 4 (RGBA): render without one");
     }
     return spec.withVersion(model.id().version());
+  }
+
+  /**
+   * Refuses a render whose memory, reckoned for the largest image its transforms can make, exceeds
+   * the limit; then one whose transforms can make an image side beyond the format's bound (such an
+   * image may be cheap for a small batch, but the rotation's indexing is not exact beyond it).
+   *
+   * @throws PlanTooLargeException with the estimate and the limit
+   * @throws InvalidJobException naming {@code transforms}
+   */
+  private void checkMemory(JobSpec spec, PreparedModel model) {
+    PlanMemory.Estimate estimate = PlanMemory.estimate(model, spec.planSpec(), shapes);
+    if (estimate.total() > maxPlanBytes) {
+      int[] heights = Transforms.largestSides(spec.transforms(), spec.height());
+      int[] widths = Transforms.largestSides(spec.transforms(), spec.width());
+      int largestHeight = spec.height();
+      int largestWidth = spec.width();
+      for (int i = 0; i < heights.length; i++) {
+        largestHeight = Math.max(largestHeight, heights[i]);
+        largestWidth = Math.max(largestWidth, widths[i]);
+      }
+      throw new PlanTooLargeException(
+          estimate, maxPlanBytes, spec.batch(), largestHeight, largestWidth);
+    }
+    try {
+      Transforms.checkLargest(spec.transforms(), spec.height());
+      Transforms.checkLargest(spec.transforms(), spec.width());
+    } catch (IllegalArgumentException e) {
+      throw new InvalidJobException("transforms", e.getMessage());
+    }
   }
 
   PreparedModel model(JobSpec spec) {

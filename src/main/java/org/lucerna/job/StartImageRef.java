@@ -25,6 +25,11 @@ public record StartImageRef(String sha256) {
     return new StartImageRef(image.sha256());
   }
 
+  /** The reference of a file not decoded yet. */
+  public static StartImageRef ofBytes(byte[] bytes) {
+    return new StartImageRef(StartImage.sha256(bytes));
+  }
+
   /** Whether {@code image} is the picture this refers to. */
   public boolean matches(StartImage image) {
     return sha256.equals(image.sha256());

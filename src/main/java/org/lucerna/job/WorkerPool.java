@@ -20,6 +20,8 @@ import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 import org.lucerna.model.DefaultModel;
+import org.lucerna.model.ErrorText;
+import org.lucerna.model.ModelException;
 import org.lucerna.model.ModelRegistry;
 import org.lucerna.model.PreparedModel;
 import org.lucerna.optvis.Device;
@@ -338,10 +340,14 @@ public class WorkerPool {
 
   private void fail(WorkSource.Run run, Throwable t) {
     String id = run.job().id();
-    String reason =
-        t instanceof OutOfMemoryError
-            ? "out of memory: try a smaller image size or batch"
-            : t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    // The document shows a short reason; the log line has the full error under the job id.
+    String shortReason = ErrorText.reason(t);
+    if (!(t instanceof OutOfMemoryError
+        || t instanceof ModelException
+        || t instanceof org.tensorflow.exceptions.TensorFlowException)) {
+      shortReason += " (the log has the details under job " + id + ")";
+    }
+    String reason = shortReason;
     try {
       ended(
           run,

@@ -31,7 +31,7 @@ public class ModelException extends RuntimeException {
     }
   }
 
-  /** The model's inference graph holds ops the service refuses to run ({@link ForbiddenOps}). */
+  /** The model holds ops that are not on the list of ops a model may run ({@link ModelOps}). */
   public static final class Forbidden extends ModelException {
     public Forbidden(String message) {
       super(message);

@@ -47,7 +47,8 @@ public record ModelFile(
       throw new ModelException.Unusable(
           NAME + " of " + versionDir.getFileName() + " is not valid: " + e.getOriginalMessage());
     } catch (IOException e) {
-      throw new ModelException.Unusable("cannot read " + file + ": " + e.getMessage(), e);
+      throw new ModelException.Unusable(
+          "cannot read the " + NAME + " of version " + versionDir.getFileName(), e);
     }
   }
 

@@ -249,7 +249,8 @@ public final class ModelRegistry implements AutoCloseable {
     if (cause instanceof ModelException m) {
       return m;
     }
-    return new ModelException.Unusable("cannot load " + id + ": " + cause, cause);
+    LOG.errorf(cause, "%s failed to load", id);
+    return new ModelException.Unusable("cannot load " + id + ": " + ErrorText.reason(cause), cause);
   }
 
   private static PreparedModel join(CompletableFuture<PreparedModel> future) {
@@ -262,7 +263,9 @@ public final class ModelRegistry implements AutoCloseable {
       if (e.getCause() instanceof RuntimeException r) {
         throw r;
       }
-      throw new ModelException.Unusable("model load failed: " + e.getCause(), e.getCause());
+      LOG.error("model load failed", e.getCause());
+      throw new ModelException.Unusable(
+          "model load failed: " + ErrorText.reason(e.getCause()), e.getCause());
     }
   }
 

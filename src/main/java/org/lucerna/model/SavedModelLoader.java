@@ -27,8 +27,9 @@ import org.tensorflow.proto.TensorShapeProto;
 /**
  * Reads a TF1 or TF2 SavedModel and turns it into a {@link PreparedModel}: pruned to what the
  * outputs need, every function call inlined, every variable frozen into a constant, the input cut
- * to a Placeholder, checked for forbidden ops, sorted, device pins removed, and its layers
- * cataloged (and their channel counts checked by one run on a blank input).
+ * to a Placeholder, checked against the allowed ops ({@link ModelOps}: before TensorFlow loads it,
+ * and again once prepared), sorted, device pins removed, and its layers cataloged (and their
+ * channel counts checked by one run on a blank input).
  */
 public final class SavedModelLoader {
   static final String SAVED_MODEL = "saved_model.pb";
@@ -48,7 +49,9 @@ public final class SavedModelLoader {
    */
   static PreparedModel load(
       Path dir, ModelId id, LoadOptions options, ModelMetadata metadata, boolean foldBatchNorm) {
-    MetaGraphDef meta = findMetaGraph(dir, options.tags());
+    MetaGraphDef meta = findMetaGraph(dir, id, options.tags());
+    // Before TensorFlow sees the model: loading it runs its restore and init ops.
+    ModelOps.check(id, meta);
     GraphDef raw = meta.getGraphDef();
     SignatureDef signature = meta.getSignatureDefMap().get(options.signature());
     String inputNode;
@@ -114,7 +117,8 @@ public final class SavedModelLoader {
       known.addAll(inlined.layerNames());
       frozen = VariableFreezer.freeze(inlined.graph(), bundle.graph(), bundle.session());
     } catch (org.tensorflow.exceptions.TensorFlowException e) {
-      throw new ModelException.Unusable("TensorFlow cannot load " + id + ": " + e.getMessage(), e);
+      throw new ModelException.Unusable(
+          "TensorFlow cannot load " + id + ": " + ErrorText.reason(e), e);
     }
     GraphDef pruned =
         InputChannels.settle(
@@ -135,7 +139,7 @@ public final class SavedModelLoader {
       throw new ModelException.Unusable(
           id + " keeps variables that could not be frozen: " + unfrozen);
     }
-    ForbiddenOps.check(id, pruned);
+    ModelOps.checkPrepared(id, pruned);
     InputSpec input = inputSpec(pruned, inputNode, id);
     LayerCatalog layers = LayerCatalog.of(id.name(), pruned, inputNode, known);
     PreparedModel model = new PreparedModel(id, pruned, input, layers, metadata);
@@ -143,13 +147,15 @@ public final class SavedModelLoader {
     return model;
   }
 
-  private static MetaGraphDef findMetaGraph(Path dir, List<String> tags) {
+  private static MetaGraphDef findMetaGraph(Path dir, ModelId id, List<String> tags) {
     SavedModel saved;
     try {
       saved = SavedModel.parseFrom(Files.readAllBytes(dir.resolve(SAVED_MODEL)));
-    } catch (IOException e) {
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
       throw new ModelException.Unusable(
-          "cannot read " + dir.resolve(SAVED_MODEL) + ": " + e.getMessage(), e);
+          "the " + SAVED_MODEL + " of " + id + " is not a SavedModel protobuf", e);
+    } catch (IOException e) {
+      throw new ModelException.Unusable("cannot read the " + SAVED_MODEL + " of " + id, e);
     }
     List<List<String>> available = new ArrayList<>();
     for (MetaGraphDef m : saved.getMetaGraphsList()) {
@@ -279,7 +285,7 @@ public final class SavedModelLoader {
             && !n.getOp().startsWith("Assign")
             && !n.getOp().startsWith("Apply")
             && !n.getOp().startsWith("ResourceApply")
-            && !ForbiddenOps.forbidden(n.getOp())
+            && ModelOps.inference(n.getOp())
             && !name.startsWith("gradients/");
     if (ok) {
       for (String in : n.getInputList()) {

@@ -164,13 +164,15 @@ abstract class JobStoreContract {
     CountDownLatch go = new CountDownLatch(1);
     AtomicInteger landed = new AtomicInteger();
     AtomicInteger refused = new AtomicInteger();
+    // One store for every thread: a store() that creates its store lazily must not race here.
+    JobStore shared = store();
     for (int i = 0; i < 32; i++) {
       Job job = keyed(40 + i, "key-y");
       pool.submit(
           () -> {
             go.await();
             try {
-              store().insert(job);
+              shared.insert(job);
               landed.incrementAndGet();
             } catch (IdempotencyKeyTakenException e) {
               refused.incrementAndGet();

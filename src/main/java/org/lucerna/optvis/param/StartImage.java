@@ -164,7 +164,8 @@ public final class StartImage {
     return picture;
   }
 
-  private static String sha256(byte[] bytes) {
+  /** SHA-256 of a file's bytes, lower-case hex: its name before it is decoded. */
+  public static String sha256(byte[] bytes) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     } catch (NoSuchAlgorithmException e) {
