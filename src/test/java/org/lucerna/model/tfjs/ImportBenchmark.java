@@ -6,9 +6,9 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * Times the import of each Keras {@code .h5} file given (read, build, export a SavedModel) and
- * prints its parameters: the README's import figures. Not a test. Arguments: the files; each is
- * imported three times into a fresh temporary folder, and the median is printed.
+ * Times the import of each Keras {@code .h5} or {@code .keras} file given (read, build, export a
+ * SavedModel) and prints its parameters: the README's import figures. Not a test. Arguments: the
+ * files; each is imported three times into a fresh temporary folder, and the median is printed.
  */
 public final class ImportBenchmark {
   private ImportBenchmark() {}
@@ -25,8 +25,12 @@ public final class ImportBenchmark {
           Files.createDirectories(version);
           Files.copy(h5, version.resolve(h5.getFileName()));
           long start = System.nanoTime();
+          Path copy = version.resolve(h5.getFileName());
           parameters =
-              KerasH5Importer.importFile(version.resolve(h5.getFileName()), version).parameters();
+              (h5.getFileName().toString().endsWith(".keras")
+                      ? Keras3Importer.importFile(copy, version)
+                      : KerasH5Importer.importFile(copy, version))
+                  .parameters();
           nanos[run] = System.nanoTime() - start;
         } finally {
           try (Stream<Path> walk = Files.walk(tmp)) {
