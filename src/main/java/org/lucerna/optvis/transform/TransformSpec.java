@@ -31,6 +31,20 @@ public interface TransformSpec {
   int smallest(int side);
 
   /**
+   * The largest side this transform can give from a side of {@code side} pixels, whatever its
+   * random draws: with {@link #smallest}, the range of sizes the next step and the model can see.
+   */
+  int largest(int side);
+
+  /**
+   * Floats this step holds in one optimization step when it gives an image of {@code batch} ×
+   * {@code height} × {@code width} × {@code channels}: its output, the gradient it passes back and
+   * its other intermediates, counted from the ops it builds. For the memory a render is reckoned at
+   * before it is queued.
+   */
+  long workingFloats(long batch, long height, long width, long channels);
+
+  /**
    * Builds this step on {@code image} ({@code [B, H, W, C]}) in the sub-scope {@code t}; a random
    * step hands {@code draws} the feed of its placeholder.
    */

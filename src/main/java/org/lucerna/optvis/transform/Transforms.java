@@ -9,6 +9,7 @@ import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.lucerna.optvis.FormatLimits;
 import org.lucerna.optvis.SpecFields;
 import org.lucerna.optvis.SpecFormatException;
 
@@ -100,6 +101,50 @@ public final class Transforms {
       smallest = spec.smallest(smallest);
     }
     return smallest;
+  }
+
+  /**
+   * The largest side each transform of {@code specs} can give, in order, from a side of {@code
+   * size} pixels, whatever the random draws: what the memory of a render is reckoned on. Sides
+   * beyond {@link #SIDE_CAP} are taken as that cap, so that no arithmetic on them overflows.
+   */
+  public static int[] largestSides(List<TransformSpec> specs, int size) {
+    int[] sides = new int[specs.size()];
+    int largest = size;
+    for (int i = 0; i < specs.size(); i++) {
+      largest = Math.min(SIDE_CAP, specs.get(i).largest(largest));
+      sides[i] = largest;
+    }
+    return sides;
+  }
+
+  /** 2²⁰ pixels: a side far beyond any bound, whose area times a batch still fits a long. */
+  public static final int SIDE_CAP = 1 << 20;
+
+  /**
+   * Checks that no step of {@code specs} can make a side above {@link
+   * FormatLimits#MAX_TRANSFORMED_SIDE} from a side of {@code size} pixels.
+   *
+   * @throws IllegalArgumentException naming the first transform that can
+   */
+  public static void checkLargest(List<TransformSpec> specs, int size) {
+    int[] sides = largestSides(specs, size);
+    for (int i = 0; i < sides.length; i++) {
+      if (sides[i] > FormatLimits.MAX_TRANSFORMED_SIDE) {
+        throw new IllegalArgumentException(
+            "transforms["
+                + i
+                + "] ("
+                + specs.get(i).kind()
+                + ") can make an image side of "
+                + (sides[i] == SIDE_CAP ? "more than " + SIDE_CAP : sides[i])
+                + " pixels from "
+                + size
+                + "; the transforms may make at most "
+                + FormatLimits.MAX_TRANSFORMED_SIDE
+                + " pixels a side: use smaller pads or scale factors, or a smaller image");
+      }
+    }
   }
 
   /**
