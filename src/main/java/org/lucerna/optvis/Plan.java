@@ -170,8 +170,14 @@ public final class Plan implements AutoCloseable {
   private String importModel(
       Graph building, Ops tf, Operand<TFloat32> transformed, PreparedModel model, Device device) {
     Operand<TFloat32> modelInput = toModelRange(tf, transformed, model.metadata(), channels);
-    GraphDef modelGraph =
-        spec.redirectedRelu() ? RedirectedRelu.rewrite(model.graph()) : model.graph();
+    List<String> read = new ArrayList<>();
+    for (TermGraph term : spec.terms()) {
+      if (term.layer() != null) {
+        read.add(model.layers().get(term.layer()).output());
+      }
+    }
+    GraphDef needed = model.graphFor(read);
+    GraphDef modelGraph = spec.redirectedRelu() ? RedirectedRelu.rewrite(needed) : needed;
     GraphImport.importMapped(
         building, modelGraph, MODEL_PREFIX, model.input().node(), modelInput.asOutput(), device);
     String flag = MODEL_PREFIX + "/" + RedirectedRelu.FLAG;
