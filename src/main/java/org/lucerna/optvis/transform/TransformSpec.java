@@ -50,6 +50,20 @@ public interface TransformSpec {
    */
   Operand<TFloat32> build(Ops t, Operand<TFloat32> image, Consumer<RandomDraw> draws);
 
+  /**
+   * As {@link #build(Ops, Operand, Consumer)}, knowing the model's fixed input size ({@code 0, 0}
+   * when it takes any size): a step that resizes ({@link Crops}) resizes to it.
+   */
+  default Operand<TFloat32> build(
+      Ops t, Operand<TFloat32> image, Consumer<RandomDraw> draws, int fitHeight, int fitWidth) {
+    return build(t, image, draws);
+  }
+
+  /** How many model batch elements each image becomes: {@link Crops#count()}, else 1. */
+  default int batchFactor() {
+    return 1;
+  }
+
   /** Reads one transform where it stands in the JSON, its errors naming its path. */
   final class Reader extends JsonDeserializer<TransformSpec> {
     @Override
