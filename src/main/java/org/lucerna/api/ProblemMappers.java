@@ -21,6 +21,7 @@ import org.lucerna.job.IdempotencyConflictException;
 import org.lucerna.job.InvalidJobException;
 import org.lucerna.job.JobNotFinishedException;
 import org.lucerna.job.JobNotFoundException;
+import org.lucerna.job.PlanTooLargeException;
 import org.lucerna.job.QueueFullException;
 import org.lucerna.optvis.SpecFormatException;
 
@@ -54,6 +55,27 @@ public class ProblemMappers {
   @ServerExceptionMapper
   public Response invalidSpec(SpecFormatException e) {
     return invalidField(e.field(), e.getMessage());
+  }
+
+  /**
+   * A render that would need more memory than the limit: 422, the estimate and the limit in the
+   * detail, and each field the memory grows with listed, so a client knows what to lower.
+   */
+  @ServerExceptionMapper
+  public Response planTooLarge(PlanTooLargeException e) {
+    metrics.rejected(org.lucerna.job.JobMetrics.VALIDATION);
+    List<Problem.FieldError> errors =
+        PlanTooLargeException.FIELDS.stream()
+            .map(
+                f ->
+                    new Problem.FieldError(
+                        f,
+                        "the render's memory grows with it: about "
+                            + org.lucerna.optvis.PlanMemory.bytes(e.estimate().total())
+                            + " here, at most "
+                            + org.lucerna.optvis.PlanMemory.bytes(e.limit())))
+            .toList();
+    return respond(Problem.invalid(422, e.getMessage(), errors), null);
   }
 
   private Response invalidField(String field, String message) {

@@ -30,6 +30,7 @@ public class JobMetrics {
   private final Timer queueWait;
   private final Timer runTime;
   private final DistributionSummary stepsPerSecond;
+  private final Timer firstStep;
 
   public JobMetrics(MeterRegistry registry, JobQueue queue) {
     this(registry, (ToDoubleFunction<Object>) q -> queue.size());
@@ -72,6 +73,12 @@ public class JobMetrics {
             .publishPercentileHistogram()
             .minimumExpectedValue(Duration.ofMillis(10))
             .maximumExpectedValue(Duration.ofHours(1))
+            .register(registry);
+    firstStep =
+        Timer.builder("lucerna.jobs.first.step")
+            .description(
+                "Time from a worker taking a job to its first optimization step, building the"
+                    + " plan included when the worker had none")
             .register(registry);
     stepsPerSecond =
         DistributionSummary.builder("lucerna.render.steps.per.second")
@@ -132,6 +139,11 @@ public class JobMetrics {
     if (steps > 0 && run.toNanos() > 0) {
       stepsPerSecond(steps / (run.toNanos() / 1e9));
     }
+  }
+
+  /** A job's first optimization step starts {@code wait} after its worker took it. */
+  public void firstStep(Duration wait) {
+    firstStep.record(wait);
   }
 
   /** One render's speed, timed by the caller (see {@link #finished}). */

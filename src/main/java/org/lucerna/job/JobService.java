@@ -13,6 +13,7 @@ import org.lucerna.model.ModelException;
 import org.lucerna.model.ModelRegistry;
 import org.lucerna.model.PreparedModel;
 import org.lucerna.model.UnknownLayerException;
+import org.lucerna.optvis.PlanMemory;
 import org.lucerna.optvis.param.StartImage;
 import org.lucerna.optvis.transform.Transforms;
 
@@ -28,7 +29,9 @@ public class JobService {
   private final WorkSource queue;
   private final Clock clock;
   private final JobMetrics metrics;
-  private final NeuronPositions positions = new NeuronPositions(new LayerShapes());
+  private final LayerShapes shapes = new LayerShapes();
+  private final NeuronPositions positions = new NeuronPositions(shapes);
+  private final long maxPlanBytes;
   private volatile boolean draining;
 
   /** The service of one instance on its own store. */
@@ -42,7 +45,7 @@ public class JobService {
     this(jobs, images, models, new LocalWorkSource(queue, jobs, images, clock), clock, metrics);
   }
 
-  @Inject
+  /** A service whose renders may take {@link Limits#DEFAULT_MAX_PLAN_BYTES}. */
   public JobService(
       JobStore jobs,
       ImageStore images,
@@ -50,12 +53,36 @@ public class JobService {
       WorkSource queue,
       Clock clock,
       JobMetrics metrics) {
+    this(jobs, images, models, queue, clock, metrics, Limits.DEFAULT_MAX_PLAN_BYTES);
+  }
+
+  @Inject
+  public JobService(
+      JobStore jobs,
+      ImageStore images,
+      ModelRegistry models,
+      WorkSource queue,
+      Clock clock,
+      JobMetrics metrics,
+      Limits limits) {
+    this(jobs, images, models, queue, clock, metrics, limits.maxPlanBytes());
+  }
+
+  private JobService(
+      JobStore jobs,
+      ImageStore images,
+      ModelRegistry models,
+      WorkSource queue,
+      Clock clock,
+      JobMetrics metrics,
+      long maxPlanBytes) {
     this.metrics = metrics;
     this.jobs = jobs;
     this.images = images;
     this.models = models;
     this.queue = queue;
     this.clock = clock;
+    this.maxPlanBytes = maxPlanBytes;
   }
 
   /** What a submission got: a new job, or the job an earlier submission with the same key made. */
@@ -169,6 +196,27 @@ public class JobService {
     // A short layer name becomes the full one, which the job document then shows.
     spec = spec.withObjective(spec.objective().withLayerNames(n -> model.layers().get(n).name()));
     positions.check(spec.objective(), model, smallestHeight, smallestWidth, spec.fit());
+    if (spec.startImage() != null && !spec.param().kind().startsFromPicture()) {
+      throw new InvalidJobException(
+          "startImage",
+          "a "
+              + spec.param().kind().name().toLowerCase(java.util.Locale.ROOT)
+              + " image cannot start from a picture (its magnitude spectrum is fixed);"
+              + " use the fourier or pixel parametrization");
+    }
+    if (Transforms.batchFactor(spec.transforms()) > 1) {
+      for (var w : spec.objective().terms()) {
+        String kind = w.term().kind().name();
+        if (kind.equals("diversity") || kind.equals("alignment")) {
+          throw new InvalidJobException(
+              "objective",
+              kind
+                  + " compares the images of the batch; it cannot be used with crops,"
+                  + " which make several model inputs of each image");
+        }
+      }
+    }
+    checkMemory(spec, model);
     int channels = model.input().isImage() ? model.input().channels() : 0;
     if (spec.startImage() != null && channels != 1 && channels != 3 && channels != 4) {
       throw new InvalidJobException(
@@ -180,6 +228,36 @@ public class JobService {
               + "; a starting image fills 1 (gray), 3 (RGB) or 4 (RGBA): render without one");
     }
     return spec.withVersion(model.id().version());
+  }
+
+  /**
+   * Refuses a render whose memory, reckoned for the largest image its transforms can make, exceeds
+   * the limit; then one whose transforms can make an image side beyond the format's bound (such an
+   * image may be cheap for a small batch, but the rotation's indexing is not exact beyond it).
+   *
+   * @throws PlanTooLargeException with the estimate and the limit
+   * @throws InvalidJobException naming {@code transforms}
+   */
+  private void checkMemory(JobSpec spec, PreparedModel model) {
+    PlanMemory.Estimate estimate = PlanMemory.estimate(model, spec.planSpec(), shapes);
+    if (estimate.total() > maxPlanBytes) {
+      int[] heights = Transforms.largestSides(spec.transforms(), spec.height());
+      int[] widths = Transforms.largestSides(spec.transforms(), spec.width());
+      int largestHeight = spec.height();
+      int largestWidth = spec.width();
+      for (int i = 0; i < heights.length; i++) {
+        largestHeight = Math.max(largestHeight, heights[i]);
+        largestWidth = Math.max(largestWidth, widths[i]);
+      }
+      throw new PlanTooLargeException(
+          estimate, maxPlanBytes, spec.batch(), largestHeight, largestWidth);
+    }
+    try {
+      Transforms.checkLargest(spec.transforms(), spec.height());
+      Transforms.checkLargest(spec.transforms(), spec.width());
+    } catch (IllegalArgumentException e) {
+      throw new InvalidJobException("transforms", e.getMessage());
+    }
   }
 
   PreparedModel model(JobSpec spec) {
@@ -281,6 +359,8 @@ public class JobService {
     names.add(ImageNames.GRID);
     for (int b = 0; b < spec.batch(); b++) {
       names.add(ImageNames.finalImage(b));
+      names.add(ImageNames.alpha(b));
+      names.add(ImageNames.attribution(b));
       for (int step : done.progress().snapshots()) {
         names.add(ImageNames.of(step, b));
       }

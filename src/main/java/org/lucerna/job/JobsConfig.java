@@ -72,5 +72,12 @@ public interface JobsConfig {
      */
     @WithDefault("4")
     int planCacheSize();
+
+    /**
+     * The layer whose standard-recipe plan each worker builds and runs once before its first job
+     * (the README's example layer); a default model without it warms its first layer instead.
+     */
+    @WithDefault("mixed4")
+    String warmupLayer();
   }
 }

@@ -58,6 +58,20 @@ public interface Limits {
   long maxStartImagePixels();
 
   /**
+   * Bytes one render may need, as {@link org.lucerna.optvis.PlanMemory} reckons them for the
+   * largest image its transforms can make; a larger request is refused with 422. The default fits a
+   * 24 GiB machine running one worker: the Java heap (a quarter of the memory by default, the
+   * prepared-model cache in it), the worker's cached plans and one render of this size beside them.
+   * On a GPU, set it to a fraction of the device's memory (README).
+   */
+  @WithName("limits.max-plan-bytes")
+  @WithDefault("" + DEFAULT_MAX_PLAN_BYTES)
+  long maxPlanBytes();
+
+  /** 8 GiB. */
+  long DEFAULT_MAX_PLAN_BYTES = 8L << 30;
+
+  /**
    * Start images decoded at once, across all requests; a submission that finds them all busy waits
    * up to {@link #DECODE_WAIT_SECONDS} s, then gets 503 with Retry-After. A 2 MiB PNG can decode
    * into 16M pixels (64 MB), so this bounds the memory decoding takes.

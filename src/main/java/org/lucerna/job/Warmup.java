@@ -38,6 +38,7 @@ final class Warmup {
   private final String worker;
   private final Device device;
   private final Supplier<String> model;
+  private final String layer;
   private final Consumer<WarmupState.Warmed> onWarmed;
   private volatile WarmupState.Worker status;
   private long nextAttempt = System.nanoTime();
@@ -47,8 +48,13 @@ final class Warmup {
    * @param onWarmed told once, on the worker's thread, when the step ran
    */
   Warmup(
-      String worker, Device device, Supplier<String> model, Consumer<WarmupState.Warmed> onWarmed) {
+      String worker,
+      Device device,
+      Supplier<String> model,
+      String layer,
+      Consumer<WarmupState.Warmed> onWarmed) {
     this.worker = worker;
+    this.layer = layer;
     this.device = device;
     this.model = model;
     this.onWarmed = onWarmed;
@@ -59,8 +65,16 @@ final class Warmup {
     return status;
   }
 
-  /** The channel of the recipe: the first channel of the model's first layer. */
-  static Objective objective(PreparedModel model) {
+  /**
+   * The channel of the recipe: channel 0 of {@code layer} (the configured warm-up layer) when the
+   * model has it, else of the model's first layer. A job on any channel of that layer, at the
+   * default size with the standard transforms, then finds its plan built: the channel is fed, not
+   * part of the plan.
+   */
+  static Objective objective(PreparedModel model, String layer) {
+    if (layer != null && !layer.isBlank() && model.layers().contains(layer)) {
+      return Objectives.channel(layer, 0);
+    }
     List<LayerInfo> layers = List.copyOf(model.layers().all());
     if (layers.isEmpty()) {
       throw new ModelException.Unusable(
@@ -102,7 +116,7 @@ final class Warmup {
     long start = System.nanoTime();
     PreparedModel prepared = models.get(model.get(), OptionalLong.empty());
     long loaded = System.nanoTime();
-    Objective objective = objective(prepared);
+    Objective objective = objective(prepared, layer);
     PlanSpec spec = recipe(objective);
     int[] steps = {0};
     try {

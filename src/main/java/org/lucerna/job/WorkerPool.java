@@ -34,6 +34,7 @@ import org.lucerna.optvis.RenderCancelledException;
 import org.lucerna.optvis.RenderListener;
 import org.lucerna.optvis.RenderResult;
 import org.lucerna.optvis.RenderSettings;
+import org.lucerna.optvis.TransparencyMap;
 import org.lucerna.optvis.param.StartImage;
 
 /**
@@ -146,6 +147,7 @@ public class WorkerPool {
                     name,
                     device,
                     warmupModel,
+                    config.workers().warmupLayer(),
                     warmed -> {
                       // The workers share one load; the first to finish has measured it.
                       if (loadRecorded.compareAndSet(false, true)) {
@@ -229,7 +231,7 @@ public class WorkerPool {
     metrics.started(Duration.between(job.times().created(), job.times().started()));
     long t0 = System.nanoTime();
     try {
-      render(run, plans);
+      render(run, plans, t0);
     } catch (Throwable t) { // the worker outlives anything a job does, out-of-memory included
       LOG.errorf(t, "job %s failed", id);
       fail(run, t);
@@ -241,7 +243,10 @@ public class WorkerPool {
     }
   }
 
-  private void render(WorkSource.Run run, PlanCache plans) {
+  /**
+   * @param t0 when the worker took the job ({@link System#nanoTime})
+   */
+  private void render(WorkSource.Run run, PlanCache plans, long t0) {
     Job job = run.job();
     String id = job.id();
     JobSpec spec = job.spec();
@@ -258,12 +263,15 @@ public class WorkerPool {
       settings = settings.withSharedStart();
     }
     Plan plan = plans.get(model, planSpec);
-    Watcher watcher = new Watcher(run);
+    Watcher watcher = new Watcher(run, t0);
     try {
       RenderResult result = plan.render(spec.objective(), settings, watcher);
       Map<String, byte[]> pngs = new LinkedHashMap<>();
       for (int b = 0; b < spec.batch(); b++) {
         pngs.put(ImageNames.finalImage(b), result.image().png(b));
+        TransparencyMap map = result.transparency(b);
+        pngs.put(ImageNames.attribution(b), map.grayPng());
+        pngs.put(ImageNames.alpha(b), map.alphaPng(result.image(), b));
       }
       pngs.put(ImageNames.GRID, result.image().gridPng());
       ended(
@@ -369,8 +377,12 @@ public class WorkerPool {
     private final long limitNanos = config.jobs().timeLimit().toNanos();
     private long lastWrite = startNanos;
 
-    Watcher(WorkSource.Run run) {
+    private final long takenNanos;
+    private boolean started;
+
+    Watcher(WorkSource.Run run, long takenNanos) {
       this.run = run;
+      this.takenNanos = takenNanos;
     }
 
     /** The progress at the end: every step done, with the rate over the whole render. */
@@ -408,6 +420,10 @@ public class WorkerPool {
     /** Asked before every step, so that a cancel stops the render within one step. */
     @Override
     public boolean stopRequested() {
+      if (!started) {
+        started = true;
+        metrics.firstStep(Duration.ofNanos(System.nanoTime() - takenNanos));
+      }
       return !running || overTime() || run.lost() || run.cancelRequested();
     }
   }

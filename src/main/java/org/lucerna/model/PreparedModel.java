@@ -22,6 +22,18 @@ public record PreparedModel(
   }
 
   /**
+   * The graph cut down to what {@code outputs} (tensor names) and the input need, in the same
+   * order: what a plan imports, so that nodes off the path to its objective (the model's head, and
+   * the unscaled convolutions that batch-norm folding leaves for layers read by name) are neither
+   * imported nor held in the plan's graph.
+   */
+  public GraphDef graphFor(java.util.Collection<String> outputs) {
+    java.util.List<String> keep = new java.util.ArrayList<>(outputs);
+    keep.add(input.node());
+    return GraphSurgery.pruneAndSort(graph, keep);
+  }
+
+  /**
    * Why the optimizer cannot render images for this model, naming it; empty when it can. Checked at
    * submit, so that such a model is refused then and not by a failed job later.
    */

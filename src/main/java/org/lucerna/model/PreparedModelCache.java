@@ -30,8 +30,9 @@ public final class PreparedModelCache {
   private static final Logger LOG = Logger.getLogger(PreparedModelCache.class);
 
   /** Raised whenever preparation changes what it produces, so that old entries are not reused. */
-  // 2: input channels kept; 3: checked against ModelOps' allow-list
-  private static final int FORMAT = 3;
+  // 2: input channels settled; 3: batch normalization folded into convolutions (wt/12) or checked
+  // against ModelOps' allow-list (main); 4: both, so that entries written by either are rebuilt
+  private static final int FORMAT = 4;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 

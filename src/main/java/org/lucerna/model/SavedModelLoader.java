@@ -40,6 +40,15 @@ public final class SavedModelLoader {
 
   public static PreparedModel load(
       Path dir, ModelId id, LoadOptions options, ModelMetadata metadata) {
+    return load(dir, id, options, metadata, true);
+  }
+
+  /**
+   * As {@link #load(Path, ModelId, LoadOptions, ModelMetadata)}; {@code foldBatchNorm} false keeps
+   * batch normalizations as the model has them (for tests comparing the two).
+   */
+  static PreparedModel load(
+      Path dir, ModelId id, LoadOptions options, ModelMetadata metadata, boolean foldBatchNorm) {
     MetaGraphDef meta = findMetaGraph(dir, id, options.tags());
     // Before TensorFlow sees the model: loading it runs its restore and init ops.
     ModelOps.check(id, meta);
@@ -117,6 +126,9 @@ public final class SavedModelLoader {
             inputNode,
             options.inputChannels(),
             id);
+    if (foldBatchNorm) {
+      pruned = BatchNormFolder.fold(pruned).graph();
+    }
     List<String> unfrozen =
         pruned.getNodeList().stream()
             .filter(n -> VARIABLE_OPS.contains(n.getOp()))

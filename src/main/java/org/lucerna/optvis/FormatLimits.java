@@ -11,6 +11,13 @@ public final class FormatLimits {
   /** Largest pad or jitter, in pixels. */
   public static final int MAX_TRANSFORM_PIXELS = 1024;
 
+  /**
+   * Largest side, in pixels, that any step of the transforms may make (a pad, a scale). The
+   * rotation indexes pixels in float, exact for integers up to 2²⁴ = 4096·4096; and an image four
+   * times the largest request size is already more than a model's features need.
+   */
+  public static final int MAX_TRANSFORMED_SIDE = 4096;
+
   /** Largest random scale factor. */
   public static final double MAX_SCALE = 4;
 
@@ -25,6 +32,9 @@ public final class FormatLimits {
 
   /** Largest gain inside the sigmoid. */
   public static final double MAX_GAIN = 1000;
+
+  /** Model inputs one image becomes through crops. */
+  public static final int MAX_CROPS = 64;
 
   /** Terms of one objective. */
   public static final int MAX_TERMS = 32;

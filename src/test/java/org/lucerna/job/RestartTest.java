@@ -203,6 +203,11 @@ class RestartTest {
           }
 
           @Override
+          public String warmupLayer() {
+            return "mixed4";
+          }
+
+          @Override
           public int intraOpThreads() {
             return 0;
           }

@@ -29,7 +29,7 @@ class WarmupTest {
       assertEquals(
           List.of("lucerna-worker-cpu-0", "lucerna-worker-cpu-1"),
           state.workers().stream().map(WarmupState.Worker::name).toList());
-      PlanSpec recipe = Warmup.recipe(Warmup.objective(TestModels.tinyCnn()));
+      PlanSpec recipe = Warmup.recipe(Warmup.objective(TestModels.tinyCnn(), "mixed4"));
       assertEquals(128, recipe.height());
       assertEquals(Transforms.standard(), recipe.transforms());
       for (WarmupState.Worker w : state.workers()) {

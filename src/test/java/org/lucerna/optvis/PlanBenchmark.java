@@ -41,7 +41,9 @@ import org.tensorflow.types.TFloat32;
  * --rounds 5}; without {@code --model}, the built-in tiny CNN. With {@code --redirected-relu true}
  * it also times a plan with the redirected ReLU gradient, during its redirected steps and after
  * them, and adds {@code redirected_s_per_step} and {@code after_redirect_s_per_step} to the last
- * line.
+ * line. With {@code --unfolded true} it also times the bare pass on the model prepared without
+ * batch-norm folding, and adds {@code bare_folded_s_per_step}, {@code bare_unfolded_s_per_step} and
+ * {@code fold_speedup}.
  */
 public final class PlanBenchmark {
   private static final int WARM_UP = 3;
@@ -124,6 +126,37 @@ public final class PlanBenchmark {
           firstReusedMs,
           cache.builds());
       String extra = "";
+      if (a.containsKey("model") && Boolean.parseBoolean(a.getOrDefault("unfolded", "false"))) {
+        // The same bare pass on the model prepared without batch-norm folding, interleaved with
+        // the folded one so that the machine's drift falls on both.
+        PreparedModel unfolded =
+            org.lucerna.model.UnfoldedModels.load(
+                Path.of(a.getOrDefault("root", "models")), a.get("model"), model.id().version());
+        List<Double> foldedSteps = new ArrayList<>();
+        List<Double> unfoldedSteps = new ArrayList<>();
+        try (BareModel u = new BareModel(unfolded, unfolded.layers().get(layer), modelSize)) {
+          for (int r = 0; r < rounds; r++) {
+            u.seconds(WARM_UP);
+            Arrays.stream(u.seconds(steps)).forEach(unfoldedSteps::add);
+            bare.seconds(WARM_UP);
+            Arrays.stream(bare.seconds(steps)).forEach(foldedSteps::add);
+          }
+        }
+        double f = median(foldedSteps.stream().mapToDouble(Double::doubleValue).toArray());
+        double uf = median(unfoldedSteps.stream().mapToDouble(Double::doubleValue).toArray());
+        System.out.printf(
+            Locale.ROOT,
+            "bare model, batch norm folded: %.4f s/step; unfolded: %.4f s/step%n",
+            f,
+            uf);
+        extra +=
+            String.format(
+                Locale.ROOT,
+                " bare_folded_s_per_step=%.4f bare_unfolded_s_per_step=%.4f fold_speedup=%.3f",
+                f,
+                uf,
+                uf / f);
+      }
       if (redirect) {
         StepTimer r = new StepTimer();
         cache
@@ -140,7 +173,7 @@ public final class PlanBenchmark {
             Plan.REDIRECTED_STEPS,
             after,
             plainNow);
-        extra =
+        extra +=
             String.format(
                 Locale.ROOT,
                 " redirected_s_per_step=%.4f after_redirect_s_per_step=%.4f"

@@ -7,13 +7,8 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /** Distance of the image from a blurred copy of itself: a penalty, use a negative weight. */
-public record Blur() implements Term {
+public record Blur() implements ImageTerm {
   public static final TermKind KIND = new TermKind("blur", List.of(), f -> new Blur());
-
-  @Override
-  public String layer() {
-    return null;
-  }
 
   @Override
   public TermKind kind() {
@@ -34,12 +29,7 @@ public record Blur() implements Term {
   }
 
   /** 0.5·Σ(x − blur(x))² with the blurred copy held constant, as Lucid does. */
-  record Graph() implements TermGraph {
-    @Override
-    public String layer() {
-      return null;
-    }
-
+  record Graph() implements ImageTerm.Graph {
     @Override
     public Built build(Scope s) {
       Ops t = s.tf();

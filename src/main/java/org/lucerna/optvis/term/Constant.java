@@ -10,14 +10,9 @@ import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 
 /** A number: lets objectives be shifted (it has no gradient). */
-public record Constant(double value) implements Term {
+public record Constant(double value) implements ImageTerm {
   public static final TermKind KIND =
       new TermKind("constant", List.of("value"), f -> new Constant(f.number("value")));
-
-  @Override
-  public String layer() {
-    return null;
-  }
 
   @Override
   public TermKind kind() {
@@ -39,12 +34,7 @@ public record Constant(double value) implements Term {
     return Term.format(value);
   }
 
-  record Graph() implements TermGraph {
-    @Override
-    public String layer() {
-      return null;
-    }
-
+  record Graph() implements ImageTerm.Graph {
     @Override
     public boolean readsImage() {
       return false;

@@ -1,12 +1,10 @@
 package org.lucerna.optvis.term;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import java.io.IOException;
 import java.util.List;
 import org.tensorflow.op.Ops;
 
 /** Mean of the squared activations of the whole layer. */
-public record DeepDream(String layer) implements Term {
+public record DeepDream(String layer) implements WholeLayerTerm {
 
   @Override
   public Term withLayer(String other) {
@@ -26,18 +24,8 @@ public record DeepDream(String layer) implements Term {
   }
 
   @Override
-  public void writeFields(JsonGenerator g) throws IOException {
-    g.writeStringField("layer", layer);
-  }
-
-  @Override
   public TermGraph graph() {
     return new Graph(layer);
-  }
-
-  @Override
-  public String describe() {
-    return "DeepDream[" + layer + "]";
   }
 
   record Graph(String layer) implements TermGraph {

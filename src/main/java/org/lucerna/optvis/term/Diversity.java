@@ -1,7 +1,5 @@
 package org.lucerna.optvis.term;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import java.io.IOException;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -10,7 +8,7 @@ import org.tensorflow.op.linalg.MatMul;
 import org.tensorflow.types.TFloat32;
 
 /** Negated similarity of Gram matrices across the batch: maximizing it makes the batch diverse. */
-public record Diversity(String layer) implements Term {
+public record Diversity(String layer) implements WholeLayerTerm {
 
   @Override
   public Term withLayer(String other) {
@@ -30,18 +28,8 @@ public record Diversity(String layer) implements Term {
   }
 
   @Override
-  public void writeFields(JsonGenerator g) throws IOException {
-    g.writeStringField("layer", layer);
-  }
-
-  @Override
   public TermGraph graph() {
     return new Graph(layer);
-  }
-
-  @Override
-  public String describe() {
-    return "Diversity[" + layer + "]";
   }
 
   /**
@@ -51,6 +39,7 @@ public record Diversity(String layer) implements Term {
   record Graph(String layer) implements TermGraph {
     @Override
     public Built build(Scope s) {
+      s.requireNoCrops("diversity");
       Ops t = s.tf();
       int batch = s.batch();
       Operand<TFloat32> a = s.activations();

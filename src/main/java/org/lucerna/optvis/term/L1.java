@@ -1,25 +1,13 @@
 package org.lucerna.optvis.term;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import java.io.IOException;
 import java.util.List;
-import org.tensorflow.Operand;
-import org.tensorflow.ndarray.Shape;
-import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Placeholder;
-import org.tensorflow.types.TFloat32;
 
 /**
  * Sum of absolute differences of the image from {@code constant}: a penalty, use a negative weight.
  */
-public record L1(double constant) implements Term {
+public record L1(double constant) implements ImageDistance {
   public static final TermKind KIND =
       new TermKind("l1", List.of("constant"), f -> new L1(f.number("constant", 0)));
-
-  @Override
-  public String layer() {
-    return null;
-  }
 
   @Override
   public TermKind kind() {
@@ -27,36 +15,15 @@ public record L1(double constant) implements Term {
   }
 
   @Override
-  public void writeFields(JsonGenerator g) throws IOException {
-    g.writeNumberField("constant", constant);
-  }
-
-  @Override
   public TermGraph graph() {
     return new Graph();
   }
 
-  @Override
-  public String describe() {
-    return "L1[" + Term.format(constant) + "]";
-  }
-
-  record Graph() implements TermGraph {
-    @Override
-    public String layer() {
-      return null;
-    }
-
+  record Graph() implements ImageTerm.Graph {
     @Override
     public Built build(Scope s) {
-      Ops t = s.tf();
-      Placeholder<TFloat32> constant = s.input("constant", Shape.scalar());
-      String name = Feeds.name(constant);
-      Operand<TFloat32> values =
-          t.reduceSum(t.math.abs(t.math.sub(s.image(), constant)), t.constant(new int[] {1, 2, 3}));
-      return new Built(
-          values,
-          (term, feeds) -> feeds.put(name, TFloat32.scalarOf((float) ((L1) term).constant())));
+      return ImageDistance.build(
+          s, (t, d) -> t.reduceSum(t.math.abs(d), t.constant(new int[] {1, 2, 3})));
     }
   }
 }

@@ -8,14 +8,9 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /** Total variation of the image: a penalty, use a negative weight. */
-public record TotalVariation() implements Term {
+public record TotalVariation() implements ImageTerm {
   public static final TermKind KIND =
       new TermKind("total_variation", List.of(), f -> new TotalVariation());
-
-  @Override
-  public String layer() {
-    return null;
-  }
 
   @Override
   public TermKind kind() {
@@ -36,12 +31,7 @@ public record TotalVariation() implements Term {
   }
 
   /** Σ|x[i+1, j] − x[i, j]| + Σ|x[i, j+1] − x[i, j]| per batch element. */
-  record Graph() implements TermGraph {
-    @Override
-    public String layer() {
-      return null;
-    }
-
+  record Graph() implements ImageTerm.Graph {
     @Override
     public Built build(Scope s) {
       Ops t = s.tf();

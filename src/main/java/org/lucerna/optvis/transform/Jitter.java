@@ -45,6 +45,18 @@ public record Jitter(int pixels) implements TransformSpec {
     return side - pixels;
   }
 
+  /** The crop has one size; only its place is drawn. */
+  @Override
+  public int largest(int side) {
+    return Math.max(1, side - pixels);
+  }
+
+  /** Its output and the gradient it passes back, each about one image batch. */
+  @Override
+  public long workingFloats(long batch, long height, long width, long channels) {
+    return 2 * batch * height * width * channels;
+  }
+
   @Override
   public Operand<TFloat32> build(Ops t, Operand<TFloat32> x, Consumer<RandomDraw> draws) {
     int d = pixels;

@@ -41,6 +41,17 @@ public record Pad(int width, PadMode mode, double value) implements TransformSpe
   }
 
   @Override
+  public int largest(int side) {
+    return side + 2 * width;
+  }
+
+  /** Its output and the gradient it passes back, each about one image batch. */
+  @Override
+  public long workingFloats(long batch, long height, long width, long channels) {
+    return 2 * batch * height * width * channels;
+  }
+
+  @Override
   public Operand<TFloat32> build(Ops t, Operand<TFloat32> x, Consumer<RandomDraw> draws) {
     if (width == 0) {
       return x;

@@ -49,6 +49,22 @@ public record RandomRotate(List<Double> degrees) implements TransformSpec {
   }
 
   @Override
+  public int largest(int side) {
+    return side;
+  }
+
+  /**
+   * The sampling (see {@link Rotation}) gathers four neighbours per pixel: the padded pixels (1
+   * image batch), the gathered neighbours and their weighted product (4 each), the sum (1), and
+   * backward their gradient (4) and its scatter (about 2 with the transposes); the grid of
+   * positions and weights, per pixel and not per image, holds about 24 floats a pixel at once.
+   */
+  @Override
+  public long workingFloats(long batch, long height, long width, long channels) {
+    return 16 * batch * height * width * channels + 24 * height * width;
+  }
+
+  @Override
   public Operand<TFloat32> build(Ops t, Operand<TFloat32> x, Consumer<RandomDraw> draws) {
     Placeholder<TFloat32> cosSin =
         t.withName("cos_sin").placeholder(TFloat32.class, Placeholder.shape(Shape.of(2)));

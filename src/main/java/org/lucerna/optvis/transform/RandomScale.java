@@ -53,6 +53,18 @@ public record RandomScale(List<Double> factors) implements TransformSpec {
   }
 
   @Override
+  public int largest(int side) {
+    float factor = (float) factors.stream().mapToDouble(Double::doubleValue).max().orElse(1);
+    return Math.max(1, (int) ((float) side * factor + 0.5f));
+  }
+
+  /** Its output and the gradient it passes back, each about one image batch. */
+  @Override
+  public long workingFloats(long batch, long height, long width, long channels) {
+    return 2 * batch * height * width * channels;
+  }
+
+  @Override
   public Operand<TFloat32> build(Ops t, Operand<TFloat32> x, Consumer<RandomDraw> draws) {
     ImageDims dims = ImageDims.of(t, x);
     Placeholder<TFloat32> factor =

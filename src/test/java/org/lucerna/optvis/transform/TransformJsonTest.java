@@ -1,5 +1,6 @@
 package org.lucerna.optvis.transform;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -63,19 +64,30 @@ class TransformJsonTest {
 
   @Test
   void errorsNameTheFieldAsBefore() {
-    refused("\"fancy\"", "transforms", "must be \"standard\", \"none\" or a list of transforms");
-    refused("5", "transforms", "must be \"standard\", \"none\" or a list of at most 16 transforms");
+    refused(
+        "\"fancy\"",
+        "transforms",
+        "must be \"standard\", \"maco\", \"none\" or a list of transforms");
+    refused(
+        "5",
+        "transforms",
+        "must be \"standard\", \"maco\", \"none\" or a list of at most 16 transforms");
     refused(
         "[" + "{\"type\": \"jitter\", \"pixels\": 1},".repeat(16) + "{\"type\": \"shear\"}]",
         "transforms",
-        "must be \"standard\", \"none\" or a list of at most 16 transforms");
+        "must be \"standard\", \"maco\", \"none\" or a list of at most 16 transforms");
     refused(
         "[{\"type\": \"shear\"}]",
         "transforms[0].type",
-        "must be one of [jitter, pad, rotate, scale]");
-    refused("[\"pad\"]", "transforms[0].type", "must be one of [jitter, pad, rotate, scale]");
+        "must be one of [crops, jitter, noise, pad, rotate, scale]");
     refused(
-        "[{\"width\": 2}]", "transforms[0].type", "must be one of [jitter, pad, rotate, scale]");
+        "[\"pad\"]",
+        "transforms[0].type",
+        "must be one of [crops, jitter, noise, pad, rotate, scale]");
+    refused(
+        "[{\"width\": 2}]",
+        "transforms[0].type",
+        "must be one of [crops, jitter, noise, pad, rotate, scale]");
     refused(
         "[{\"type\": \"pad\", \"width\": 1}, {\"type\": \"pad\", \"width\": 1.5}]",
         "transforms[1].width",
@@ -135,5 +147,34 @@ class TransformJsonTest {
         "jitter 8 needs an image larger than 8 pixels at that point, but it can be 8; lower the jitter"
             + " or render a larger image",
         e.getMessage());
+  }
+
+  @Test
+  void theLargestSideFollowsEachKindAndIsBounded() {
+    // Lucid's standard list on 128 px: pad 12 → 152, jitter 8 → 144, scale up to 1.1 → 158,
+    // rotate → 158, jitter 4 → 154.
+    assertArrayEquals(
+        new int[] {152, 144, 158, 158, 154}, Transforms.largestSides(Transforms.standard(), 128));
+    Transforms.checkLargest(Transforms.standard(), 1024);
+
+    List<TransformSpec> issue = new java.util.ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      issue.add(Transforms.pad(1024));
+    }
+    issue.add(Transforms.scale(4));
+    issue.add(Transforms.scale(4));
+    int[] sides = Transforms.largestSides(issue, 1024);
+    assertEquals((1024 + 16 * 1024) * 16, sides[9]);
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Transforms.checkLargest(issue, 1024));
+    assertEquals(
+        "transforms[1] (pad) can make an image side of 5120 pixels from 1024; the transforms may"
+            + " make at most 4096 pixels a side: use smaller pads or scale factors, or a smaller"
+            + " image",
+        e.getMessage());
+
+    // Sixteen scales of 4 would leave the int range; the sides stop at the cap.
+    List<TransformSpec> scales = java.util.Collections.nCopies(16, Transforms.scale(4));
+    assertEquals(Transforms.SIDE_CAP, Transforms.largestSides(scales, 1024)[15]);
   }
 }

@@ -1,0 +1,256 @@
+package org.lucerna.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.lucerna.model.ModelRegistry;
+import org.lucerna.model.ModelRepository;
+import org.lucerna.model.PreparedModel;
+import org.lucerna.model.PreparedModelCache;
+import org.lucerna.optvis.ExecutionOptions;
+import org.lucerna.optvis.Objective;
+import org.lucerna.optvis.Objectives;
+import org.lucerna.optvis.Plan;
+import org.lucerna.optvis.PlanCache;
+import org.lucerna.optvis.PlanSpec;
+import org.lucerna.optvis.RenderListener;
+import org.lucerna.optvis.RenderSettings;
+import org.lucerna.optvis.transform.Transforms;
+
+/**
+ * The service against the library on one workload: seconds per optimization step of a job (through
+ * HTTP, the queue, a worker, progress and the default file store) against the same plan rendered in
+ * this JVM, and the time to the first step of a job of the default recipe on a fresh service whose
+ * warm-up has finished. Not a test: run it as the README says. The last line is {@code key=value}
+ * pairs.
+ *
+ * <p>By default it starts the packaged service ({@code target/quarkus-app/quarkus-run.jar}) with
+ * its default configuration except the model root, a fresh data folder and a free port, with {@code
+ * TF_ENABLE_ONEDNN_OPTS=1}, and stops it at the end; {@code --url} uses a running service instead
+ * ({@code first_step_new_ms} is then only meaningful if it is fresh).
+ *
+ * <p>Arguments (defaults): {@code --root models --model inception_v3 --layer mixed4 --channel 97
+ * --size 299 --steps 64 --rounds 3 --jar target/quarkus-app/quarkus-run.jar --url (none)}.
+ *
+ * <p>Each round renders {@code steps} steps in the library, then runs a job of {@code steps} steps
+ * on the service (whose plan is then built: the first round's job builds it, untimed), taking turns
+ * so that the machine's drift falls on both. A side's seconds per step is the median over rounds of
+ * (render time / steps); for the service the render time is what the job's final progress reports
+ * (steps per second from the plan's first step to its last).
+ */
+public final class ServiceSpeedBenchmark {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> a = new HashMap<>();
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+    }
+    Path root = Path.of(a.getOrDefault("root", "models")).toAbsolutePath();
+    String modelName = a.getOrDefault("model", "inception_v3");
+    String layer = a.getOrDefault("layer", "mixed4");
+    int channel = Integer.parseInt(a.getOrDefault("channel", "97"));
+    int size = Integer.parseInt(a.getOrDefault("size", "299"));
+    int steps = Integer.parseInt(a.getOrDefault("steps", "64"));
+    int rounds = Integer.parseInt(a.getOrDefault("rounds", "3"));
+
+    Process service = null;
+    URI base;
+    if (a.containsKey("url")) {
+      base = URI.create(a.get("url"));
+    } else {
+      int port;
+      try (ServerSocket s = new ServerSocket(0)) {
+        port = s.getLocalPort();
+      }
+      Path data = Files.createTempDirectory("lucerna-speed-");
+      ProcessBuilder pb =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-jar",
+                  a.getOrDefault("jar", "target/quarkus-app/quarkus-run.jar"))
+              .redirectErrorStream(true)
+              .redirectOutput(data.resolve("service.log").toFile());
+      pb.environment().put("TF_ENABLE_ONEDNN_OPTS", "1");
+      pb.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
+      pb.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
+      pb.environment().put("LUCERNA_MODELS_ROOT", root.toString());
+      pb.environment().put("LUCERNA_MODELS_DEFAULT", modelName);
+      pb.environment().put("LUCERNA_DATA_DIR", data.toString());
+      service = pb.start();
+      base = URI.create("http://127.0.0.1:" + port);
+      System.out.println("service log: " + data.resolve("service.log"));
+    }
+    try {
+      awaitStarted(base, service);
+      // The default recipe: only the objective, on the default model.
+      String first =
+          submit(base, "{\"objective\": \"" + layer + ":" + channel + "\", \"steps\": 4}");
+      await(base, first);
+      double firstStepMs = metric(base, "lucerna_jobs_first_step_seconds_max") * 1000;
+      System.out.printf(
+          Locale.ROOT, "first job of the default recipe: %.0f ms to its first step%n", firstStepMs);
+
+      ModelRegistry registry =
+          new ModelRegistry(
+              new ModelRepository(root),
+              new PreparedModelCache(root.resolve(".prepared")),
+              1L << 32);
+      PreparedModel model = registry.get(modelName, OptionalLong.empty());
+      Objective objective = Objectives.channel(layer, channel);
+      PlanSpec spec = PlanSpec.of(size, size, 1, objective).withTransforms(Transforms.standard());
+      String body =
+          String.format(
+              Locale.ROOT,
+              "{\"model\": \"%s\", \"objective\": \"%s:%d\", \"size\": %d, \"steps\": %d}",
+              modelName,
+              layer,
+              channel,
+              size,
+              steps);
+      double[] library = new double[rounds];
+      double[] viaService = new double[rounds];
+      try (PlanCache cache = new PlanCache(1, ExecutionOptions.CPU_DEFAULT)) {
+        Plan plan = cache.get(model, spec);
+        plan.render(objective, new RenderSettings(3, 1), RenderListener.NONE); // session warm-up
+        await(base, submit(base, body)); // the service builds its plan: not timed
+        for (int r = 0; r < rounds; r++) {
+          long t = System.nanoTime();
+          plan.render(objective, new RenderSettings(steps, 2 + r), RenderListener.NONE);
+          library[r] = (System.nanoTime() - t) / 1e9 / steps;
+          JsonNode job = await(base, submit(base, body));
+          viaService[r] = 1 / job.path("progress").path("stepsPerSecond").asDouble();
+          System.out.printf(
+              Locale.ROOT,
+              "round %d: library %.4f s/step, service %.4f s/step%n",
+              r + 1,
+              library[r],
+              viaService[r]);
+        }
+      }
+      double lib = median(library);
+      double svc = median(viaService);
+      System.out.printf(
+          Locale.ROOT,
+          "%s %s:%d, %d px, standard transforms, batch 1, %d steps, %d rounds,"
+              + " TF_ENABLE_ONEDNN_OPTS=%s (library side)%n",
+          modelName,
+          layer,
+          channel,
+          size,
+          steps,
+          rounds,
+          System.getenv("TF_ENABLE_ONEDNN_OPTS"));
+      System.out.printf(
+          Locale.ROOT,
+          "service_s_per_step=%.4f library_s_per_step=%.4f ratio=%.3f first_step_new_ms=%.0f%n",
+          svc,
+          lib,
+          svc / lib,
+          firstStepMs);
+    } finally {
+      if (service != null) {
+        service.destroy();
+        service.waitFor();
+      }
+    }
+  }
+
+  private static double median(double[] values) {
+    double[] d = values.clone();
+    Arrays.sort(d);
+    return d.length % 2 == 1 ? d[d.length / 2] : (d[d.length / 2 - 1] + d[d.length / 2]) / 2;
+  }
+
+  private static void awaitStarted(URI base, Process service) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (service != null && !service.isAlive()) {
+        throw new IllegalStateException("the service exited with " + service.exitValue());
+      }
+      try {
+        HttpResponse<String> r =
+            HTTP.send(
+                HttpRequest.newBuilder(base.resolve("/q/health/started")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        // not listening yet
+      }
+      Thread.sleep(500); // polling a process this JVM cannot be told about
+    }
+    throw new IllegalStateException("the service did not finish its warm-up in 20 minutes");
+  }
+
+  private static String submit(URI base, String body) throws Exception {
+    HttpResponse<String> r =
+        HTTP.send(
+            HttpRequest.newBuilder(base.resolve("/visualize"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 202) {
+      throw new IllegalStateException("submit answered " + r.statusCode() + ": " + r.body());
+    }
+    return JSON.readTree(r.body()).path("id").asText();
+  }
+
+  private static JsonNode await(URI base, String id) throws Exception {
+    while (true) {
+      HttpResponse<String> r =
+          HTTP.send(
+              HttpRequest.newBuilder(base.resolve("/jobs/" + id)).build(),
+              HttpResponse.BodyHandlers.ofString());
+      JsonNode job = JSON.readTree(r.body());
+      String status = job.path("status").asText();
+      if (status.equals("SUCCEEDED")) {
+        return job;
+      }
+      if (status.equals("FAILED") || status.equals("CANCELLED")) {
+        throw new IllegalStateException("job " + id + " ended " + status + ": " + r.body());
+      }
+      Thread.sleep(50); // polling over HTTP, as a client does
+    }
+  }
+
+  /** A value of the service's Prometheus metrics, summed over its label sets. */
+  private static double metric(URI base, String name) throws Exception {
+    String text =
+        HTTP.send(
+                HttpRequest.newBuilder(base.resolve("/q/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    Matcher m =
+        Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*\\})? (\\S+)$").matcher(text);
+    List<Double> values = new ArrayList<>();
+    while (m.find()) {
+      values.add(Double.parseDouble(m.group(2)));
+    }
+    if (values.isEmpty()) {
+      throw new IllegalStateException("no metric " + name + " at " + base);
+    }
+    return values.stream().mapToDouble(Double::doubleValue).sum();
+  }
+}
