@@ -24,7 +24,9 @@ import org.tensorflow.types.TInt32;
  * side shrinks linearly over the render from the larger to the smaller of {@code sides} (fractions
  * of the image's shorter side), each crop's side that mean plus {@code N(0, 0.05)}, kept between
  * the smaller side and 1, as Xplique does. A crop that reaches outside the image sees gray there.
- * One draw of the {@code count} boxes serves every image of the batch.
+ * One draw of the {@code count} boxes serves every image of the batch. As a step it keeps the
+ * image's size; a model with a fixed input gets the crops at that size, which {@link
+ * org.lucerna.optvis.PlanMemory} takes from the model.
  */
 @JsonPropertyOrder({"type", "count", "sides"})
 public record Crops(int count, List<Double> sides) implements TransformSpec {
@@ -59,21 +61,6 @@ public record Crops(int count, List<Double> sides) implements TransformSpec {
   @Override
   public int batchFactor() {
     return count;
-  }
-
-  /** Each crop is resized to the model's input, or to the image's own size. */
-  @Override
-  public int smallest(int side) {
-    return side;
-  }
-
-  /**
-   * The image's own size (a model with a fixed input gets the crops at that size, which {@link
-   * org.lucerna.optvis.PlanMemory} takes from the model).
-   */
-  @Override
-  public int largest(int side) {
-    return side;
   }
 
   /**

@@ -39,16 +39,6 @@ public record Noise(double std) implements TransformSpec {
     return KIND;
   }
 
-  @Override
-  public int smallest(int side) {
-    return side;
-  }
-
-  @Override
-  public int largest(int side) {
-    return side;
-  }
-
   /**
    * The normal and uniform draws, their sum and the noisy output; the gradient passes through the
    * addition unchanged (one more image batch).

@@ -26,15 +26,19 @@ public interface TransformSpec {
 
   /**
    * The smallest side this transform can give from a side of {@code side} pixels, whatever its
-   * random draws; refuses a side it cannot take.
+   * random draws; refuses a side it cannot take. Most transforms keep the image's size.
    */
-  int smallest(int side);
+  default int smallest(int side) {
+    return side;
+  }
 
   /**
    * The largest side this transform can give from a side of {@code side} pixels, whatever its
    * random draws: with {@link #smallest}, the range of sizes the next step and the model can see.
    */
-  int largest(int side);
+  default int largest(int side) {
+    return side;
+  }
 
   /**
    * Floats this step holds in one optimization step when it gives an image of {@code batch} ×
