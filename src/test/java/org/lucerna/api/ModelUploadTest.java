@@ -85,7 +85,9 @@ class ModelUploadTest {
 
   @BeforeAll
   static void noLeftovers() throws IOException {
-    for (String name : List.of(NAME, "slip", "hostile_upload", "not_a_model", "big", "h5_upload")) {
+    for (String name :
+        List.of(
+            NAME, "slip", "hostile_upload", "not_a_model", "big", "h5_upload", "keras_upload")) {
       deleteTree(TestModels.ROOT.resolve(name));
     }
   }
@@ -164,7 +166,7 @@ class ModelUploadTest {
   }
 
   @Test
-  void aSingleKerasH5FileIsToldApartByItsBytesAndImported() throws IOException {
+  void singleKerasH5AndKerasFilesAreToldApartByTheirBytesAndImported() throws IOException {
     byte[] h5 =
         Files.readAllBytes(
             Path.of("src", "test", "resources", "models", "keras_xception")
@@ -186,6 +188,21 @@ class ModelUploadTest {
         .body("layers.name", hasItem("activation_3"));
     admin().delete("/models/h5_upload/versions/2").then().statusCode(204);
     assertFalse(Files.exists(TestModels.ROOT.resolve("h5_upload")));
+
+    // A Keras 3 .keras file is a zip too: its config.json and model.weights.h5 tell it apart.
+    byte[] keras =
+        Files.readAllBytes(
+            Path.of("src", "test", "resources", "models", "keras3_potato")
+                .resolve("plantguard_potato.keras"));
+    admin()
+        .body(keras)
+        .put("/models/keras_upload/versions/1")
+        .then()
+        .statusCode(201)
+        .body("archive", equalTo("keras"))
+        .body("format", containsString(".keras"))
+        .body("input.shape", equalTo(List.of(-1, 256, 256, 3)));
+    admin().delete("/models/keras_upload/versions/1").then().statusCode(204);
     assertNothingStaged();
   }
 
