@@ -250,6 +250,9 @@ public class ModelUploadRoute {
   }
 
   private void install(RoutingContext ctx, Upload upload) {
+    // The staging folder is removed before the answer leaves: a client that has the answer finds
+    // nothing of its upload left behind.
+    Runnable answer;
     try {
       ModelUploads.Installed installed =
           admin.uploads().install(upload.staging, upload.name, upload.version);
@@ -271,16 +274,19 @@ public class ModelUploadRoute {
                   "/models/" + upload.name + "/layers?version=" + upload.version,
                   "delete",
                   "/models/" + upload.name + "/versions/" + upload.version));
-      write(ctx, 201, "application/json", document, Map.of("Location", self), false);
+      answer = () -> write(ctx, 201, "application/json", document, Map.of("Location", self), false);
     } catch (ModelException e) {
       LOG.infof("upload of %s@%d refused: %s", upload.name, upload.version, e.getMessage());
-      respond(ctx, ModelAdmin.problemOf(e), Map.of(), false);
+      Problem refused = ModelAdmin.problemOf(e);
+      answer = () -> respond(ctx, refused, Map.of(), false);
     } catch (RuntimeException e) {
       LOG.errorf(e, "upload of %s@%d failed", upload.name, upload.version);
-      respond(ctx, internal("the upload failed: " + e.getMessage()), Map.of(), false);
+      Problem failed = internal("the upload failed; the service log has the cause");
+      answer = () -> respond(ctx, failed, Map.of(), false);
     } finally {
       upload.finish();
     }
+    answer.run();
   }
 
   /**
