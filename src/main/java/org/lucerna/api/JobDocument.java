@@ -84,6 +84,8 @@ public record JobDocument(
     links.put("events", self + "/events");
     links.put("image", self + "/image");
     links.put("grid", self + "/grid");
+    links.put("alpha", self + "/alpha");
+    links.put("attribution", self + "/attribution");
     if (!job.status().isFinal()) {
       links.put("cancel", self + "/cancel");
     }
@@ -103,7 +105,7 @@ public record JobDocument(
             s.steps(),
             s.seed(),
             s.snapshots(),
-            new Optimizer("adam", s.learningRate()),
+            new Optimizer(s.optimizer().json(), s.learningRate()),
             s.param(),
             new TransformList(s.transforms()),
             s.fit().name().toLowerCase(java.util.Locale.ROOT),

@@ -150,6 +150,36 @@ public class JobResource {
     return png(job, ImageNames.finalImage(element(job, batch)), ifNoneMatch);
   }
 
+  /**
+   * The final image of one batch element with its transparency map as alpha (RGBA): opaque where
+   * the objective's gradient was large over the render.
+   */
+  @GET
+  @Path("/{id}/alpha")
+  @Produces("image/png")
+  public Response alpha(
+      @PathParam("id") String id,
+      @QueryParam("batch") @DefaultValue("0") int batch,
+      @HeaderParam("If-None-Match") String ifNoneMatch) {
+    Job job = finished(find(id));
+    return png(job, ImageNames.alpha(element(job, batch)), ifNoneMatch);
+  }
+
+  /**
+   * The transparency map of one batch element (grayscale): the sum over steps of |∂loss/∂image|,
+   * divided by its 99th percentile.
+   */
+  @GET
+  @Path("/{id}/attribution")
+  @Produces("image/png")
+  public Response attribution(
+      @PathParam("id") String id,
+      @QueryParam("batch") @DefaultValue("0") int batch,
+      @HeaderParam("If-None-Match") String ifNoneMatch) {
+    Job job = finished(find(id));
+    return png(job, ImageNames.attribution(element(job, batch)), ifNoneMatch);
+  }
+
   /** The final images of the whole batch in one grid. */
   @GET
   @Path("/{id}/grid")

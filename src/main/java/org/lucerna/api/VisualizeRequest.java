@@ -51,9 +51,12 @@ public record VisualizeRequest(
     String startImage,
     Boolean sharedStart) {
 
-  /** The optimizer and its settings. */
+  /**
+   * The optimizer and its settings; with {@code "param": {"type": "maco"}} the defaults are MACO's
+   * (NAdam, learning rate 1).
+   */
   public record Optimizer(
-      @Pattern(regexp = "adam", message = "must be \"adam\"") String type,
+      @Pattern(regexp = "adam|nadam", message = "must be \"adam\" or \"nadam\"") String type,
       @DecimalMin(value = "0", inclusive = false, message = "must be greater than {value}")
           @DecimalMax(value = "10", message = "must be at most {value}")
           Double learningRate) {}

@@ -21,9 +21,10 @@ import org.lucerna.job.Limits;
 import org.lucerna.job.StartImageRef;
 import org.lucerna.model.DefaultModel;
 import org.lucerna.optvis.Objective;
+import org.lucerna.optvis.Optimizer;
 import org.lucerna.optvis.param.ParamSpec;
 import org.lucerna.optvis.transform.FitMode;
-import org.lucerna.optvis.transform.TransformList;
+import org.lucerna.optvis.transform.Transforms;
 
 /**
  * Takes render jobs: answers with the queued job (202) once the request is checked against its
@@ -35,6 +36,12 @@ import org.lucerna.optvis.transform.TransformList;
 @Path("/visualize")
 @jakarta.inject.Singleton
 public class VisualizeResource {
+  /** MACO's steps (Xplique's default). */
+  static final int MACO_STEPS = 256;
+
+  /** MACO's learning rate, with NAdam (Xplique's default). */
+  static final double MACO_LEARNING_RATE = 1.0;
+
   private final JobService jobs;
   private final DefaultModel models;
   private final Limits limits;
@@ -77,8 +84,18 @@ public class VisualizeResource {
         .build();
   }
 
+  /**
+   * Fills in the defaults. With {@code "param": {"type": "maco"}}, what the request leaves out is
+   * MACO's recipe (Xplique's): 256 steps, the {@code "maco"} transforms, NAdam with learning rate
+   * 1.
+   */
   private JobSpec normalize(VisualizeRequest r, int height, int width, byte[] startImage) {
     VisualizeRequest.Optimizer o = r.optimizer();
+    boolean maco = r.param() != null && r.param().kind() == ParamSpec.Kind.MACO;
+    Optimizer optimizer =
+        o == null || o.type() == null
+            ? (maco ? Optimizer.NADAM : Optimizer.ADAM)
+            : Optimizer.named(o.type());
     return new JobSpec(
         r.model() == null ? models.name() : r.model(),
         r.version() == null ? 0 : r.version(),
@@ -86,13 +103,17 @@ public class VisualizeResource {
         height,
         width,
         r.batch() == null ? 1 : r.batch(),
-        r.steps() == null ? Limits.DEFAULT_STEPS : r.steps(),
+        r.steps() != null ? r.steps() : maco ? MACO_STEPS : Limits.DEFAULT_STEPS,
         // A job without a seed gets one, shown in its document, so that it can be repeated.
         r.seed() == null ? ThreadLocalRandom.current().nextLong(1L << 31) : r.seed(),
-        o == null || o.learningRate() == null ? Limits.DEFAULT_LEARNING_RATE : o.learningRate(),
+        o != null && o.learningRate() != null
+            ? o.learningRate()
+            : maco ? MACO_LEARNING_RATE : Limits.DEFAULT_LEARNING_RATE,
         r.snapshots() == null ? List.of() : r.snapshots(),
         r.param() == null ? ParamSpec.DEFAULT : r.param(),
-        (r.transforms() == null ? TransformList.standard() : r.transforms()).specs(),
+        r.transforms() != null
+            ? r.transforms().specs()
+            : maco ? Transforms.maco() : Transforms.standard(),
         r.fit() == null
             ? FitMode.RESIZE
             : FitMode.valueOf(r.fit().toUpperCase(java.util.Locale.ROOT)),
@@ -100,6 +121,7 @@ public class VisualizeResource {
         Boolean.TRUE.equals(r.redirectedRelu()),
         r.input(),
         startImage == null ? null : StartImageRef.ofBytes(startImage),
-        Boolean.TRUE.equals(r.sharedStart()));
+        Boolean.TRUE.equals(r.sharedStart()),
+        optimizer);
   }
 }

@@ -19,6 +19,16 @@ public final class ImageNames {
    */
   public static final String START = "start";
 
+  /** The final image with its transparency map as alpha (RGBA). */
+  public static String alpha(int batchElement) {
+    return "alpha-" + batchElement;
+  }
+
+  /** The transparency map alone (grayscale). */
+  public static String attribution(int batchElement) {
+    return "attribution-" + batchElement;
+  }
+
   public static String of(int step, int batchElement) {
     return "step-" + step + "-" + batchElement;
   }

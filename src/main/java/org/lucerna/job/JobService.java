@@ -196,6 +196,26 @@ public class JobService {
     // A short layer name becomes the full one, which the job document then shows.
     spec = spec.withObjective(spec.objective().withLayerNames(n -> model.layers().get(n).name()));
     positions.check(spec.objective(), model, smallestHeight, smallestWidth, spec.fit());
+    if (spec.startImage() != null && !spec.param().kind().startsFromPicture()) {
+      throw new InvalidJobException(
+          "startImage",
+          "a "
+              + spec.param().kind().name().toLowerCase(java.util.Locale.ROOT)
+              + " image cannot start from a picture (its magnitude spectrum is fixed);"
+              + " use the fourier or pixel parametrization");
+    }
+    if (Transforms.batchFactor(spec.transforms()) > 1) {
+      for (var w : spec.objective().terms()) {
+        String kind = w.term().kind().name();
+        if (kind.equals("diversity") || kind.equals("alignment")) {
+          throw new InvalidJobException(
+              "objective",
+              kind
+                  + " compares the images of the batch; it cannot be used with crops,"
+                  + " which make several model inputs of each image");
+        }
+      }
+    }
     checkMemory(spec, model);
     int channels = model.input().isImage() ? model.input().channels() : 0;
     if (spec.startImage() != null && channels != 1 && channels != 3 && channels != 4) {
@@ -339,6 +359,8 @@ public class JobService {
     names.add(ImageNames.GRID);
     for (int b = 0; b < spec.batch(); b++) {
       names.add(ImageNames.finalImage(b));
+      names.add(ImageNames.alpha(b));
+      names.add(ImageNames.attribution(b));
       for (int step : done.progress().snapshots()) {
         names.add(ImageNames.of(step, b));
       }

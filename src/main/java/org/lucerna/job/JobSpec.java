@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import org.lucerna.model.MetadataOverride;
 import org.lucerna.optvis.Objective;
+import org.lucerna.optvis.Optimizer;
 import org.lucerna.optvis.PlanSpec;
 import org.lucerna.optvis.param.ParamSpec;
 import org.lucerna.optvis.transform.FitMode;
@@ -23,6 +24,7 @@ import org.lucerna.optvis.transform.TransformSpec;
  * @param input the request's override of the model's value range or channel order, or null
  * @param startImage the picture every batch element starts from, or null to start from the seed's
  *     noise
+ * @param optimizer the update rule; null reads as Adam
  * @param sharedStart every batch element starts from the noise a batch of one gets from the seed
  *     (see the optimizer's RenderSettings); left out of the stored form, and so of the fingerprint,
  *     while false, so that jobs stored before it keep their fingerprints
@@ -45,14 +47,33 @@ public record JobSpec(
     boolean redirectedRelu,
     MetadataOverride input,
     StartImageRef startImage,
-    @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean sharedStart) {
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean sharedStart,
+    @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = Adam.class)
+        Optimizer optimizer) {
 
   public JobSpec {
     snapshots = List.copyOf(snapshots);
     transforms = List.copyOf(transforms);
+    optimizer = optimizer == null ? Optimizer.ADAM : optimizer;
   }
 
-  /** A spec whose batch elements each start from their own noise. */
+  /**
+   * Leaves Adam, the default, out of the stored form, so that jobs stored before there was a choice
+   * keep their fingerprints.
+   */
+  static final class Adam {
+    @Override
+    public boolean equals(Object o) {
+      return o == null || o == Optimizer.ADAM;
+    }
+
+    @Override
+    public int hashCode() {
+      return 0;
+    }
+  }
+
+  /** A spec whose batch elements each start from their own noise, rendered with Adam. */
   public JobSpec(
       String model,
       long version,
@@ -89,7 +110,8 @@ public record JobSpec(
         redirectedRelu,
         input,
         startImage,
-        false);
+        false,
+        Optimizer.ADAM);
   }
 
   /**
@@ -116,7 +138,8 @@ public record JobSpec(
       @JsonProperty("redirectedRelu") boolean redirectedRelu,
       @JsonProperty("input") MetadataOverride input,
       @JsonProperty("startImage") StartImageRef startImage,
-      @JsonProperty("sharedStart") boolean sharedStart) {
+      @JsonProperty("sharedStart") boolean sharedStart,
+      @JsonProperty("optimizer") Optimizer optimizer) {
     return new JobSpec(
         model,
         version,
@@ -135,7 +158,8 @@ public record JobSpec(
         redirectedRelu,
         input,
         startImage,
-        sharedStart);
+        sharedStart,
+        optimizer);
   }
 
   private static int orSize(Integer side, Integer size) {
@@ -149,7 +173,8 @@ public record JobSpec(
         .withTransforms(transforms)
         .withFit(fit)
         .withNormalizedGradient(normalizeGradient)
-        .withRedirectedRelu(redirectedRelu);
+        .withRedirectedRelu(redirectedRelu)
+        .withOptimizer(optimizer);
   }
 
   /** This spec on model version {@code v}. */
@@ -181,7 +206,8 @@ public record JobSpec(
         redirectedRelu,
         input,
         startImage,
-        sharedStart);
+        sharedStart,
+        optimizer);
   }
 
   /**
@@ -207,6 +233,7 @@ public record JobSpec(
         redirectedRelu,
         input,
         startImage,
-        shared);
+        shared,
+        optimizer);
   }
 }

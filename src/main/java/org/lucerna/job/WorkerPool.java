@@ -40,6 +40,7 @@ import org.lucerna.optvis.RenderCancelledException;
 import org.lucerna.optvis.RenderListener;
 import org.lucerna.optvis.RenderResult;
 import org.lucerna.optvis.RenderSettings;
+import org.lucerna.optvis.TransparencyMap;
 import org.lucerna.optvis.param.StartImage;
 
 /**
@@ -293,6 +294,9 @@ public class WorkerPool {
       Map<String, byte[]> pngs = new LinkedHashMap<>();
       for (int b = 0; b < spec.batch(); b++) {
         pngs.put(ImageNames.finalImage(b), result.image().png(b));
+        TransparencyMap map = result.transparency(b);
+        pngs.put(ImageNames.attribution(b), map.grayPng());
+        pngs.put(ImageNames.alpha(b), map.alphaPng(result.image(), b));
       }
       pngs.put(ImageNames.GRID, result.image().gridPng());
       ended(

@@ -33,6 +33,9 @@ public final class FormatLimits {
   /** Largest gain inside the sigmoid. */
   public static final double MAX_GAIN = 1000;
 
+  /** Model inputs one image becomes through crops. */
+  public static final int MAX_CROPS = 64;
+
   /** Terms of one objective. */
   public static final int MAX_TERMS = 32;
 

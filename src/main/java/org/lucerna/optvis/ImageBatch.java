@@ -66,7 +66,7 @@ public record ImageBatch(int batch, int height, int width, int channels, float[]
     }
   }
 
-  private static byte[] encode(BufferedImage image) {
+  static byte[] encode(BufferedImage image) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {
       ImageIO.write(image, "png", out);
@@ -76,7 +76,7 @@ public record ImageBatch(int batch, int height, int width, int channels, float[]
     return out.toByteArray();
   }
 
-  private static int byte8(float v) {
+  static int byte8(float v) {
     return Math.max(0, Math.min(255, Math.round(v * 255f)));
   }
 }

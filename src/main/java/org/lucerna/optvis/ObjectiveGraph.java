@@ -33,10 +33,15 @@ final class ObjectiveGraph {
   private final List<Built> built = new ArrayList<>();
   private final Operand<TFloat32> total;
 
+  /**
+   * @param crops model inputs per image (the crops transform's); a term on a layer gets one value
+   *     per input, and an image's value is the mean over its crops
+   */
   ObjectiveGraph(
       Ops tf,
       List<TermGraph> graphs,
       int batch,
+      int crops,
       Map<String, Layer> layers,
       Operand<TFloat32> image) {
     this.batch = batch;
@@ -52,18 +57,25 @@ final class ObjectiveGraph {
           t.withName("coefficients")
               .placeholder(TFloat32.class, Placeholder.shape(Shape.of(batch)));
       Layer layer = graph.layer() == null ? null : layers.get(graph.layer());
+      int inputs = layer == null ? 1 : crops;
       TermGraph.Built term =
           graph.build(
               new TermGraph.Scope(
                   t,
-                  batch,
+                  batch * inputs,
+                  inputs,
                   layer == null ? null : layer.info(),
                   layer == null ? null : layer.activations(),
                   image));
+      Operand<TFloat32> values =
+          inputs == 1
+              ? term.values()
+              : t.math.mean(
+                  t.reshape(term.values(), t.constant(new int[] {inputs, batch})), t.constant(0));
       built.add(
           new Built(
               TermGraph.Feeds.name(coef), layer == null ? null : layer.info(), term.feeder()));
-      Operand<TFloat32> weighted = t.reduceSum(t.math.mul(term.values(), coef), t.constant(0));
+      Operand<TFloat32> weighted = t.reduceSum(t.math.mul(values, coef), t.constant(0));
       sum = sum == null ? weighted : tf.math.add(sum, weighted);
     }
     total = tf.withName("total").identity(sum);

@@ -51,6 +51,9 @@ public final class Plan implements AutoCloseable {
    */
   private static final long TRANSFORM_SEED_SALT = 0x7F4A7C15L;
 
+  private static final float NADAM_EPSILON = 1e-7f;
+  private static final double NADAM_MOMENTUM_DECAY = 0.96;
+
   /** Steps that use the redirected ReLU gradient when the spec asks for it, as in Lucid. */
   public static final int REDIRECTED_STEPS = 16;
 
@@ -62,13 +65,11 @@ public final class Plan implements AutoCloseable {
   private final Graph graph;
   private final Session session;
   private final String initialParams;
-  private final String learningRate;
-  private final String beta1Power;
-  private final String beta2Power;
+  private final Update update;
   private final String init;
-  private final String update;
   private final String image;
   private final String total;
+  private final String attribution;
 
   /** The flag that switches the redirected ReLU gradient on, or null when the plan has none. */
   private final String redirectFlag;
@@ -90,16 +91,13 @@ public final class Plan implements AutoCloseable {
       Ops obj = tf.withSubScope("objective");
       objectiveGraph = objective(building, obj, model, img);
       Operand<TFloat32> objective = objectiveGraph.total();
-      Adam adam = adam(building, tf, obj, objective, img, params);
+      update = update(building, tf, obj, objective, img, params);
 
       initialParams = name(params.start());
       init = name(params.reset());
       image = name(img);
       total = name(objective);
-      learningRate = name(adam.learningRate());
-      beta1Power = name(adam.beta1Power());
-      beta2Power = name(adam.beta2Power());
-      update = name(adam.update());
+      attribution = name(params.attribution());
       placed = placeAll(building.toGraphDef(), execution.device());
     }
     graph = new Graph();
@@ -122,11 +120,15 @@ public final class Plan implements AutoCloseable {
     return model.input().channels();
   }
 
-  /** The trainable parameters, Adam's slots, and the op that resets them for a render. */
+  /**
+   * The trainable parameters, the optimizer's slots, the transparency map ({@code [B, H, W]}, the
+   * sum over steps and channels of |∂loss/∂image|), and the op that resets them for a render.
+   */
   private record Parameters(
       Variable<TFloat32> params,
       Variable<TFloat32> m,
       Variable<TFloat32> v,
+      Variable<TFloat32> attribution,
       Placeholder<TFloat32> start,
       Op reset,
       Operand<TFloat32> read) {}
@@ -142,13 +144,21 @@ public final class Plan implements AutoCloseable {
     Variable<TFloat32> v = tf.withName("adam_v").variable(shape, TFloat32.class);
     Placeholder<TFloat32> start =
         tf.withName("initial_params").placeholder(TFloat32.class, Placeholder.shape(shape));
+    Shape mapShape = Shape.of(spec.batch(), spec.height(), spec.width());
+    Variable<TFloat32> attribution = tf.withName("attribution").variable(mapShape, TFloat32.class);
     Operand<TFloat32> zeros = tf.fill(tf.constant(shape.asArray()), tf.constant(0f));
     Op reset =
         tf.withControlDependencies(
-                List.of(tf.assign(params, start), tf.assign(m, zeros), tf.assign(v, zeros)))
+                List.of(
+                    tf.assign(params, start),
+                    tf.assign(m, zeros),
+                    tf.assign(v, zeros),
+                    tf.assign(
+                        attribution, tf.fill(tf.constant(mapShape.asArray()), tf.constant(0f)))))
             .withName("init")
             .noOp();
-    return new Parameters(params, m, v, start, reset, tf.withName("params_read").identity(params));
+    return new Parameters(
+        params, m, v, attribution, start, reset, tf.withName("params_read").identity(params));
   }
 
   /** Stage 2: the random transforms of the parametrized image. */
@@ -193,21 +203,28 @@ public final class Plan implements AutoCloseable {
         LayerInfo info = model.layers().get(term.layer());
         layers.put(
             term.layer(),
-            new ObjectiveGraph.Layer(info, activations(building, obj, info, spec.batch())));
+            new ObjectiveGraph.Layer(
+                info, activations(building, obj, info, spec.batch() * transforms.batchFactor())));
       }
     }
-    return new ObjectiveGraph(obj, spec.terms(), spec.batch(), layers, img);
+    return new ObjectiveGraph(
+        obj, spec.terms(), spec.batch(), transforms.batchFactor(), layers, img);
   }
 
-  /** Adam's fed inputs and its update op. */
-  private record Adam(
-      Placeholder<TFloat32> learningRate,
-      Placeholder<TFloat32> beta1Power,
-      Placeholder<TFloat32> beta2Power,
-      Op update) {}
+  /** The op a step runs (the optimizer's update and the transparency map's sum) and its feeds. */
+  private record Update(String op, StepFeeder feeder) {}
 
-  /** Stage 5: the one place the objective becomes a loss, its gradient, and Adam's update. */
-  private Adam adam(
+  /** Feeds one step's optimizer inputs. */
+  @FunctionalInterface
+  private interface StepFeeder {
+    void feed(Session.Runner runner, int step, double learningRate, List<Tensor> toClose);
+  }
+
+  /**
+   * Stage 5: the one place the objective becomes a loss, its gradients (the parameters' and the
+   * image's, taken together), the optimizer's update and the transparency map's sum.
+   */
+  private Update update(
       Graph building,
       Ops tf,
       Ops obj,
@@ -215,30 +232,111 @@ public final class Plan implements AutoCloseable {
       Operand<TFloat32> img,
       Parameters p) {
     Operand<TFloat32> loss = obj.withName("loss").math.neg(objective);
-    Operand<TFloat32> grad = gradient(building, tf, loss, img, p.read(), spec.normalizeGradient());
+    Gradients grads = gradient(building, tf, loss, img, p.read(), spec.normalizeGradient());
+    Ops a = tf.withSubScope("attribution");
+    Op accumulate =
+        a.assignAdd(
+            p.attribution(), a.reduceSum(a.math.abs(grads.image()), a.constant(new int[] {3})));
+    return switch (spec.optimizer()) {
+      case ADAM -> adam(tf, p, grads.params(), accumulate);
+      case NADAM -> nadam(tf, p, grads.params(), accumulate);
+    };
+  }
+
+  /** TensorFlow's ApplyAdam, with the bias corrections fed. */
+  private static Update adam(Ops tf, Parameters p, Operand<TFloat32> grad, Op accumulate) {
     Ops adam = tf.withSubScope("adam");
-    Placeholder<TFloat32> lr =
-        adam.withName("learning_rate")
-            .placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
-    Placeholder<TFloat32> b1 =
-        adam.withName("beta1_power").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
-    Placeholder<TFloat32> b2 =
-        adam.withName("beta2_power").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
-    Op step =
-        adam.withName("update")
-            .train
-            .applyAdam(
-                p.params(),
-                p.m(),
+    Placeholder<TFloat32> lr = scalar(adam, "learning_rate");
+    Placeholder<TFloat32> b1 = scalar(adam, "beta1_power");
+    Placeholder<TFloat32> b2 = scalar(adam, "beta2_power");
+    Op apply =
+        adam.train.applyAdam(
+            p.params(),
+            p.m(),
+            p.v(),
+            b1,
+            b2,
+            lr,
+            adam.constant((float) BETA1),
+            adam.constant((float) BETA2),
+            adam.constant(1e-8f),
+            grad);
+    Op step = adam.withControlDependencies(List.of(apply, accumulate)).withName("update").noOp();
+    String lrName = name(lr);
+    String b1Name = name(b1);
+    String b2Name = name(b2);
+    return new Update(
+        name(step),
+        (runner, t, learningRate, toClose) ->
+            runner
+                .feed(lrName, keep(toClose, TFloat32.scalarOf((float) learningRate)))
+                .feed(b1Name, keep(toClose, TFloat32.scalarOf((float) Math.pow(BETA1, t))))
+                .feed(b2Name, keep(toClose, TFloat32.scalarOf((float) Math.pow(BETA2, t)))));
+  }
+
+  /**
+   * Keras's NAdam: {@code m ← m + (g − m)(1 − β₁)}, {@code v ← v + (g² − v)(1 − β₂)}, {@code x ← x
+   * − (α·m + β·g) / (sqrt(γ·v) + ε)}, where the step's coefficients {@code α = lr·μ_{t+1}/(1 −
+   * Π_{i≤t+1} μ_i)}, {@code β = lr·(1 − μ_t)/(1 − Π_{i≤t} μ_i)} and {@code γ = 1/(1 − β₂^t)} are
+   * computed in Java and fed, with {@code μ_t = β₁(1 − 0.5·0.96^t)}.
+   */
+  private static Update nadam(Ops tf, Parameters p, Operand<TFloat32> grad, Op accumulate) {
+    Ops n = tf.withSubScope("nadam");
+    Placeholder<TFloat32> alpha = scalar(n, "momentum_coefficient");
+    Placeholder<TFloat32> beta = scalar(n, "gradient_coefficient");
+    Placeholder<TFloat32> gamma = scalar(n, "variance_correction");
+    Operand<TFloat32> m =
+        n.assign(
+            p.m(),
+            n.math.add(
+                p.m(), n.math.mul(n.math.sub(grad, p.m()), n.constant((float) (1 - BETA1)))));
+    Operand<TFloat32> v =
+        n.assign(
+            p.v(),
+            n.math.add(
                 p.v(),
-                b1,
-                b2,
-                lr,
-                adam.constant((float) BETA1),
-                adam.constant((float) BETA2),
-                adam.constant(1e-8f),
-                grad);
-    return new Adam(lr, b1, b2, step);
+                n.math.mul(
+                    n.math.sub(n.math.square(grad), p.v()), n.constant((float) (1 - BETA2)))));
+    Operand<TFloat32> direction =
+        n.math.div(
+            n.math.add(n.math.mul(alpha, m), n.math.mul(beta, grad)),
+            n.math.add(n.math.sqrt(n.math.mul(gamma, v)), n.constant(NADAM_EPSILON)));
+    Op apply = n.assignSub(p.params(), direction);
+    Op step = n.withControlDependencies(List.of(apply, accumulate)).withName("update").noOp();
+    String alphaName = name(alpha);
+    String betaName = name(beta);
+    String gammaName = name(gamma);
+    return new Update(
+        name(step),
+        (runner, t, learningRate, toClose) -> {
+          double[] c = nadamCoefficients(t, learningRate);
+          runner
+              .feed(alphaName, keep(toClose, TFloat32.scalarOf((float) c[0])))
+              .feed(betaName, keep(toClose, TFloat32.scalarOf((float) c[1])))
+              .feed(gammaName, keep(toClose, TFloat32.scalarOf((float) c[2])));
+        });
+  }
+
+  /** {@code [α, β, γ]} of step {@code t} (from 1) of {@link #nadam}. */
+  static double[] nadamCoefficients(int t, double learningRate) {
+    double product = 1;
+    for (int i = 1; i <= t; i++) {
+      product *= momentum(i);
+    }
+    double next = momentum(t + 1);
+    return new double[] {
+      learningRate * next / (1 - product * next),
+      learningRate * (1 - momentum(t)) / (1 - product),
+      1 / (1 - Math.pow(BETA2, t))
+    };
+  }
+
+  private static double momentum(int t) {
+    return BETA1 * (1 - 0.5 * Math.pow(NADAM_MOMENTUM_DECAY, t));
+  }
+
+  private static Placeholder<TFloat32> scalar(Ops tf, String name) {
+    return tf.withName(name).placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
   }
 
   /**
@@ -292,13 +390,13 @@ public final class Plan implements AutoCloseable {
   }
 
   /**
-   * The gradient of {@code loss} with respect to the parameters; with {@code normalize}, the
-   * image's gradient is first divided by its L2 norm per batch element (Lucid's
-   * normalize_gradient), in two stages because TensorFlow Java cannot register a custom gradient
-   * for an identity op reliably.
+   * The gradient of {@code loss} with respect to the parameters and the image; with {@code
+   * normalize}, the parameters get the image's gradient is first divided by its L2 norm per batch
+   * element (Lucid's normalize_gradient), in two stages because TensorFlow Java cannot register a
+   * custom gradient for an identity op reliably.
    */
   @SuppressWarnings("unchecked")
-  private static Operand<TFloat32> gradient(
+  private static Gradients gradient(
       Graph g,
       Ops tf,
       Operand<TFloat32> loss,
@@ -306,8 +404,10 @@ public final class Plan implements AutoCloseable {
       Operand<TFloat32> params,
       boolean normalize) {
     if (!normalize) {
-      return (Operand<TFloat32>)
-          g.addGradients(loss.asOutput(), new Output<?>[] {params.asOutput()})[0];
+      // One call for both: the image's gradient is a stage of the parameters', so it costs nothing.
+      Output<?>[] both =
+          g.addGradients(loss.asOutput(), new Output<?>[] {params.asOutput(), image.asOutput()});
+      return new Gradients((Operand<TFloat32>) both[0], (Operand<TFloat32>) both[1]);
     }
     Operand<TFloat32> gImage =
         (Operand<TFloat32>)
@@ -326,13 +426,18 @@ public final class Plan implements AutoCloseable {
                     org.tensorflow.op.core.ReduceSum.keepDims(true)),
                 n.constant(1e-16f)));
     Operand<TFloat32> unit = n.math.div(gImage, norm);
-    return (Operand<TFloat32>)
-        g.addGradients(
-                "param_gradient",
-                new Output<?>[] {image.asOutput()},
-                new Output<?>[] {params.asOutput()},
-                new Output<?>[] {unit.asOutput()})[0];
+    return new Gradients(
+        (Operand<TFloat32>)
+            g.addGradients(
+                    "param_gradient",
+                    new Output<?>[] {image.asOutput()},
+                    new Output<?>[] {params.asOutput()},
+                    new Output<?>[] {unit.asOutput()})[0],
+        gImage);
   }
+
+  /** The loss's gradient with respect to the parameters (as the optimizer takes it) and image. */
+  private record Gradients(Operand<TFloat32> params, Operand<TFloat32> image) {}
 
   private static Operand<TFloat32> toModelRange(
       Ops tf, Operand<TFloat32> image, ModelMetadata meta, int channels) {
@@ -361,25 +466,26 @@ public final class Plan implements AutoCloseable {
     }
     SplittableRandom draws = new SplittableRandom(settings.seed() ^ TRANSFORM_SEED_SALT);
     try (TFloat32 start =
-            TFloat32.tensorOf(
-                param.parameterShape(),
-                DataBuffers.of(
-                    settings.startImage() != null
-                        ? paramsFor(settings.startImage())
-                        : settings.sharedStart()
-                            ? sharedNoise(param.initialParameters(settings.seed()))
-                            : param.initialParameters(settings.seed()),
-                    true,
-                    false));
-        TFloat32 lr = TFloat32.scalarOf((float) settings.learningRate())) {
+        TFloat32.tensorOf(
+            param.parameterShape(),
+            DataBuffers.of(
+                settings.startImage() != null
+                    ? paramsFor(settings.startImage())
+                    : settings.sharedStart()
+                        ? sharedNoise(param.initialParameters(settings.seed()))
+                        : param.initialParameters(settings.seed()),
+                true,
+                false))) {
       session.runner().feed(initialParams, start).addTarget(init).run();
+      double progressStep = settings.steps() == 1 ? 0 : 1.0 / (settings.steps() - 1);
       double[] values = new double[settings.steps()];
       Map<Integer, ImageBatch> snapshots = new LinkedHashMap<>();
       for (int step = 1; step <= settings.steps(); step++) {
         if (listener.stopRequested()) {
           throw new RenderCancelledException(step - 1);
         }
-        values[step - 1] = step(objective, lr, step, draws);
+        values[step - 1] =
+            step(objective, settings.learningRate(), step, (step - 1) * progressStep, draws);
         if (!Double.isFinite(values[step - 1])) {
           throw new IllegalStateException(
               "objective became "
@@ -395,27 +501,27 @@ public final class Plan implements AutoCloseable {
           listener.onSnapshot(step, snap);
         }
       }
-      return new RenderResult(currentImage(), snapshots, values);
+      return new RenderResult(currentImage(), snapshots, values, currentAttribution());
     }
   }
 
-  /** One optimization step; returns the objective before its update. */
-  private double step(Objective objective, TFloat32 lr, int step, SplittableRandom draws) {
+  /**
+   * One optimization step at {@code progress} through the render (0 first, 1 last); returns the
+   * objective before its update.
+   */
+  private double step(
+      Objective objective, double learningRate, int step, double progress, SplittableRandom draws) {
     List<Tensor> fed = new ArrayList<>();
     List<AutoCloseable> drawn = new ArrayList<>();
     try {
-      Session.Runner runner =
-          session
-              .runner()
-              .feed(learningRate, lr)
-              .feed(beta1Power, keep(fed, TFloat32.scalarOf((float) Math.pow(BETA1, step))))
-              .feed(beta2Power, keep(fed, TFloat32.scalarOf((float) Math.pow(BETA2, step))));
+      Session.Runner runner = session.runner();
+      update.feeder().feed(runner, step, learningRate, fed);
       objectiveGraph.feed(objective, runner, fed);
       if (redirectFlag != null && step <= REDIRECTED_STEPS) {
         runner.feed(redirectFlag, keep(fed, TFloat32.scalarOf(1f)));
       }
-      transforms.feed(runner, draws, drawn);
-      try (Result r = runner.fetch(total).addTarget(update).run()) {
+      transforms.feed(runner, draws, drawn, progress);
+      try (Result r = runner.fetch(total).addTarget(update.op()).run()) {
         return ((TFloat32) r.get(0)).getFloat();
       }
     } finally {
@@ -473,6 +579,16 @@ public final class Plan implements AutoCloseable {
               + channels);
     }
     return param.parametersFor(image.pixels());
+  }
+
+  /** The transparency map so far: {@code [B, H, W]}, row-major. */
+  private float[] currentAttribution() {
+    try (Result r = session.runner().fetch(attribution).run()) {
+      TFloat32 t = (TFloat32) r.get(0);
+      float[] values = new float[(int) t.shape().size()];
+      t.copyTo(DataBuffers.of(values, false, false));
+      return values;
+    }
   }
 
   private ImageBatch currentImage() {

@@ -24,10 +24,13 @@ import org.lucerna.optvis.transform.Transforms;
  *   <li>parametrization: the parameters and Adam's two slots (3 copies), and about {@value
  *       #PARAM_WORKING} image batches of the parameters-to-image ops forward and backward (for the
  *       Fourier basis: the scaled spectrum, the two products, two transposes, the colors, the
- *       sigmoid, and as many gradients), plus the two basis matrices;
+ *       sigmoid, and as many gradients), plus the two basis matrices; MACO's phase-to-image ops are
+ *       counted op by op ({@link #macoFloats}); every plan's transparency map (its variable and the
+ *       image gradient's absolute value);
  *   <li>transforms: what each step holds at the largest size it can give ({@link
  *       TransformSpec#workingFloats}), and the fit to a fixed model input (the resized image and
- *       the gradient at the size before);
+ *       the gradient at the size before); after crops, every later part is counted for the crops'
+ *       number of model inputs per image;
  *   <li>activations: the tensors the model computes from its input up to the deepest layer the
  *       objective reads, at the size the model sees, times the batch (shape inference of {@link
  *       LayerShapes}), of which about {@value #KEPT_SHARE} stay for the backward pass: an
@@ -112,26 +115,40 @@ public final class PlanMemory {
     if (spec.param().kind() == ParamSpec.Kind.FOURIER) {
       param += height * height + width * width + height * width;
     }
+    if (spec.param().kind() == ParamSpec.Kind.MACO) {
+      param += macoFloats(batch, height, width, channels) - 3 * image - PARAM_WORKING * image;
+    }
+    // The transparency map: its variable, and the image gradient's absolute value and sum.
+    param += 2 * image + batch * height * width;
 
     int[] heights = Transforms.largestSides(spec.transforms(), spec.height());
     int[] widths = Transforms.largestSides(spec.transforms(), spec.width());
     long transforms = 0;
     long h = height;
     long w = width;
+    boolean fixed = input.isImage() && input.height() > 0 && input.width() > 0;
+    // Crops make several model inputs of each image (at the model's size when it is fixed): from
+    // them on, everything is counted for that many.
+    long images = batch;
     for (int i = 0; i < heights.length; i++) {
+      TransformSpec t = spec.transforms().get(i);
       h = heights[i];
       w = widths[i];
-      transforms += spec.transforms().get(i).workingFloats(batch, h, w, channels);
+      if (t.batchFactor() > 1 && fixed) {
+        h = input.height();
+        w = input.width();
+      }
+      transforms += t.workingFloats(images, h, w, channels);
+      images *= t.batchFactor();
     }
-    boolean fixed = input.isImage() && input.height() > 0 && input.width() > 0;
     long modelHeight = fixed ? input.height() : h;
     long modelWidth = fixed ? input.width() : w;
     if (fixed) {
       // The fitted image and the gradient back to the transformed size.
-      transforms += batch * channels * (modelHeight * modelWidth + h * w);
+      transforms += images * channels * (modelHeight * modelWidth + h * w);
     }
     // The model's input in its own range (a scaled copy) and its gradient.
-    transforms += 2 * batch * channels * modelHeight * modelWidth;
+    transforms += 2 * images * channels * modelHeight * modelWidth;
 
     List<String> outputs = new ArrayList<>();
     for (TermGraph term : spec.terms()) {
@@ -140,7 +157,7 @@ public final class PlanMemory {
       }
     }
     long forward =
-        batch
+        images
             * shapes.bytesUpTo(
                 model,
                 outputs,
@@ -152,6 +169,26 @@ public final class PlanMemory {
     return new Estimate(
         FLOAT * param, FLOAT * transforms, activations, gradients, constants, RUNTIME_BYTES);
   }
+
+  /**
+   * Floats of a MACO image ({@code MacoSpectrum}) in one step: the phase {@code [B, C, H, W/2+1]}
+   * (about half an image batch, P) with NAdam's two slots; forward, the standardized phase, its
+   * cosine and sine, the real and imaginary parts, their concatenation (about 9 P), the two matrix
+   * products, two transposes, the image's standardization and colors (about {@value
+   * #MACO_IMAGE_WORKING} image batches), as many again for the gradients; the magnitude and the two
+   * DFT bases ({@code 2(W/2+1) × 2W} and {@code H × 2H}).
+   */
+  static long macoFloats(long batch, long height, long width, long channels) {
+    long columns = width / 2 + 1;
+    long phase = batch * channels * height * columns;
+    long image = batch * height * width * channels;
+    long forward = 9 * phase + MACO_IMAGE_WORKING * image;
+    long bases = 2 * columns * 2 * width + 2 * height * height + channels * height * columns;
+    return 3 * phase + 2 * forward + bases;
+  }
+
+  /** Image batches of MACO's ops after the spectrum, forward. */
+  static final int MACO_IMAGE_WORKING = 10;
 
   /** Bytes in GiB or MiB, one decimal. */
   public static String bytes(long n) {

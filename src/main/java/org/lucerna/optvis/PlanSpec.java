@@ -16,6 +16,7 @@ import org.lucerna.optvis.transform.TransformSpec;
  *     reaches the parameters
  * @param redirectedRelu use Lucid's redirected ReLU gradient for the first {@link
  *     Plan#REDIRECTED_STEPS} steps, so that units that start dead can wake up
+ * @param optimizer the update rule
  */
 public record PlanSpec(
     int height,
@@ -26,9 +27,11 @@ public record PlanSpec(
     List<TransformSpec> transforms,
     FitMode fit,
     boolean normalizeGradient,
-    boolean redirectedRelu) {
+    boolean redirectedRelu,
+    Optimizer optimizer) {
 
   public PlanSpec {
+    java.util.Objects.requireNonNull(optimizer, "optimizer");
     if (height < 1 || width < 1 || batch < 1) {
       throw new IllegalArgumentException(
           "image must be at least 1×1×1, got " + batch + "×" + height + "×" + width);
@@ -55,7 +58,8 @@ public record PlanSpec(
         List.of(),
         FitMode.RESIZE,
         false,
-        false);
+        false,
+        Optimizer.ADAM);
   }
 
   static List<TermGraph> shapes(Objective objective) {
@@ -64,25 +68,50 @@ public record PlanSpec(
 
   public PlanSpec withParam(ParamSpec p) {
     return new PlanSpec(
-        height, width, batch, terms, p, transforms, fit, normalizeGradient, redirectedRelu);
+        height,
+        width,
+        batch,
+        terms,
+        p,
+        transforms,
+        fit,
+        normalizeGradient,
+        redirectedRelu,
+        optimizer);
   }
 
   public PlanSpec withTransforms(List<TransformSpec> t) {
     return new PlanSpec(
-        height, width, batch, terms, param, t, fit, normalizeGradient, redirectedRelu);
+        height, width, batch, terms, param, t, fit, normalizeGradient, redirectedRelu, optimizer);
   }
 
   public PlanSpec withFit(FitMode f) {
     return new PlanSpec(
-        height, width, batch, terms, param, transforms, f, normalizeGradient, redirectedRelu);
+        height,
+        width,
+        batch,
+        terms,
+        param,
+        transforms,
+        f,
+        normalizeGradient,
+        redirectedRelu,
+        optimizer);
   }
 
   public PlanSpec withNormalizedGradient(boolean n) {
-    return new PlanSpec(height, width, batch, terms, param, transforms, fit, n, redirectedRelu);
+    return new PlanSpec(
+        height, width, batch, terms, param, transforms, fit, n, redirectedRelu, optimizer);
   }
 
   public PlanSpec withRedirectedRelu(boolean r) {
-    return new PlanSpec(height, width, batch, terms, param, transforms, fit, normalizeGradient, r);
+    return new PlanSpec(
+        height, width, batch, terms, param, transforms, fit, normalizeGradient, r, optimizer);
+  }
+
+  public PlanSpec withOptimizer(Optimizer o) {
+    return new PlanSpec(
+        height, width, batch, terms, param, transforms, fit, normalizeGradient, redirectedRelu, o);
   }
 
   /** Whether {@code objective} has the terms this spec was compiled for. */

@@ -6,9 +6,14 @@ import java.util.Map;
  * What a render produced.
  *
  * @param objectives the total objective at each step, before that step's update
+ * @param attribution the transparency map {@code [B, H, W]} row-major: per pixel, the sum over
+ *     steps and channels of |∂loss/∂image| (MACO's), see {@link TransparencyMap}
  */
 public record RenderResult(
-    ImageBatch image, Map<Integer, ImageBatch> snapshots, double[] objectives) {
+    ImageBatch image,
+    Map<Integer, ImageBatch> snapshots,
+    double[] objectives,
+    float[] attribution) {
 
   public double firstObjective() {
     return objectives[0];
@@ -16,5 +21,13 @@ public record RenderResult(
 
   public double lastObjective() {
     return objectives[objectives.length - 1];
+  }
+
+  /** Batch element {@code b}'s transparency map. */
+  public TransparencyMap transparency(int b) {
+    int n = image.height() * image.width();
+    float[] one = new float[n];
+    System.arraycopy(attribution, b * n, one, 0, n);
+    return new TransparencyMap(image.height(), image.width(), one);
   }
 }

@@ -48,9 +48,10 @@ import org.tensorflow.types.TFloat32;
  *     org.lucerna.bench.PlanMemoryBenchmark [--root target/test-models] [--estimate-only] [model:layer:size:batch ...]
  * </pre>
  *
- * The repository gets {@code tiny_cnn}, {@code cifar10_cnn} (from ../shared/models) and the zoo's
- * {@code inception_v3} (from npm) if they are missing. Standard transforms, Fourier
- * parametrization, channel 0 of the layer.
+ * <p>With {@code --estimate-only}, a case {@code model:layer:size:batch:maco} is reckoned with
+ * MACO's parametrization and transforms. The repository gets {@code tiny_cnn}, {@code cifar10_cnn}
+ * (from ../shared/models) and the zoo's {@code inception_v3} (from npm) if they are missing.
+ * Standard transforms, Fourier parametrization, channel 0 of the layer.
  */
 public final class PlanMemoryBenchmark {
   private static final int STEPS = 3;
@@ -104,6 +105,18 @@ public final class PlanMemoryBenchmark {
           PlanSpec spec =
               PlanSpec.of(size, size, Integer.parseInt(p[3]), Objectives.channel(p[1], 0))
                   .withTransforms(Transforms.standard());
+          if (p.length > 4 && p[4].equals("maco")) {
+            // MACO's recipe: its parametrization and its 32 crops with noise.
+            spec =
+                spec.withParam(
+                        new org.lucerna.optvis.param.ParamSpec(
+                            org.lucerna.optvis.param.ParamSpec.Kind.MACO,
+                            1,
+                            true,
+                            org.lucerna.optvis.param.ParamSpec.Squash.SIGMOID,
+                            1))
+                    .withTransforms(Transforms.maco());
+          }
           PlanMemory.Estimate e =
               PlanMemory.estimate(registry.get(p[0], OptionalLong.empty()), spec, shapes);
           System.out.println(c + ": " + e.describe());

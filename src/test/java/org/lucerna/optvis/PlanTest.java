@@ -49,7 +49,7 @@ class PlanTest {
   }
 
   @Test
-  void thePlansOnlyVariablesAreTheImageParametersAndAdamsSlots() {
+  void thePlansOnlyVariablesAreTheImageParametersAdamsSlotsAndTheTransparencyMap() {
     try (Plan plan =
         Plan.build(
             model,
@@ -65,7 +65,10 @@ class PlanTest {
                 }
               });
       java.util.Collections.sort(variables);
-      assertEquals(List.of("lucerna/adam_m", "lucerna/adam_v", "lucerna/params"), variables);
+      // The transparency map is the one variable besides the parameters and the optimizer's slots.
+      assertEquals(
+          List.of("lucerna/adam_m", "lucerna/adam_v", "lucerna/attribution", "lucerna/params"),
+          variables);
     }
   }
 

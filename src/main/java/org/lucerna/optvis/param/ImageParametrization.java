@@ -14,7 +14,7 @@ import org.tensorflow.types.TFloat32;
  * inverse for a starting image. Immutable and thread-safe; holds no TensorFlow resources.
  *
  * <p>The parameter layout and the linear map to pixels are the kind's {@link Basis}: {@link
- * FourierSpectrum} or {@link PixelBasis}.
+ * FourierSpectrum}, {@link PixelBasis} or {@link MacoSpectrum}.
  */
 public final class ImageParametrization {
   /**
@@ -25,8 +25,6 @@ public final class ImageParametrization {
 
   /** Largest side accepted; a Fourier basis of this size is a 16 MB constant in the graph. */
   public static final int MAX_SIDE = 2048;
-
-  private static final double INIT_STDDEV = 0.01;
 
   private final ParamSpec spec;
   private final int batch;
@@ -99,7 +97,10 @@ public final class ImageParametrization {
     return p.withName("image").identity(squash(p, x));
   }
 
-  /** The image before the squash: linear in the parameters (orthonormal for Fourier at decay 0). */
+  /**
+   * The image before the squash: linear in the parameters for Fourier (orthonormal at decay 0) and
+   * pixel, not for MACO.
+   */
   Operand<TFloat32> linear(Ops p, Operand<TFloat32> params) {
     Operand<TFloat32> x = basis.toImage(p, params);
     return decorrelated ? decorrelate(p.withSubScope("decorrelate"), x) : x;
@@ -133,14 +134,15 @@ public final class ImageParametrization {
   }
 
   /**
-   * Normal(0, 0.01) values in {@link #parameterShape()} order, the same for the same seed on every
-   * JVM.
+   * Normal values in {@link #parameterShape()} order (standard deviation 0.01, MACO's phase 1), the
+   * same for the same seed on every JVM.
    */
   public float[] initialParameters(long seed) {
     SplittableRandom random = new SplittableRandom(seed);
-    float[] values = new float[size()];
+    float[] values = new float[(int) basis.parameterShape().size()];
+    double stddev = basis.initialStddev();
     for (int i = 0; i < values.length; i++) {
-      values[i] = (float) (gaussian(random) * INIT_STDDEV);
+      values[i] = (float) (gaussian(random) * stddev);
     }
     return values;
   }
@@ -157,6 +159,12 @@ public final class ImageParametrization {
    * away from 0 and 1.
    */
   public float[] parametersFor(float[] image) {
+    if (!basis.invertible()) {
+      throw new IllegalArgumentException(
+          "a "
+              + spec.kind().name().toLowerCase(java.util.Locale.ROOT)
+              + " image cannot start from a picture");
+    }
     if (image.length != size()) {
       throw new IllegalArgumentException(
           "starting image has "

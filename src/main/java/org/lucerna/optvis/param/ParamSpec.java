@@ -23,7 +23,7 @@ import org.tensorflow.ndarray.Shape;
  *
  * @param kind how parameters become pixels: a frequency basis or the pixels themselves
  * @param decay frequency decay of the Fourier basis (0 = every frequency equally easy to change);
- *     ignored by {@link Kind#PIXEL}
+ *     ignored by {@link Kind#PIXEL} and {@link Kind#MACO}
  * @param decorrelate whether the three channels go through ImageNet's color correlation; applies to
  *     RGB (3-channel) images only and is ignored for any other channel count, since the color
  *     statistics describe RGB
@@ -56,7 +56,24 @@ public record ParamSpec(Kind kind, double decay, boolean decorrelate, Squash squ
       Basis basis(ParamSpec spec, int batch, int height, int width, int channels) {
         return new PixelBasis(Shape.of(batch, height, width, channels));
       }
+    },
+    /** A fixed natural-image magnitude spectrum, the phase optimized (see {@link MacoSpectrum}). */
+    MACO {
+      @Override
+      Basis basis(ParamSpec spec, int batch, int height, int width, int channels) {
+        return new MacoSpectrum(batch, height, width, channels);
+      }
+
+      @Override
+      public boolean startsFromPicture() {
+        return false;
+      }
     };
+
+    /** Whether a render of this kind can start from a picture (its map has an inverse). */
+    public boolean startsFromPicture() {
+      return true;
+    }
 
     abstract Basis basis(ParamSpec spec, int batch, int height, int width, int channels);
   }

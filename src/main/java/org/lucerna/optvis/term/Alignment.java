@@ -55,6 +55,7 @@ public record Alignment(String layer, double decay) implements Term {
   record Graph(String layer) implements TermGraph {
     @Override
     public Built build(Scope s) {
+      s.requireNoCrops("alignment");
       Ops t = s.tf();
       int batch = s.batch();
       Operand<TFloat32> a = s.activations();

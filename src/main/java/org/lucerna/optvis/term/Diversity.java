@@ -39,6 +39,7 @@ public record Diversity(String layer) implements WholeLayerTerm {
   record Graph(String layer) implements TermGraph {
     @Override
     public Built build(Scope s) {
+      s.requireNoCrops("diversity");
       Ops t = s.tf();
       int batch = s.batch();
       Operand<TFloat32> a = s.activations();

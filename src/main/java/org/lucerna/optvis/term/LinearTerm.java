@@ -29,19 +29,22 @@ public interface LinearTerm extends Term {
     public Built build(Scope s) {
       Ops t = s.tf();
       int channels = s.layer().channels();
-      Placeholder<TFloat32> w = s.input("weights", Shape.of(s.batch(), channels));
+      int images = s.images();
+      Placeholder<TFloat32> w = s.input("weights", Shape.of(images, channels));
       String name = Feeds.name(w);
+      // Crop k of image b is row k·B + b: the rows repeat once per crop.
+      Operand<TFloat32> rows = s.crops() == 1 ? w : t.tile(w, t.constant(new int[] {s.crops(), 1}));
       Operand<TFloat32> mean = t.math.mean(s.activations(), t.constant(new int[] {1, 2}));
-      Operand<TFloat32> values = t.reduceSum(t.math.mul(mean, w), t.constant(1));
+      Operand<TFloat32> values = t.reduceSum(t.math.mul(mean, rows), t.constant(1));
       return new Built(
           values,
           (term, feeds) ->
               feeds.put(
                   name,
                   TFloat32.tensorOf(
-                      Shape.of(s.batch(), channels),
+                      Shape.of(images, channels),
                       DataBuffers.of(
-                          ((LinearTerm) term).weights(s.layer(), s.batch()), true, false))));
+                          ((LinearTerm) term).weights(s.layer(), images), true, false))));
     }
   }
 

@@ -33,13 +33,38 @@ public interface TermGraph {
   /**
    * Where a term's ops are built.
    *
+   * @param batch the batch the term reads: the images for graphs on the image, the model's inputs
+   *     (images × crops) for graphs on a layer
+   * @param crops model inputs per image (the crops transform's count, else 1); for graphs on a
+   *     layer, input {@code k·B + b} is crop k of image b
    * @param layer the layer read, null for graphs on the image
-   * @param activations the layer's activations {@code [B, h, w, C]} (dense layers as {@code [B, 1,
-   *     1, C]}), or null for graphs on the image
+   * @param activations the layer's activations {@code [batch, h, w, C]} (dense layers as {@code
+   *     [batch, 1, 1, C]}), or null for graphs on the image
    * @param image the rendered image {@code [B, H, W, C]}
    */
   record Scope(
-      Ops tf, int batch, LayerInfo layer, Operand<TFloat32> activations, Operand<TFloat32> image) {
+      Ops tf,
+      int batch,
+      int crops,
+      LayerInfo layer,
+      Operand<TFloat32> activations,
+      Operand<TFloat32> image) {
+
+    /** The rendered images: {@link #batch()} without the crops. */
+    public int images() {
+      return batch / crops;
+    }
+
+    /**
+     * Refuses a graph that compares batch elements when crops make several model inputs of one
+     * image.
+     */
+    public void requireNoCrops(String kind) {
+      if (crops > 1) {
+        throw new IllegalArgumentException(
+            kind + " compares the images of the batch; it cannot be used with crops");
+      }
+    }
 
     /** A float placeholder of {@code shape}, named {@code name} in the term's scope. */
     public Placeholder<TFloat32> input(String name, Shape shape) {

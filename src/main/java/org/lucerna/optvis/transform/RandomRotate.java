@@ -42,17 +42,6 @@ public record RandomRotate(List<Double> degrees) implements TransformSpec {
     return KIND;
   }
 
-  /** The image keeps its size; corners come from outside and are gray. */
-  @Override
-  public int smallest(int side) {
-    return side;
-  }
-
-  @Override
-  public int largest(int side) {
-    return side;
-  }
-
   /**
    * The sampling (see {@link Rotation}) gathers four neighbours per pixel: the padded pixels (1
    * image batch), the gathered neighbours and their weighted product (4 each), the sum (1), and

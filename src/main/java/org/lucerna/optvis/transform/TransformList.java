@@ -15,8 +15,8 @@ import org.lucerna.optvis.SpecPaths;
 
 /**
  * A request's transforms: {@code "standard"} (Lucid's list, {@link Transforms#standard()}), {@code
- * "none"}, or a list of at most {@link FormatLimits#MAX_TRANSFORMS} transforms; written back in the
- * shortest of these forms.
+ * "maco"} ({@link Transforms#maco()}), {@code "none"}, or a list of at most {@link
+ * FormatLimits#MAX_TRANSFORMS} transforms; written back in the shortest of these forms.
  */
 @JsonDeserialize(using = TransformList.Reader.class)
 public record TransformList(List<TransformSpec> specs) {
@@ -32,6 +32,9 @@ public record TransformList(List<TransformSpec> specs) {
   Object json() {
     if (specs.isEmpty()) {
       return "none";
+    }
+    if (specs.equals(Transforms.maco())) {
+      return "maco";
     }
     return specs.equals(Transforms.standard()) ? "standard" : specs;
   }
@@ -49,15 +52,16 @@ public record TransformList(List<TransformSpec> specs) {
         return switch (name) {
           case "standard" -> standard();
           case "none" -> new TransformList(List.of());
+          case "maco" -> new TransformList(Transforms.maco());
           default ->
               throw new SpecFormatException(
-                  path, "must be \"standard\", \"none\" or a list of transforms");
+                  path, "must be \"standard\", \"maco\", \"none\" or a list of transforms");
         };
       }
       if (!(json instanceof List<?> list) || list.size() > FormatLimits.MAX_TRANSFORMS) {
         throw new SpecFormatException(
             path,
-            "must be \"standard\", \"none\" or a list of at most "
+            "must be \"standard\", \"maco\", \"none\" or a list of at most "
                 + FormatLimits.MAX_TRANSFORMS
                 + " transforms");
       }

@@ -56,7 +56,7 @@ public final class TransformPipeline {
     Operand<TFloat32> x = image;
     for (TransformSpec spec : list) {
       Ops t = scope.withSubScope(spec.kind());
-      x = spec.build(t, x, draws::add);
+      x = spec.build(t, x, draws::add, fitHeight, fitWidth);
     }
     if (fitHeight > 0) {
       Ops t = scope.withSubScope("fit");
@@ -82,9 +82,34 @@ public final class TransformPipeline {
    * into {@code toClose}, for the caller to close after the run.
    */
   public void feed(Session.Runner runner, SplittableRandom random, List<AutoCloseable> toClose) {
+    feed(runner, random, toClose, 0);
+  }
+
+  /**
+   * As {@link #feed(Session.Runner, SplittableRandom, List)} at {@code progress} through the render
+   * (0 at the first step, 1 at the last).
+   */
+  public void feed(
+      Session.Runner runner,
+      SplittableRandom random,
+      List<AutoCloseable> toClose,
+      double progress) {
     for (RandomDraw d : draws) {
-      d.feed(runner, random, toClose);
+      d.feed(runner, random, toClose, progress);
     }
+  }
+
+  /** Model batch elements per image: the product of the transforms' {@code batchFactor}s. */
+  public int batchFactor() {
+    return batchFactor(specs);
+  }
+
+  static int batchFactor(List<TransformSpec> specs) {
+    int factor = 1;
+    for (TransformSpec s : specs) {
+      factor *= s.batchFactor();
+    }
+    return factor;
   }
 
   private static Operand<TFloat32> resize(Ops t, Operand<TFloat32> x, int height, int width) {

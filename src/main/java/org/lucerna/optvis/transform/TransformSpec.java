@@ -26,15 +26,19 @@ public interface TransformSpec {
 
   /**
    * The smallest side this transform can give from a side of {@code side} pixels, whatever its
-   * random draws; refuses a side it cannot take.
+   * random draws; refuses a side it cannot take. Most transforms keep the image's size.
    */
-  int smallest(int side);
+  default int smallest(int side) {
+    return side;
+  }
 
   /**
    * The largest side this transform can give from a side of {@code side} pixels, whatever its
    * random draws: with {@link #smallest}, the range of sizes the next step and the model can see.
    */
-  int largest(int side);
+  default int largest(int side) {
+    return side;
+  }
 
   /**
    * Floats this step holds in one optimization step when it gives an image of {@code batch} ×
@@ -49,6 +53,20 @@ public interface TransformSpec {
    * step hands {@code draws} the feed of its placeholder.
    */
   Operand<TFloat32> build(Ops t, Operand<TFloat32> image, Consumer<RandomDraw> draws);
+
+  /**
+   * As {@link #build(Ops, Operand, Consumer)}, knowing the model's fixed input size ({@code 0, 0}
+   * when it takes any size): a step that resizes ({@link Crops}) resizes to it.
+   */
+  default Operand<TFloat32> build(
+      Ops t, Operand<TFloat32> image, Consumer<RandomDraw> draws, int fitHeight, int fitWidth) {
+    return build(t, image, draws);
+  }
+
+  /** How many model batch elements each image becomes: {@link Crops#count()}, else 1. */
+  default int batchFactor() {
+    return 1;
+  }
 
   /** Reads one transform where it stands in the JSON, its errors naming its path. */
   final class Reader extends JsonDeserializer<TransformSpec> {

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -27,7 +28,9 @@ public final class Transforms {
               new Kind(Pad.KIND, Pad.class, Pad::read),
               new Kind(Jitter.KIND, Jitter.class, Jitter::read),
               new Kind(RandomScale.KIND, RandomScale.class, RandomScale::read),
-              new Kind(RandomRotate.KIND, RandomRotate.class, RandomRotate::read))
+              new Kind(RandomRotate.KIND, RandomRotate.class, RandomRotate::read),
+              new Kind(Crops.KIND, Crops.class, Crops::read),
+              new Kind(Noise.KIND, Noise.class, Noise::read))
           .collect(Collectors.toUnmodifiableMap(Kind::name, k -> k));
 
   private record Kind(
@@ -41,6 +44,10 @@ public final class Transforms {
 
   private static final List<TransformSpec> STANDARD = buildStandard();
 
+  /** MACO's: 32 crops whose sides shrink from 0.5 to 0.05 of the image, then noise 0.08. */
+  private static final List<TransformSpec> MACO =
+      List.of(new Crops(32, List.of(0.05, 0.5)), new Noise(0.08));
+
   private Transforms() {}
 
   /**
@@ -49,6 +56,11 @@ public final class Transforms {
    */
   public static List<TransformSpec> standard() {
     return STANDARD;
+  }
+
+  /** MACO's list (Xplique's recipe): {@code crops(32, [0.05, 0.5])}, {@code noise(0.08)}. */
+  public static List<TransformSpec> maco() {
+    return MACO;
   }
 
   private static List<TransformSpec> buildStandard() {
@@ -96,6 +108,15 @@ public final class Transforms {
    * @return the smallest side the transforms can give for that side (before any fit to the model)
    */
   public static int checkFits(List<TransformSpec> specs, int size) {
+    int factor = TransformPipeline.batchFactor(specs);
+    if (factor > FormatLimits.MAX_CROPS) {
+      throw new IllegalArgumentException(
+          "the crops make "
+              + factor
+              + " model inputs of every image; at most "
+              + FormatLimits.MAX_CROPS
+              + " are allowed");
+    }
     int smallest = size;
     for (TransformSpec spec : specs) {
       smallest = spec.smallest(smallest);
@@ -166,6 +187,18 @@ public final class Transforms {
     } catch (IllegalArgumentException e) {
       throw new SpecFormatException(path, e.getMessage());
     }
+  }
+
+  /** Model inputs each image becomes through {@code specs}: the product of their crop counts. */
+  public static int batchFactor(List<TransformSpec> specs) {
+    return TransformPipeline.batchFactor(specs);
+  }
+
+  /** A standard normal value (Box–Muller), the same for the same generator on every JVM. */
+  static double gaussian(SplittableRandom random) {
+    double u1 = random.nextDouble();
+    double u2 = random.nextDouble();
+    return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
   }
 
   static void requireRange(String name, int value, int min, int max) {

@@ -64,19 +64,30 @@ class TransformJsonTest {
 
   @Test
   void errorsNameTheFieldAsBefore() {
-    refused("\"fancy\"", "transforms", "must be \"standard\", \"none\" or a list of transforms");
-    refused("5", "transforms", "must be \"standard\", \"none\" or a list of at most 16 transforms");
+    refused(
+        "\"fancy\"",
+        "transforms",
+        "must be \"standard\", \"maco\", \"none\" or a list of transforms");
+    refused(
+        "5",
+        "transforms",
+        "must be \"standard\", \"maco\", \"none\" or a list of at most 16 transforms");
     refused(
         "[" + "{\"type\": \"jitter\", \"pixels\": 1},".repeat(16) + "{\"type\": \"shear\"}]",
         "transforms",
-        "must be \"standard\", \"none\" or a list of at most 16 transforms");
+        "must be \"standard\", \"maco\", \"none\" or a list of at most 16 transforms");
     refused(
         "[{\"type\": \"shear\"}]",
         "transforms[0].type",
-        "must be one of [jitter, pad, rotate, scale]");
-    refused("[\"pad\"]", "transforms[0].type", "must be one of [jitter, pad, rotate, scale]");
+        "must be one of [crops, jitter, noise, pad, rotate, scale]");
     refused(
-        "[{\"width\": 2}]", "transforms[0].type", "must be one of [jitter, pad, rotate, scale]");
+        "[\"pad\"]",
+        "transforms[0].type",
+        "must be one of [crops, jitter, noise, pad, rotate, scale]");
+    refused(
+        "[{\"width\": 2}]",
+        "transforms[0].type",
+        "must be one of [crops, jitter, noise, pad, rotate, scale]");
     refused(
         "[{\"type\": \"pad\", \"width\": 1}, {\"type\": \"pad\", \"width\": 1.5}]",
         "transforms[1].width",
