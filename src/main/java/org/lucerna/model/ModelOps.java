@@ -308,6 +308,14 @@ public final class ModelOps {
 
   private ModelOps() {}
 
+  /**
+   * Whether {@code op} only computes on tensors: what an importer may write into a frozen graph it
+   * makes (a TF.js graph model's ops are checked with it before TensorFlow sees them).
+   */
+  public static boolean computes(String op) {
+    return COMPUTE.contains(op);
+  }
+
   /** Whether {@code op} may be part of an inference graph before freezing: compute or read. */
   static boolean inference(String op) {
     return COMPUTE.contains(op) || VARIABLE_READS.contains(op);

@@ -33,6 +33,7 @@ class ModelInputsTest {
   private static final String FLAT = "iterator_input_flat";
   private static final String TEACHABLE = "teachable_mask";
   private static final String XCEPTION_H5 = "tiny_xception_h5";
+  private static final String POTATO_KERAS = "potato_keras3";
 
   @BeforeAll
   static void models() throws IOException {
@@ -49,6 +50,14 @@ class ModelInputsTest {
           Path.of(
               "src", "test", "resources", "models", "keras_xception", "tiny_XCEPTION_KDEF.hdf5"),
           h5.resolve("tiny_XCEPTION_KDEF.hdf5"));
+    }
+    Path keras = TestModels.ROOT.resolve(POTATO_KERAS).resolve("1");
+    if (!Files.exists(keras)) {
+      Files.createDirectories(keras);
+      Files.copy(
+          Path.of("src", "test", "resources", "models", "keras3_potato", "plantguard_potato.keras"),
+          keras.resolve("plantguard_potato.keras"));
+      Files.writeString(keras.resolve("lucerna-model.json"), "{\"valueRange\": [0, 255]}");
     }
     Path teachable = TestModels.ROOT.resolve(TEACHABLE).resolve("1");
     if (!Files.exists(teachable)) {
@@ -153,5 +162,18 @@ class ModelInputsTest {
     VisualizeResourceTest.awaitFinished(id).then().body("status", equalTo("SUCCEEDED"));
     BufferedImage png = TestPngs.decode(VisualizeResourceTest.image(id));
     assertEquals(64, png.getWidth());
+  }
+
+  @Test
+  void aKeras3FileRendersAChannelOfAnInnerLayer() throws Exception {
+    String id =
+        VisualizeResourceTest.submit(
+            "{\"model\": \""
+                + POTATO_KERAS
+                + "\", \"objective\": \"conv2d_2:27\", \"size\": 256, \"steps\": 3,"
+                + " \"seed\": 1}");
+    VisualizeResourceTest.awaitFinished(id).then().body("status", equalTo("SUCCEEDED"));
+    BufferedImage png = TestPngs.decode(VisualizeResourceTest.image(id));
+    assertEquals(256, png.getWidth());
   }
 }

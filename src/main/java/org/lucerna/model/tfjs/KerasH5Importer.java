@@ -131,28 +131,7 @@ public final class KerasH5Importer implements ModelImporter {
         }
         String[] parts = weightName.split("/");
         String param = parts[parts.length - 1].replaceFirst(":\\d+$", "");
-        long[] shape = Arrays.stream(dataset.getDimensions()).asLongStream().toArray();
-        Object flat = dataset.getDataFlat();
-        float[] values;
-        if (flat instanceof float[] f) {
-          values = f;
-        } else if (flat instanceof double[] dd) {
-          values = new float[dd.length];
-          for (int i = 0; i < dd.length; i++) {
-            values[i] = (float) dd[i];
-          }
-        } else {
-          throw new MalformedModelException(
-              "weight "
-                  + layer
-                  + "/"
-                  + weightName
-                  + " of "
-                  + h5.getFileName()
-                  + " is not float: "
-                  + dataset.getJavaType());
-        }
-        WeightStore.Weight w = new WeightStore.Weight(layer + "/" + param, shape, values);
+        WeightStore.Weight w = weight(dataset, layer + "/" + param, h5);
         byName.put(layer + "/" + param, w);
         if (parts.length >= 2) {
           String inner = String.join("/", Arrays.asList(parts).subList(0, parts.length - 1));
@@ -163,6 +142,30 @@ public final class KerasH5Importer implements ModelImporter {
       }
     }
     return byName;
+  }
+
+  /** A float dataset as a weight named {@code name} (Keras stores float32; float64 is narrowed). */
+  static WeightStore.Weight weight(Dataset dataset, String name, Path file) {
+    long[] shape = Arrays.stream(dataset.getDimensions()).asLongStream().toArray();
+    Object flat = dataset.getDataFlat();
+    float[] values;
+    if (flat instanceof float[] f) {
+      values = f;
+    } else if (flat instanceof double[] dd) {
+      values = new float[dd.length];
+      for (int i = 0; i < dd.length; i++) {
+        values[i] = (float) dd[i];
+      }
+    } else {
+      throw new MalformedModelException(
+          "weight "
+              + name
+              + " of "
+              + file.getFileName()
+              + " is not float: "
+              + dataset.getJavaType());
+    }
+    return new WeightStore.Weight(name, shape, values);
   }
 
   /** A fixed-length string array attribute; a layer without weights has an empty double array. */

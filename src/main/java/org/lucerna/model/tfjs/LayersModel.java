@@ -65,7 +65,8 @@ public record LayersModel(Path dir, JsonNode modelConfig, List<WeightGroup> mani
               + " is a TF.js '"
               + format
               + "', not a layers"
-              + " model; only Keras layers models (format 'layers-model') can be imported");
+              + " model; this importer reads Keras layers models (format 'layers-model'),"
+              + " GraphModelImporter reads graph models");
     }
     JsonNode topology = root.path("modelTopology");
     // tfjs-converter nests the model under model_config; tf.LayersModel.save() writes it directly.
@@ -76,8 +77,13 @@ public record LayersModel(Path dir, JsonNode modelConfig, List<WeightGroup> mani
               + " has no modelTopology with a Keras model"
               + " (class_name and config)");
     }
+    return new LayersModel(dir, model, manifest(root.path("weightsManifest")));
+  }
+
+  /** The weight groups of a {@code weightsManifest} (layers and graph models write it alike). */
+  static List<WeightGroup> manifest(JsonNode weightsManifest) {
     List<WeightGroup> groups = new ArrayList<>();
-    for (JsonNode g : root.path("weightsManifest")) {
+    for (JsonNode g : weightsManifest) {
       List<String> paths = new ArrayList<>();
       g.path("paths").forEach(p -> paths.add(p.asText()));
       List<WeightSpec> weights = new ArrayList<>();
@@ -98,12 +104,36 @@ public record LayersModel(Path dir, JsonNode modelConfig, List<WeightGroup> mani
       }
       groups.add(new WeightGroup(paths, weights));
     }
-    return new LayersModel(dir, model, groups);
+    return groups;
   }
 
   /** Reads and dequantizes every weight, by manifest name. */
   public WeightStore weights() {
     return WeightStore.read(this);
+  }
+
+  /**
+   * The {@code format} of {@code dir}'s model.json ({@code layers-model} when it says none), read
+   * without parsing the rest of the file; null when it cannot be read.
+   */
+  static String format(Path dir) {
+    try (com.fasterxml.jackson.core.JsonParser p =
+        JSON.getFactory().createParser(dir.resolve(FILE).toFile())) {
+      if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+        return null;
+      }
+      while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        com.fasterxml.jackson.core.JsonToken value = p.nextToken();
+        if (field.equals("format") && value == com.fasterxml.jackson.core.JsonToken.VALUE_STRING) {
+          return p.getText();
+        }
+        p.skipChildren();
+      }
+      return "layers-model";
+    } catch (IOException e) {
+      return null;
+    }
   }
 
   static boolean exists(Path dir) {

@@ -58,7 +58,12 @@ public final class TfjsImporter implements ModelImporter {
 
   @Override
   public Optional<Path> find(Path versionDir) {
-    return LayersModel.exists(versionDir) ? Optional.of(versionDir) : Optional.empty();
+    // A graph model's model.json is GraphModelImporter's; one that cannot be read is ours to
+    // refuse.
+    return LayersModel.exists(versionDir)
+            && !GraphModelImporter.FORMAT.equals(LayersModel.format(versionDir))
+        ? Optional.of(versionDir)
+        : Optional.empty();
   }
 
   @Override
@@ -105,13 +110,32 @@ public final class TfjsImporter implements ModelImporter {
       Path metadataDir,
       Path versionDir,
       ModelMetadata metadata) {
+    return stage(
+        metadataDir,
+        versionDir,
+        metadata,
+        out -> writeSavedModel(modelConfig, source, weights, out));
+  }
+
+  /** Writes a SavedModel into the folder it is given and says what it wrote. */
+  interface SavedModelWriter {
+    Imported write(Path out) throws IOException;
+  }
+
+  /**
+   * Runs {@code writer} on a staging folder beside {@code versionDir}, adds the {@code
+   * lucerna-model.json} of {@code metadataDir} (completed) and moves the result in, {@code
+   * saved_model.pb} last: shared by every importer.
+   */
+  static Imported stage(
+      Path metadataDir, Path versionDir, ModelMetadata metadata, SavedModelWriter writer) {
     Path parent = versionDir.toAbsolutePath().getParent();
     try {
       Files.createDirectories(parent);
       Path staging = Files.createTempDirectory(parent, ".tfjs-import-");
       try {
         Path out = staging.resolve("model");
-        Imported imported = writeSavedModel(modelConfig, source, weights, out);
+        Imported imported = writer.write(out);
         writeMetadata(metadataDir, out, metadata, imported.inputShape());
         moveInto(out, versionDir);
         return new Imported(

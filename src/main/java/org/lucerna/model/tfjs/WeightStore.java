@@ -50,7 +50,7 @@ public final class WeightStore {
     return new WeightStore(weights);
   }
 
-  private static ByteBuffer concatenate(Path dir, List<String> paths) {
+  static ByteBuffer concatenate(Path dir, List<String> paths) {
     List<byte[]> parts = new ArrayList<>();
     int total = 0;
     for (String p : paths) {
@@ -77,7 +77,7 @@ public final class WeightStore {
     return all.flip();
   }
 
-  private static float[] decode(LayersModel.WeightSpec spec, ByteBuffer data, Path dir) {
+  static float[] decode(LayersModel.WeightSpec spec, ByteBuffer data, Path dir) {
     if (!spec.dtype().equals("float32")) {
       throw new MalformedModelException(
           "weight '"

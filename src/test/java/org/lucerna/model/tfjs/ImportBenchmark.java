@@ -6,9 +6,10 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * Times the import of each Keras {@code .h5} file given (read, build, export a SavedModel) and
- * prints its parameters: the README's import figures. Not a test. Arguments: the files; each is
- * imported three times into a fresh temporary folder, and the median is printed.
+ * Times the import of each Keras {@code .h5} or {@code .keras} file or TF.js graph model folder
+ * given (read, build or rewrite, export a SavedModel) and prints its parameters: the README's
+ * import figures. Not a test. Arguments: the files and folders; each is imported three times into a
+ * fresh temporary folder, and the median is printed.
  */
 public final class ImportBenchmark {
   private ImportBenchmark() {}
@@ -23,10 +24,24 @@ public final class ImportBenchmark {
         try {
           Path version = tmp.resolve("m").resolve("1");
           Files.createDirectories(version);
-          Files.copy(h5, version.resolve(h5.getFileName()));
+          Path copy = version.resolve(h5.getFileName());
+          if (Files.isDirectory(h5)) {
+            try (Stream<Path> files = Files.list(h5)) {
+              for (Path f : files.toList()) {
+                Files.copy(f, version.resolve(f.getFileName()));
+              }
+            }
+          } else {
+            Files.copy(h5, copy);
+          }
           long start = System.nanoTime();
           parameters =
-              KerasH5Importer.importFile(version.resolve(h5.getFileName()), version).parameters();
+              (Files.isDirectory(h5)
+                      ? GraphModelImporter.importModel(version, version)
+                      : h5.getFileName().toString().endsWith(".keras")
+                          ? Keras3Importer.importFile(copy, version)
+                          : KerasH5Importer.importFile(copy, version))
+                  .parameters();
           nanos[run] = System.nanoTime() - start;
         } finally {
           try (Stream<Path> walk = Files.walk(tmp)) {
