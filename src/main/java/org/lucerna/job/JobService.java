@@ -214,7 +214,21 @@ public class JobService {
                   + " compares the images of the batch; it cannot be used with crops,"
                   + " which make several model inputs of each image");
         }
+        if (kind.equals("caricature")) {
+          throw new InvalidJobException(
+              "objective",
+              "caricature compares with the start image's activations at the same places; it"
+                  + " cannot be used with crops, which look at other places at every step");
+        }
       }
+    }
+    if (spec.startImage() == null
+        && spec.objective().terms().stream()
+            .anyMatch(w -> w.term().kind().name().equals("caricature"))) {
+      throw new InvalidJobException(
+          "startImage",
+          "a caricature term compares the render with the photo it starts from: give the photo as"
+              + " startImage");
     }
     checkMemory(spec, model);
     int channels = model.input().isImage() ? model.input().channels() : 0;

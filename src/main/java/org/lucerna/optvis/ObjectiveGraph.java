@@ -31,6 +31,7 @@ final class ObjectiveGraph {
 
   private final int batch;
   private final List<Built> built = new ArrayList<>();
+  private final List<String> captures = new ArrayList<>();
   private final Operand<TFloat32> total;
 
   /**
@@ -72,6 +73,7 @@ final class ObjectiveGraph {
               ? term.values()
               : t.math.mean(
                   t.reshape(term.values(), t.constant(new int[] {inputs, batch})), t.constant(0));
+      term.captures().forEach(op -> captures.add(op.op().name()));
       built.add(
           new Built(
               TermGraph.Feeds.name(coef), layer == null ? null : layer.info(), term.feeder()));
@@ -79,6 +81,11 @@ final class ObjectiveGraph {
       sum = sum == null ? weighted : tf.math.add(sum, weighted);
     }
     total = tf.withName("total").identity(sum);
+  }
+
+  /** The ops the terms capture their references with, once per render ({@link TermGraph.Built}). */
+  List<String> captures() {
+    return captures;
   }
 
   /** The objective, summed over terms and batch: what the plan maximizes. */

@@ -84,6 +84,14 @@ public final class Objectives {
     return Objective.of(new Blur());
   }
 
+  public static Objective caricature(String layer, double cossimPower) {
+    return Objective.of(new org.lucerna.optvis.term.Caricature(layer, cossimPower));
+  }
+
+  public static Objective startDistance() {
+    return Objective.of(new org.lucerna.optvis.term.StartDistance());
+  }
+
   public static Objective sum(List<Objective> objectives) {
     return Objective.sum(objectives);
   }

@@ -477,6 +477,11 @@ public final class Plan implements AutoCloseable {
                 true,
                 false))) {
       session.runner().feed(initialParams, start).addTarget(init).run();
+      if (!objectiveGraph.captures().isEmpty()) {
+        // With the first step's random draws (a generator of the same seed), so that what is
+        // captured is what the first step sees.
+        capture(objective, new SplittableRandom(settings.seed() ^ TRANSFORM_SEED_SALT));
+      }
       double progressStep = settings.steps() == 1 ? 0 : 1.0 / (settings.steps() - 1);
       double[] values = new double[settings.steps()];
       Map<Integer, ImageBatch> snapshots = new LinkedHashMap<>();
@@ -524,6 +529,28 @@ public final class Plan implements AutoCloseable {
       try (Result r = runner.fetch(total).addTarget(update.op()).run()) {
         return ((TFloat32) r.get(0)).getFloat();
       }
+    } finally {
+      fed.forEach(Tensor::close);
+      for (AutoCloseable t : drawn) {
+        try {
+          t.close();
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    }
+  }
+
+  /** Runs the terms' capture ops with a first step's feeds. */
+  private void capture(Objective objective, SplittableRandom draws) {
+    List<Tensor> fed = new ArrayList<>();
+    List<AutoCloseable> drawn = new ArrayList<>();
+    try {
+      Session.Runner runner = session.runner();
+      objectiveGraph.feed(objective, runner, fed);
+      transforms.feed(runner, draws, drawn, 0);
+      objectiveGraph.captures().forEach(runner::addTarget);
+      runner.run().close();
     } finally {
       fed.forEach(Tensor::close);
       for (AutoCloseable t : drawn) {

@@ -36,6 +36,8 @@ class ObjectivesTest {
         Objectives.l2(0).negate(),
         Objectives.totalVariation().negate(),
         Objectives.blur().negate(),
+        Objectives.caricature("conv2", 1),
+        Objectives.channel("conv3", 1).plus(Objectives.startDistance().times(-1)),
         Objectives.channel("conv3", 1).onBatch(1).plus(Objectives.channel("conv3", 2).onBatch(0)));
   }
 

@@ -76,8 +76,21 @@ public interface TermGraph {
     }
   }
 
-  /** The term's values, {@code [B]}, and the feeder of its arguments. */
-  record Built(Operand<TFloat32> values, Feeder feeder) {
+  /**
+   * The term's values, {@code [B]}, the feeder of its arguments, and the ops that capture what the
+   * term compares with: run once per render, after the parameters are set and before the first
+   * step, with that step's feeds (a start image's pixels or its activations, which then stay fixed
+   * for the render).
+   */
+  record Built(Operand<TFloat32> values, Feeder feeder, List<Op> captures) {
+    public Built {
+      captures = List.copyOf(captures);
+    }
+
+    public Built(Operand<TFloat32> values, Feeder feeder) {
+      this(values, feeder, List.of());
+    }
+
     /** A term with nothing to feed. */
     public Built(Operand<TFloat32> values) {
       this(values, (term, feeds) -> {});

@@ -23,7 +23,9 @@ public final class TermKinds {
           L2.KIND,
           TotalVariation.KIND,
           Blur.KIND,
-          Constant.KIND);
+          Constant.KIND,
+          Caricature.KIND,
+          StartDistance.KIND);
   private static final Map<String, TermKind> BY_NAME =
       ALL.stream().collect(Collectors.toUnmodifiableMap(TermKind::name, Function.identity()));
 
