@@ -68,6 +68,7 @@ public class JobBeans {
         new PgNotifications(database.get(), Duration.ofSeconds(1)),
         settings.instanceId(),
         settings.config(),
+        settings.retention(),
         queue.capacity());
   }
 

@@ -37,6 +37,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.lucerna.it.PackagedService;
 import org.lucerna.job.postgres.PostgresTestDatabase;
 
 /**
@@ -49,7 +50,6 @@ import org.lucerna.job.postgres.PostgresTestDatabase;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MultiInstanceIT {
-  private static final Path APP = Path.of("target", "quarkus-app", "quarkus-run.jar");
   private static final Path WORK = Path.of("target", "multi-instance");
   private static final Duration READY = Duration.ofMinutes(3);
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -57,39 +57,31 @@ class MultiInstanceIT {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private static String url;
-  private static Instance a;
-  private static Instance b;
-
-  /** One service process. */
-  record Instance(String name, int port, Process process) {
-    URI uri(String path) {
-      return URI.create("http://127.0.0.1:" + port + path);
-    }
-
-    long pid() {
-      return process.pid();
-    }
-  }
+  private static PackagedService a;
+  private static PackagedService b;
+  private static PackagedService lonely;
 
   @BeforeAll
   static void start() throws Exception {
     assertTrue(
-        Files.isRegularFile(APP),
-        APP + " is missing: run `mvn package -DskipTests` before this test");
+        Files.isRegularFile(PackagedService.APP),
+        PackagedService.APP + " is missing: run `mvn package -DskipTests` before this test");
+    PackagedService.deleteTree(WORK); // logs of an earlier run would be read as this run's
     Files.createDirectories(WORK);
     url = PostgresTestDatabase.emptyDatabaseUrl();
+    // The three starts overlap: the one without a database stops by itself (test 0).
+    lonely = launch("no-url", false);
     a = launch("A");
     b = launch("B");
-    awaitReady(a);
-    awaitReady(b);
+    a.awaitReady(READY);
+    b.awaitReady(READY);
   }
 
   @AfterAll
   static void stop() {
-    for (Instance i : new Instance[] {a, b}) {
+    for (PackagedService i : new PackagedService[] {a, b, lonely}) {
       if (i != null) {
-        resume(i); // a frozen process ignores SIGKILL until resumed on some kernels
-        i.process().destroyForcibly();
+        i.close(); // resumes a frozen process first: it may ignore SIGKILL until then
       }
     }
   }
@@ -97,7 +89,6 @@ class MultiInstanceIT {
   @Test
   @Order(0)
   void postgresWithoutADatabaseStopsTheStartNamingWhatToSet() throws Exception {
-    Instance lonely = launch("no-url", false);
     assertTrue(lonely.process().waitFor(3, java.util.concurrent.TimeUnit.MINUTES), "it stops");
     assertTrue(lonely.process().exitValue() != 0);
     String log = Files.readString(WORK.resolve("no-url.log"));
@@ -129,8 +120,7 @@ class MultiInstanceIT {
             .orElseThrow();
     SseRecorder sse = SseRecorder.open(b.uri("/jobs/" + watched + "/events"));
     await().atMost(Duration.ofSeconds(30)).until(() -> sse.statuses().contains("RUNNING"));
-    a.process().destroyForcibly(); // SIGKILL
-    a.process().waitFor();
+    assertEquals(128 + 9, a.kill(), "A ended by SIGKILL");
     // The job A held when it died (the watched one, unless A finished it in between): its row
     // still names A's lease until the lease runs out.
     String victim =
@@ -205,7 +195,7 @@ class MultiInstanceIT {
   @Order(2)
   void frozenInstanceCannotFinishTheJobAnotherTookOver() throws Exception {
     a = launch("A2");
-    awaitReady(a);
+    a.awaitReady(READY);
     long before = count("SELECT count(*) FROM lucerna_job");
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
@@ -224,7 +214,7 @@ class MultiInstanceIT {
                       "SELECT id FROM lucerna_job WHERE state = 'RUNNING' AND lease_owner LIKE 'A2/%'"
                           + " AND progress_step > 0 LIMIT 1"),
               Optional::isPresent);
-      signal("STOP", a);
+      a.signal("STOP");
       found =
           queryString(
                   "SELECT id FROM lucerna_job WHERE state = 'RUNNING' AND lease_owner LIKE 'A2/%'"
@@ -280,74 +270,34 @@ class MultiInstanceIT {
 
   // --- processes ---
 
-  private static Instance launch(String name) throws IOException {
+  private static PackagedService launch(String name) throws IOException {
     return launch(name, true);
   }
 
-  private static Instance launch(String name, boolean withDatabase) throws IOException {
-    int port = freePort();
-    Path dir = Files.createDirectories(WORK.resolve(name));
-    List<String> command =
-        List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx640m",
-            "-XX:ActiveProcessorCount=1",
-            "-jar",
-            APP.toAbsolutePath().toString());
-    ProcessBuilder pb = new ProcessBuilder(command);
-    Map<String, String> env = pb.environment();
-    env.putAll(
-        Map.ofEntries(
-            Map.entry("LUCERNA_DATA_STORE", "postgres"),
-            Map.entry("QUARKUS_DATASOURCE_JDBC_URL", url),
-            Map.entry("QUARKUS_DATASOURCE_USERNAME", "postgres"),
-            Map.entry("QUARKUS_HTTP_PORT", Integer.toString(port)),
-            Map.entry("LUCERNA_STORE_INSTANCE_ID", name),
-            Map.entry("LUCERNA_STORE_LEASE", "3s"),
-            Map.entry("LUCERNA_STORE_HEARTBEAT", "500ms"),
-            Map.entry("LUCERNA_STORE_RESCUE_EVERY", "1s"),
-            Map.entry("LUCERNA_STORE_RESCUE_BACKOFF", "500ms"),
-            Map.entry("LUCERNA_MODELS_ROOT", dir.resolve("models").toAbsolutePath().toString()),
-            Map.entry("LUCERNA_MODELS_DEFAULT", "tiny_cnn"),
-            Map.entry("LUCERNA_DATA_DIR", dir.resolve("data").toAbsolutePath().toString()),
-            Map.entry("LUCERNA_WORKERS_INTRA_OP_THREADS", "1"),
-            Map.entry("LUCERNA_WORKERS_INTER_OP_THREADS", "1"),
-            Map.entry("TF_CPP_MIN_LOG_LEVEL", "2")));
+  private static PackagedService launch(String name, boolean withDatabase) throws IOException {
+    PackagedService.Options o =
+        new PackagedService.Options(name, WORK)
+            .jvm("-XX:ActiveProcessorCount=1")
+            .env("LUCERNA_DATA_STORE", "postgres")
+            .env("QUARKUS_DATASOURCE_JDBC_URL", url)
+            .env("QUARKUS_DATASOURCE_USERNAME", "postgres")
+            .env("LUCERNA_STORE_INSTANCE_ID", name)
+            .env("LUCERNA_STORE_LEASE", "3s")
+            .env("LUCERNA_STORE_HEARTBEAT", "500ms")
+            .env("LUCERNA_STORE_RESCUE_EVERY", "1s")
+            .env("LUCERNA_STORE_RESCUE_BACKOFF", "500ms")
+            .env("LUCERNA_WORKERS_INTRA_OP_THREADS", "1")
+            .env("LUCERNA_WORKERS_INTER_OP_THREADS", "1");
     if (!withDatabase) {
-      env.remove("QUARKUS_DATASOURCE_JDBC_URL");
+      o.without("QUARKUS_DATASOURCE_JDBC_URL");
     }
-    pb.redirectErrorStream(true);
-    pb.redirectOutput(WORK.resolve(name + ".log").toFile());
-    return new Instance(name, port, pb.start());
+    return PackagedService.start(o);
   }
 
-  private static int freePort() throws IOException {
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
-  private static void awaitReady(Instance i) {
-    await()
-        .atMost(READY)
-        .pollInterval(Duration.ofMillis(500))
-        .ignoreExceptions()
-        .until(
-            () -> {
-              assertTrue(i.process().isAlive(), i.name() + " exited; see its log in " + WORK);
-              return get(i, "/q/health/ready").statusCode() == 200;
-            });
-  }
-
-  private static void signal(String signal, Instance i) throws Exception {
-    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(i.pid())).start();
-    assertEquals(0, kill.waitFor());
-  }
-
-  private static void resume(Instance i) {
+  private static void resume(PackagedService i) {
     try {
       if (i.process().isAlive()) {
-        signal("CONT", i);
+        i.signal("CONT");
       }
     } catch (Exception e) {
       // it is being stopped anyway
@@ -356,7 +306,7 @@ class MultiInstanceIT {
 
   // --- HTTP ---
 
-  private static String submit(Instance i, int seed) throws Exception {
+  private static String submit(PackagedService i, int seed) throws Exception {
     // size 64, 300 steps of the built-in tiny CNN: a second or two on a busy core, so that a job
     // is mid-render when its instance is killed; a distinct seed each, so no result is reused.
     String body =
@@ -375,7 +325,7 @@ class MultiInstanceIT {
     return JSON.readTree(r.body()).get("id").asText();
   }
 
-  private static HttpResponse<String> get(Instance i, String path) throws Exception {
+  private static HttpResponse<String> get(PackagedService i, String path) throws Exception {
     return HTTP.send(
         HttpRequest.newBuilder(i.uri(path)).timeout(Duration.ofSeconds(10)).build(),
         HttpResponse.BodyHandlers.ofString());

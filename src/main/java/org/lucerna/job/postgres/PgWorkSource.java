@@ -38,6 +38,10 @@ public final class PgWorkSource implements WorkSource {
   private final PgNotifications notifications;
   private final String instanceId;
   private final StoreConfig config;
+
+  /** {@code lucerna.data.retention}: finished jobs older than this are deleted. */
+  private final Duration retention;
+
   private final int capacity;
   private final Set<PgRun> active = ConcurrentHashMap.newKeySet();
   // Batch mates a claim took beside its head job, per worker, run one after another.
@@ -53,6 +57,7 @@ public final class PgWorkSource implements WorkSource {
 
   /**
    * @param instanceId this instance's name in leases ({@code <instance>/<worker>})
+   * @param retention {@code lucerna.data.retention}: finished jobs older than this are deleted
    * @param capacity how many jobs may wait, over all instances
    */
   public PgWorkSource(
@@ -60,7 +65,9 @@ public final class PgWorkSource implements WorkSource {
       PgNotifications notifications,
       String instanceId,
       StoreConfig config,
+      Duration retention,
       int capacity) {
+    this.retention = retention;
     this.queue = queue;
     this.notifications = notifications;
     this.instanceId = instanceId;
@@ -195,9 +202,9 @@ public final class PgWorkSource implements WorkSource {
 
   private void purge() {
     try {
-      int n = queue.purgeFinishedBefore(Instant.now().minus(config.retention()));
+      int n = queue.purgeFinishedBefore(Instant.now().minus(retention));
       if (n > 0) {
-        LOG.infof("deleted %d jobs finished more than %s ago", n, config.retention());
+        LOG.infof("deleted %d jobs finished more than %s ago", n, retention);
       }
     } catch (RuntimeException e) {
       LOG.warnf("retention sweep failed: %s", e.getMessage());

@@ -28,10 +28,6 @@ public interface StoreConfig {
   @WithDefault("1s")
   Duration rescueBackoff();
 
-  /** How long finished jobs (and their images and idempotency keys) are kept. */
-  @WithDefault("7d")
-  Duration retention();
-
   /** Jobs of one client running at once across all instances. */
   @WithDefault("2147483647")
   int perClientRunning();

@@ -4,6 +4,7 @@ import io.quarkus.arc.Unremovable;
 import jakarta.inject.Singleton;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.time.Instant;
 import org.lucerna.job.JobsConfig;
 
@@ -18,15 +19,25 @@ public class StoreSettings {
   private final StoreConfig store;
   private final QueueSettings queue;
   private final String instanceId;
+  private final Duration retention;
 
   public StoreSettings(StoreConfig store, JobsConfig jobs) {
     this.store = store;
+    this.retention = jobs.data().retention();
     this.queue = store.queueSettings(jobs.jobs().timeLimit(), jobs.jobs().maxAttempts());
     this.instanceId = store.instanceId().orElseGet(StoreSettings::hostAndStart);
   }
 
   public StoreConfig config() {
     return store;
+  }
+
+  /**
+   * {@code lucerna.data.retention}: one key for every store; the shared store deletes finished jobs
+   * past it in one statement.
+   */
+  public Duration retention() {
+    return retention;
   }
 
   public QueueSettings queue() {

@@ -37,6 +37,7 @@ class PostgresJobServiceTest {
             new PgNotifications(db, Duration.ofSeconds(1)),
             name,
             null,
+            Duration.ofDays(30),
             capacity);
     return new JobService(
         new PgJobStore(db, settings),
