@@ -20,7 +20,9 @@ import org.lucerna.optvis.transform.TransformList;
 /**
  * A job as clients see it: the normalized request, where it stands, and links to what it offers.
  * {@code attempts} counts the times a worker started it (a job the service stopped under it is
- * started again, up to {@code lucerna.jobs.max-attempts} times).
+ * started again, up to {@code lucerna.jobs.max-attempts} times). {@code requestHash} identifies the
+ * normalized request on its model version: jobs with equal hashes render the same picture, and
+ * {@code GET /jobs?requestHash=} finds them.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobDocument(
@@ -32,6 +34,7 @@ public record JobDocument(
     Boolean cancelRequested,
     int attempts,
     String reusedFrom,
+    String requestHash,
     Instant createdAt,
     Instant startedAt,
     Instant finishedAt,
@@ -119,6 +122,7 @@ public record JobDocument(
         job.cancelRequested() ? Boolean.TRUE : null,
         job.attempts(),
         job.submission().reusedFrom(),
+        job.submission().fingerprint(),
         job.times().created(),
         job.times().started(),
         job.times().finished(),

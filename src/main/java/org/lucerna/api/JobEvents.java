@@ -27,9 +27,11 @@ import org.lucerna.job.Limits;
 /**
  * Server-Sent Events for one job: {@code status}, {@code progress}, {@code snapshot} and a final
  * {@code done}, after which the stream ends. Events follow the stored job (read every {@value
- * #POLL_MS} ms), so a stream works whichever instance runs the job. Each event's id is the job
- * version it reports; a client that reconnects with {@code Last-Event-ID} gets only what came
- * after.
+ * #POLL_MS} ms), so a stream works whichever instance runs the job. Every connect starts with the
+ * current state (a {@code status} event, and {@code done} for a finished job). Each event's id is a
+ * step: the furthest step of the job this stream has reported, so ids never go back and a {@code
+ * progress} event's id is its step. A client that reconnects with {@code Last-Event-ID} gets no
+ * progress at or before that step again.
  */
 @ApplicationScoped
 public class JobEvents {
@@ -127,15 +129,23 @@ public class JobEvents {
     private final String id;
     private final SseEventSink sink;
     private final Sse sse;
-    private long lastVersion;
+
+    /** The Last-Event-ID the client resumed from, or -1 on a first connect. */
+    private final long resumedFrom;
+
+    /** The id of the last event sent: the furthest step this stream has reported. */
+    private long lastId;
+
+    private boolean connected;
+    private long lastVersion = -1;
     private JobStatus lastStatus;
-    private int lastStep = -1;
     private final Set<Integer> snapshotsSent = new HashSet<>();
     private long lastSent = System.currentTimeMillis();
 
     Stream(String id, long lastEventId, SseEventSink sink, Sse sse) {
       this.id = id;
-      this.lastVersion = lastEventId;
+      this.resumedFrom = lastEventId;
+      this.lastId = Math.max(0, lastEventId);
       this.sink = sink;
       this.sse = sse;
     }
@@ -148,43 +158,58 @@ public class JobEvents {
         }
         Optional<Job> found = jobs.find(id);
         if (found.isEmpty()) {
-          send("done", lastVersion + 1, Map.of("id", id, "deleted", true));
+          send("done", lastId, Map.of("id", id, "deleted", true));
           sink.close();
           return false;
         }
         Job job = found.get();
-        if (job.version() > lastVersion) {
-          long v = job.version();
-          if (job.status() != lastStatus) {
-            send("status", v, Map.of("id", id, "status", job.status()));
+        int step = job.progress().step();
+        if (!connected) {
+          // The current state on every connect, resumed or not: a client that reconnects knows
+          // where the job stands even if nothing changes for a while.
+          connected = true;
+          lastId = Math.max(lastId, step);
+          send("status", lastId, Map.of("id", id, "status", job.status()));
+          lastStatus = job.status();
+          if (step > resumedFrom && step > 0) {
+            send("progress", lastId, job.progress());
           }
-          if (job.progress().step() != lastStep && job.progress().step() > 0) {
-            send("progress", v, job.progress());
-          }
-          for (int step : job.progress().snapshots()) {
-            if (snapshotsSent.add(step)) {
-              send(
-                  "snapshot",
-                  v,
-                  Map.of("step", step, "image", "/jobs/" + id + "/snapshots/" + step));
+          for (int s : job.progress().snapshots()) {
+            snapshotsSent.add(s);
+            // A snapshot recorded at the step the client saw last may have come after that
+            // step's progress event: send it again (the page ignores one it has).
+            if (s >= resumedFrom) {
+              send("snapshot", lastId, snapshot(s));
             }
           }
-          lastStatus = job.status();
-          lastStep = job.progress().step();
-          lastVersion = v;
-          if (job.status().isFinal()) {
-            send("done", v, JobDocument.of(job, OptionalLong.empty()));
-            sink.close();
-            return false;
+          lastVersion = job.version();
+        } else if (job.version() != lastVersion) {
+          if (job.status() != lastStatus) {
+            // The id of the step it happened at; lastId moves with the progress event below.
+            send("status", Math.max(lastId, step), Map.of("id", id, "status", job.status()));
+            lastStatus = job.status();
           }
-        } else if (job.status().isFinal()) {
-          // Resumed at the final version: the client may have missed "done", which shares its id.
-          send("done", job.version(), JobDocument.of(job, OptionalLong.empty()));
-          sink.close();
-          return false;
-        } else if (System.currentTimeMillis() - lastSent > KEEP_ALIVE_MS) {
+          // A job run again after a crash starts over at step 0; its steps are reported again
+          // once they pass the furthest one this stream sent, so ids never go back.
+          if (step > lastId) {
+            lastId = step;
+            send("progress", lastId, job.progress());
+          }
+          for (int s : job.progress().snapshots()) {
+            if (snapshotsSent.add(s)) {
+              send("snapshot", lastId, snapshot(s));
+            }
+          }
+          lastVersion = job.version();
+        } else if (!job.status().isFinal()
+            && System.currentTimeMillis() - lastSent > KEEP_ALIVE_MS) {
           sink.send(sse.newEventBuilder().comment("keep-alive").build());
           lastSent = System.currentTimeMillis();
+        }
+        if (job.status().isFinal()) {
+          send("done", lastId, JobDocument.of(job, OptionalLong.empty()));
+          sink.close();
+          return false;
         }
         return true;
       } catch (RuntimeException e) {
@@ -192,6 +217,10 @@ public class JobEvents {
         sink.close();
         return false;
       }
+    }
+
+    private Map<String, Object> snapshot(int step) {
+      return Map.of("step", step, "image", "/jobs/" + id + "/snapshots/" + step);
     }
 
     private void send(String name, long eventId, Object data) {

@@ -47,15 +47,24 @@ public class JobResource {
   }
 
   /**
-   * A page of jobs, oldest first; {@code next} continues after the last one when there are more.
+   * A page of jobs, newest first unless asked otherwise; {@code next} continues after the last one
+   * when there are more.
    */
   public record JobPage(List<JobDocument> jobs, String next) {}
 
+  /**
+   * Jobs, newest first ({@code order=oldest} for creation order), filtered by status, model, a
+   * layer the objective reads, and the request hash ({@code requestHash} of a job document: jobs
+   * that render the same picture).
+   */
   @GET
   @Produces(MediaType.APPLICATION_JSON)
   public JobPage list(
       @QueryParam("status") List<String> status,
       @QueryParam("model") String model,
+      @QueryParam("layer") String layer,
+      @QueryParam("requestHash") String requestHash,
+      @QueryParam("order") @DefaultValue("newest") String order,
       @QueryParam("after") String after,
       @QueryParam("limit") @DefaultValue("50") int limit) {
     if (limit < 1 || limit > Limits.MAX_PAGE) {
@@ -64,13 +73,32 @@ public class JobResource {
     if (after != null && !JobIds.isWellFormed(after)) {
       throw invalid("after", "must be a job id");
     }
+    if (!order.equals("newest") && !order.equals("oldest")) {
+      throw invalid("order", "must be newest or oldest; got '" + order + "'");
+    }
+    if (requestHash != null && !requestHash.matches("[0-9a-f]{1,128}")) {
+      throw invalid("requestHash", "must be the requestHash of a job document (hex digits)");
+    }
+    if (layer != null && (layer.isBlank() || layer.length() > 512)) {
+      throw invalid("layer", "must be a layer name of 1 to 512 characters");
+    }
     Set<JobStatus> statuses =
         status.stream()
             .flatMap(s -> List.of(s.split(",")).stream())
             .filter(s -> !s.isBlank())
             .map(JobResource::status)
             .collect(Collectors.toSet());
-    List<Job> page = jobs.list(new JobQuery(statuses, model, null, null, after, limit + 1));
+    List<Job> page =
+        jobs.list(
+            new JobQuery(
+                statuses,
+                model,
+                layer,
+                requestHash,
+                null,
+                after,
+                order.equals("newest"),
+                limit + 1));
     boolean more = page.size() > limit;
     List<Job> shown = more ? page.subList(0, limit) : page;
     return new JobPage(

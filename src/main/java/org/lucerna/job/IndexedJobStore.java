@@ -117,7 +117,15 @@ abstract class IndexedJobStore implements JobStore {
 
   @Override
   public List<Job> list(JobQuery query) {
-    return jobs.values().stream().filter(query::matches).limit(query.limit()).toList();
+    java.util.NavigableMap<String, Job> from = jobs;
+    if (query.after() != null) {
+      from =
+          query.newestFirst()
+              ? jobs.headMap(query.after(), false)
+              : jobs.tailMap(query.after(), false);
+    }
+    return (query.newestFirst() ? from.descendingMap() : from)
+        .values().stream().filter(query::matches).limit(query.limit()).toList();
   }
 
   @Override

@@ -31,7 +31,10 @@ public interface JobStore {
    */
   Job save(Job job);
 
-  /** The jobs that match {@code query}, in id order, at most {@code query.limit()}. */
+  /**
+   * The jobs that match {@code query}, in id order (descending with {@code newestFirst}), at most
+   * {@code query.limit()}.
+   */
   List<Job> list(JobQuery query);
 
   /**

@@ -41,19 +41,19 @@ export async function api(path, options = {}) {
   throw new ApiError(r.status, `${r.status} ${r.statusText || 'Request failed'}`.trim(), undefined, [], retryAfter);
 }
 
-/** Every job matching the query, newest first (the API lists oldest first, a page at a time). */
+/** Jobs matching the query, newest first (the API's order), up to max, a page at a time. */
 export async function allJobs(query = '', max = 5000) {
   const out = [];
   let after = null;
   do {
     const q = new URLSearchParams(query);
-    q.set('limit', '500');
+    q.set('limit', String(Math.min(500, max - out.length)));
     if (after) q.set('after', after);
     const { body } = await api(`/jobs?${q}`);
     out.push(...body.jobs);
     after = body.next;
   } while (after && out.length < max);
-  return out.reverse();
+  return out;
 }
 
 /** The message of an error for role=alert, with "retry in N s" for a busy service. */

@@ -52,7 +52,7 @@ async function route() {
 async function home() {
   document.title = 'Lucerna';
   main.innerHTML = '<h1>Models</h1><p class="skeleton">Loading models…</p><h2>Recent jobs</h2><p class="skeleton">Loading…</p>';
-  const [models, recent] = await Promise.allSettled([api('/models'), allJobs('', 5000)]);
+  const [models, recent] = await Promise.allSettled([api('/models'), api('/jobs?limit=8')]);
   let html = '<h1>Models</h1>';
   if (models.status === 'fulfilled') {
     html += '<ul class="cards" id="models">' + models.value.body.models.map(m => `<li class="card model">
@@ -64,7 +64,8 @@ async function home() {
   }
   html += '<h2>Recent jobs</h2>';
   if (recent.status === 'fulfilled') {
-    html += recent.value.length ? jobTable(recent.value.slice(0, 8), false) : '<p class="muted">No jobs yet.</p>';
+    const jobs = recent.value.body.jobs;
+    html += jobs.length ? jobTable(jobs, false) : '<p class="muted">No jobs yet.</p>';
   }
   main.innerHTML = html;
 }
@@ -127,9 +128,9 @@ async function layers(model, query) {
 
 // ---- #/m/{model}/{layer}?page= : channel grid -------------------------------------------------
 
-/** Finished single-channel jobs of a model, as layer → channel → job id (the newest). */
+/** Finished single-channel jobs of a layer, as channel → job id (the newest). */
 async function cachedChannels(model, layer) {
-  const jobs = await allJobs(`model=${enc(model)}&status=SUCCEEDED`);
+  const jobs = await allJobs(`model=${enc(model)}&layer=${enc(layer)}&status=SUCCEEDED`);
   const out = new Map();
   for (const j of jobs) {
     const t = j.request.objective.terms;
@@ -279,7 +280,7 @@ async function unitFromRecipe(model, layer, unit, query) {
   const view = unitView(recipe);
   view.setIdle();
   // An identical finished job is shown as it is; otherwise the page waits for Render.
-  const jobs = await allJobs(`model=${enc(model)}&status=SUCCEEDED`);
+  const jobs = await allJobs(`model=${enc(model)}&layer=${enc(layer)}&status=SUCCEEDED`);
   if (!view.current()) return;
   const found = jobs.find(j => sameRecipe(recipeOfRequest(j.request), recipe));
   if (found) view.showJob(found, true);
@@ -539,6 +540,7 @@ function unitView(recipe, jobForTitle) {
   }
 
   function startPolling() {
+    $('#state').textContent = 'Running (checking every 2 s)';
     poll = setInterval(() => refresh(false), 2000);
     refresh(false);
   }
@@ -680,12 +682,13 @@ async function historyView() {
   main.innerHTML = '<h1>Jobs</h1><p class="skeleton">Loading jobs…</p>';
   let shown = 50;
   const draw = async () => {
-    const jobs = await allJobs('');
+    const jobs = await allJobs('', shown + 1);
+    const more = jobs.length > shown;
     const picked = new Set([...main.querySelectorAll('.cmp:checked')].map(c => c.value));
     main.innerHTML = `<h1>Jobs</h1><div class="row"><button type="button" id="compare">Compare selected</button>
-      <span class="muted">${jobs.length} jobs</span></div><div id="compare-box" class="compare"></div>
+      <span class="muted">${more ? `newest ${shown}` : `${jobs.length} jobs`}</span></div><div id="compare-box" class="compare"></div>
       ${jobs.length ? jobTable(jobs.slice(0, shown), true) : '<p class="muted">No jobs yet.</p>'}
-      ${jobs.length > shown ? '<button type="button" id="more">Show more</button>' : ''}`;
+      ${more ? '<button type="button" id="more">Show more</button>' : ''}`;
     main.querySelectorAll('.cmp').forEach(c => { c.checked = picked.has(c.value); });
     return jobs.some(j => !FINAL.has(j.status));
   };

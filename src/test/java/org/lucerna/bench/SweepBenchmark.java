@@ -24,8 +24,10 @@ import org.lucerna.testing.TestModels;
  * elements of one plan, {@code --batch} at a time (weighted channels, one row per image, every
  * image from the same noise: what a sweep's batch jobs do), against one render of batch 1 per
  * channel (what one job per channel does). Both sides use plans built beforehand (a worker keeps
- * its plans), so the figures are render time only. The last line is {@code sweep_s_per_channel=…
- * single_s_per_channel=… speedup=…}.
+ * its plans), so the figures are render time only. The two sides take turns a batch at a time and a
+ * line after each batch gives the figures so far with the load average; the last line is {@code
+ * sweep_s_per_channel=… single_s_per_channel=… speedup=…}. {@code --channels} is rounded up to
+ * whole batches.
  *
  * <p>Arguments: {@code --root models --model inception_v3 --layer mixed4 --channels 64 --batch 8
  * --size 128 --steps 128}; without {@code --model}, the built-in tiny CNN's conv3.
@@ -76,25 +78,49 @@ public final class SweepBenchmark {
           rows(layer, layerChannels, 0, batch), new RenderSettings(2, 0), RenderListener.NONE);
       single.render(Objectives.channel(layer, 0), new RenderSettings(2, 0), RenderListener.NONE);
 
-      long t0 = System.nanoTime();
+      // Interleaved, a batch of channels at a time: its sweep render, then the same channels one
+      // by one. On a shared machine the load drifts; interleaving gives both sides the same drift,
+      // and a run stopped early still prints figures for the channels done so far.
+      double sweepSeconds = 0;
+      double singleSeconds = 0;
+      int done = 0;
       for (int first = 0; first < channels; first += batch) {
+        long t0 = System.nanoTime();
         batched.render(rows(layer, layerChannels, first, batch), settings, RenderListener.NONE);
+        sweepSeconds += (System.nanoTime() - t0) / 1e9;
+        t0 = System.nanoTime();
+        for (int c = first; c < first + batch; c++) {
+          single.render(
+              Objectives.channel(layer, c % layerChannels), settings, RenderListener.NONE);
+        }
+        singleSeconds += (System.nanoTime() - t0) / 1e9;
+        done += batch;
+        System.out.printf(
+            Locale.ROOT,
+            "after %d channels: sweep %.3f s per channel, single %.3f s per channel, load %s%n",
+            done,
+            sweepSeconds / done,
+            singleSeconds / done,
+            loadAverage());
       }
-      double sweep = (System.nanoTime() - t0) / 1e9 / channels;
-      System.out.printf(Locale.ROOT, "sweep: %.3f s per channel%n", sweep);
-
-      t0 = System.nanoTime();
-      for (int c = 0; c < channels; c++) {
-        single.render(Objectives.channel(layer, c), settings, RenderListener.NONE);
-      }
-      double alone = (System.nanoTime() - t0) / 1e9 / channels;
-      System.out.printf(Locale.ROOT, "single: %.3f s per channel%n", alone);
+      double sweep = sweepSeconds / done;
+      double alone = singleSeconds / done;
       System.out.printf(
           Locale.ROOT,
           "sweep_s_per_channel=%.4f single_s_per_channel=%.4f speedup=%.2f%n",
           sweep,
           alone,
           alone / sweep);
+    }
+  }
+
+  /** The 1, 5 and 15 minute load averages, as uptime prints them (the machine is shared). */
+  private static String loadAverage() {
+    try {
+      String[] f = java.nio.file.Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (java.io.IOException | RuntimeException e) {
+      return "unknown";
     }
   }
 

@@ -223,6 +223,50 @@ abstract class JobStoreContract {
   }
 
   @Test
+  void listingNewestFirstPagesBackwardsAndFiltersByLayer() {
+    List<Job> made = new java.util.ArrayList<>();
+    for (int n = 30; n < 35; n++) {
+      Job plain = job(n, "a");
+      // Jobs 31 and 33 read conv1 only; the others read conv2 and conv3.
+      Job job =
+          n % 2 == 1
+              ? Job.queued(
+                  plain.id(),
+                  plain.spec().withObjective(Objectives.channel("conv1", n)),
+                  plain.submission(),
+                  plain.times().created())
+              : plain;
+      made.add(job);
+      store().insert(job);
+    }
+    List<String> ids = made.stream().map(Job::id).toList();
+    List<String> newest =
+        store().list(new JobQuery(Set.of(), null, null, null, null, null, true, 3)).stream()
+            .map(Job::id)
+            .toList();
+    assertEquals(List.of(ids.get(4), ids.get(3), ids.get(2)), newest);
+    assertEquals(
+        List.of(ids.get(1), ids.get(0)),
+        store().list(new JobQuery(Set.of(), null, null, null, null, ids.get(2), true, 5)).stream()
+            .map(Job::id)
+            .toList(),
+        "after continues towards older jobs");
+    assertEquals(
+        List.of(ids.get(3), ids.get(1)),
+        store().list(new JobQuery(Set.of(), "a", "conv1", null, null, null, true, 9)).stream()
+            .map(Job::id)
+            .toList());
+    assertEquals(
+        List.of(ids.get(0), ids.get(2), ids.get(4)),
+        store().list(new JobQuery(Set.of(), null, "conv3", null, null, null, false, 9)).stream()
+            .map(Job::id)
+            .toList(),
+        "a layer read by any term of the objective");
+    assertTrue(
+        store().list(new JobQuery(Set.of(), null, "conv9", null, null, null, false, 9)).isEmpty());
+  }
+
+  @Test
   void theQueueAheadOfAJobCountsOnlyEarlierQueuedJobs() {
     List<Job> jobs = new java.util.ArrayList<>();
     for (int n = 20; n < 25; n++) {

@@ -11,7 +11,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.lucerna.testing.TestJobs;
 import org.openqa.selenium.Keys;
 
 /**
@@ -23,6 +25,11 @@ import org.openqa.selenium.Keys;
 class AccessibilityTest {
   @TestHTTPResource("/")
   URL root;
+
+  @AfterEach
+  void leaveNoJobRunning() {
+    TestJobs.cancelUnfinished();
+  }
 
   @Test
   void everyViewPassesAxeAndTheKeyboardReachesEveryField() throws Exception {

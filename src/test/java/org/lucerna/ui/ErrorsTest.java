@@ -7,7 +7,9 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import java.net.URL;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.lucerna.testing.TestJobs;
 import org.openqa.selenium.WebElement;
 
 /** Scenario 6: the API's problems in the page, on the field at fault, and an unknown job. */
@@ -16,6 +18,11 @@ import org.openqa.selenium.WebElement;
 class ErrorsTest {
   @TestHTTPResource("/")
   URL root;
+
+  @AfterEach
+  void leaveNoJobRunning() {
+    TestJobs.cancelUnfinished();
+  }
 
   @Test
   void aChannelOutOfRangeIsShownOnItsFieldAndStartsNoJob() {

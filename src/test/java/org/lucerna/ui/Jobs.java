@@ -1,9 +1,11 @@
 package org.lucerna.ui;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import java.time.Duration;
 import java.util.List;
 
 /** The API calls the browser tests make beside the page: jobs submitted, awaited and counted. */
@@ -57,15 +59,12 @@ final class Jobs {
   }
 
   static String awaitFinished(String id) throws InterruptedException {
-    long deadline = System.nanoTime() + 120_000_000_000L;
-    while (System.nanoTime() < deadline) {
-      String status = job(id).getString("status");
-      if (List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(status)) {
-        return status;
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("job " + id + " did not finish in time");
+    return await("job " + id + " finished")
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () -> job(id).getString("status"),
+            status -> List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(status));
   }
 
   /** How many jobs the service holds. */

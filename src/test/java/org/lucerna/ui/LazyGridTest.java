@@ -8,7 +8,9 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import java.net.URL;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.lucerna.testing.TestJobs;
 
 /**
  * Scenario 2, the lazy grid: rendered channels as images, the rest as numbered placeholders, loaded
@@ -20,6 +22,11 @@ import org.junit.jupiter.api.Test;
 class LazyGridTest {
   @TestHTTPResource("/")
   URL root;
+
+  @AfterEach
+  void leaveNoJobRunning() {
+    TestJobs.cancelUnfinished();
+  }
 
   @Test
   void onlyRenderedChannelsAreImagesAndOnlyVisibleOnesLoad() throws Exception {

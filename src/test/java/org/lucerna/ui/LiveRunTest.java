@@ -8,7 +8,9 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import java.net.URL;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.lucerna.testing.TestJobs;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 
@@ -18,6 +20,11 @@ import org.openqa.selenium.WebElement;
 class LiveRunTest {
   @TestHTTPResource("/")
   URL root;
+
+  @AfterEach
+  void leaveNoJobRunning() {
+    TestJobs.cancelUnfinished();
+  }
 
   static void fill(WebElement input, Object value) {
     input.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.BACK_SPACE, String.valueOf(value));

@@ -10,7 +10,9 @@ import io.quarkus.test.junit.TestProfile;
 import java.net.URL;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.lucerna.testing.TestJobs;
 
 /**
  * Scenario 5: a recipe link restores the page and its finished image; a reload mid-run follows the
@@ -21,6 +23,11 @@ import org.junit.jupiter.api.Test;
 class PermalinkTest {
   @TestHTTPResource("/")
   URL root;
+
+  @AfterEach
+  void leaveNoJobRunning() {
+    TestJobs.cancelUnfinished();
+  }
 
   @Test
   void aCopiedRecipeLinkRestoresEveryFieldAndTheCachedImageWithoutANewJob() {

@@ -174,6 +174,13 @@ public final class PgJobStore implements JobStore {
       sql.append(" AND j.model = ?");
       args.add(query.model());
     }
+    if (query.layer() != null) {
+      // The spec as JobJson stores it: objective.terms[].layer.
+      sql.append(
+          " AND j.spec->'objective'->'terms' @> jsonb_build_array(jsonb_build_object('layer',"
+              + " ?::text))");
+      args.add(query.layer());
+    }
     if (query.fingerprint() != null) {
       sql.append(" AND j.fingerprint = ?");
       args.add(query.fingerprint());
@@ -183,10 +190,10 @@ public final class PgJobStore implements JobStore {
       args.add(query.idempotencyKey());
     }
     if (query.after() != null) {
-      sql.append(" AND j.id > ?");
+      sql.append(query.newestFirst() ? " AND j.id < ?" : " AND j.id > ?");
       args.add(query.after());
     }
-    sql.append(" ORDER BY j.id LIMIT ?");
+    sql.append(query.newestFirst() ? " ORDER BY j.id DESC LIMIT ?" : " ORDER BY j.id LIMIT ?");
     args.add((long) Math.max(0, query.limit()));
     return Sql.autocommit(
         db,
