@@ -163,7 +163,10 @@ public final class LocalWorkSource implements WorkSource {
       job = jobs.update(id, j -> j.withProgress(j.progress().withSnapshot(step)));
     }
 
-    /** Read from the store before every step, so that a cancel stops the render within one. */
+    /**
+     * Asked before every step: the local stores keep their jobs in memory ({@link
+     * IndexedJobStore}), so this is a map read, and a cancel stops the render within one step.
+     */
     @Override
     public boolean cancelRequested() {
       return jobs.find(id).map(Job::cancelRequested).orElse(true);

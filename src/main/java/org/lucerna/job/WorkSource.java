@@ -49,19 +49,30 @@ public interface WorkSource {
    */
   Optional<Run> next(String worker, Duration wait) throws InterruptedException;
 
-  /** One job a worker runs: every write about it goes through here. */
+  /**
+   * One job a worker runs: every write about it goes through here. {@link #progress} and {@link
+   * #snapshot} are called from the worker's writer thread (one call at a time, in order, never
+   * after {@link #finish} or {@link #handBack}), the other methods from the render thread; {@link
+   * #cancelRequested} and {@link #lost} are asked before every step, so they read memory only.
+   */
   interface Run {
 
     /** The job as this run sees it: RUNNING, with the progress written so far. */
     Job job();
 
-    /** Records progress (the snapshots recorded so far are kept). */
+    /**
+     * Records progress (the snapshots recorded so far are kept). Coalesced by the caller: not every
+     * step, and a newer progress replaces one not yet written.
+     */
     void progress(int step, int totalSteps, double objective, double stepsPerSecond);
 
     /** Stores the images of snapshot {@code step} and adds the step to the job's progress. */
     void snapshot(int step, Map<String, byte[]> images);
 
-    /** A cancel was asked for (or the job is gone): stop at the next step. */
+    /**
+     * A cancel was asked for (or the job is gone): stop at the next step. Asked before every step:
+     * memory only, no store read.
+     */
     boolean cancelRequested();
 
     /**

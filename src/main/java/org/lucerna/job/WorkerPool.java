@@ -13,9 +13,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
@@ -190,6 +196,14 @@ public class WorkerPool {
    * @param warmup this worker's warm-up, or null for none
    */
   private void work(String worker, ExecutionOptions execution, Warmup warmup) {
+    // This worker's writes about its job (progress, snapshots), off the render thread: see Watcher.
+    ExecutorService writer =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, worker + "-writer");
+              t.setDaemon(true);
+              return t;
+            });
     try (PlanCache plans = new PlanCache(config.workers().planCacheSize(), execution)) {
       while (running) {
         if (warmup != null) {
@@ -208,12 +222,14 @@ public class WorkerPool {
         if (next.isPresent()) {
           MDC.put("job", next.get().job().id());
           try {
-            run(next.get(), plans);
+            run(next.get(), plans, writer);
           } finally {
             MDC.remove("job");
           }
         }
       }
+    } finally {
+      writer.shutdown(); // every job's writes were waited for before its final update
     }
   }
 
@@ -225,13 +241,13 @@ public class WorkerPool {
     }
   }
 
-  private void run(WorkSource.Run run, PlanCache plans) {
+  private void run(WorkSource.Run run, PlanCache plans, ExecutorService writer) {
     Job job = run.job();
     String id = job.id();
     metrics.started(Duration.between(job.times().created(), job.times().started()));
     long t0 = System.nanoTime();
     try {
-      render(run, plans, t0);
+      render(run, plans, writer, t0);
     } catch (Throwable t) { // the worker outlives anything a job does, out-of-memory included
       LOG.errorf(t, "job %s failed", id);
       fail(run, t);
@@ -246,7 +262,7 @@ public class WorkerPool {
   /**
    * @param t0 when the worker took the job ({@link System#nanoTime})
    */
-  private void render(WorkSource.Run run, PlanCache plans, long t0) {
+  private void render(WorkSource.Run run, PlanCache plans, ExecutorService writer, long t0) {
     Job job = run.job();
     String id = job.id();
     JobSpec spec = job.spec();
@@ -263,9 +279,18 @@ public class WorkerPool {
       settings = settings.withSharedStart();
     }
     Plan plan = plans.get(model, planSpec);
-    Watcher watcher = new Watcher(run, t0);
+    Watcher watcher = new Watcher(run, writer, t0);
     try {
-      RenderResult result = plan.render(spec.objective(), settings, watcher);
+      RenderResult result;
+      try {
+        result = plan.render(spec.objective(), settings, watcher);
+      } catch (RuntimeException | Error e) {
+        watcher.flushAfter(e);
+        throw e;
+      }
+      // However the render ended, its progress and snapshot writes come before the job's final
+      // write: one final transition, and nothing written about the job after it.
+      watcher.flush();
       Map<String, byte[]> pngs = new LinkedHashMap<>();
       for (int b = 0; b < spec.batch(); b++) {
         pngs.put(ImageNames.finalImage(b), result.image().png(b));
@@ -367,21 +392,34 @@ public class WorkerPool {
   }
 
   /**
-   * Follows one render: writes progress and snapshots to the store at most every {@value
-   * #PROGRESS_INTERVAL_MS} ms, and asks the render to stop when the job was cancelled, ran over its
-   * time limit, or the pool is stopping.
+   * Follows one render. Progress (at most every {@value #PROGRESS_INTERVAL_MS} ms) and snapshots
+   * are handed to the worker's writer thread, not written by the render's: a store write (a file
+   * written and renamed on the default store, a row on PostgreSQL) or a PNG encoding would
+   * otherwise add to the step. Progress is coalesced: while a progress write waits for the writer,
+   * a newer one replaces it, so a slow store gets fewer writes and never a backlog. Snapshots are
+   * all written, in order. Before every step the render asks {@link #stopRequested}, which reads
+   * memory only (the run's cancel flag, this pool's state, the clock), so a cancel stops the render
+   * within one step. {@link #flush} waits for the writes before the job's final write.
    */
   private final class Watcher implements RenderListener {
     private final WorkSource.Run run;
+    private final ExecutorService writer;
     private final long startNanos = System.nanoTime();
     private final long limitNanos = config.jobs().timeLimit().toNanos();
     private long lastWrite = startNanos;
+    // The newest progress not yet written; null once the writer took it.
+    private final AtomicReference<Progress> pending = new AtomicReference<>();
+    // The render thread's last submission: the writer is one thread, so every earlier one is done
+    // when this one is.
+    private Future<?> last = CompletableFuture.completedFuture(null);
+    private volatile RuntimeException writeFailure;
 
     private final long takenNanos;
     private boolean started;
 
-    Watcher(WorkSource.Run run, long takenNanos) {
+    Watcher(WorkSource.Run run, ExecutorService writer, long takenNanos) {
       this.run = run;
+      this.writer = writer;
       this.takenNanos = takenNanos;
     }
 
@@ -394,6 +432,7 @@ public class WorkerPool {
 
     @Override
     public void onStep(int step, int totalSteps, double objective) {
+      throwWriteFailure();
       long now = System.nanoTime();
       if (step < totalSteps
           && now - lastWrite < TimeUnit.MILLISECONDS.toNanos(PROGRESS_INTERVAL_MS)) {
@@ -401,23 +440,91 @@ public class WorkerPool {
       }
       lastWrite = now;
       double seconds = (now - startNanos) / 1e9;
-      run.progress(step, totalSteps, objective, step / seconds);
+      // Snapshots are the run's to keep: the writer adds them to the job's progress.
+      Progress p = new Progress(step, totalSteps, objective, step / seconds, List.of());
+      if (pending.getAndSet(p) == null) {
+        last = writer.submit(() -> write(this::writeProgress));
+      }
+    }
+
+    private void writeProgress() {
+      Progress p = pending.getAndSet(null);
+      if (p != null) {
+        run.progress(p.step(), p.totalSteps(), p.objective(), p.stepsPerSecond());
+      }
     }
 
     @Override
     public void onSnapshot(int step, ImageBatch image) {
-      Map<String, byte[]> pngs = new LinkedHashMap<>();
-      for (int b = 0; b < image.batch(); b++) {
-        pngs.put(ImageNames.of(step, b), image.png(b));
+      throwWriteFailure();
+      // The image is the render's copy of the step's pixels: the render does not touch it again.
+      last =
+          writer.submit(
+              () ->
+                  write(
+                      () -> {
+                        Map<String, byte[]> pngs = new LinkedHashMap<>();
+                        for (int b = 0; b < image.batch(); b++) {
+                          pngs.put(ImageNames.of(step, b), image.png(b));
+                        }
+                        run.snapshot(step, pngs);
+                      }));
+    }
+
+    /** On the writer: a failure is kept for the render thread, which throws it at its next step. */
+    private void write(Runnable w) {
+      if (writeFailure != null) {
+        return; // the job fails with the first one; later writes would only repeat it
       }
-      run.snapshot(step, pngs);
+      try {
+        w.run();
+      } catch (RuntimeException e) {
+        writeFailure = e;
+      }
+    }
+
+    private void throwWriteFailure() {
+      RuntimeException e = writeFailure;
+      if (e != null) {
+        throw e;
+      }
+    }
+
+    /**
+     * Waits until every write handed to the writer is done, so that the job's final write comes
+     * after them; throws what a write threw (the job then fails, as it did when the render thread
+     * wrote).
+     */
+    void flush() {
+      try {
+        last.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException e) {
+        throw new IllegalStateException(e.getCause());
+      }
+      throwWriteFailure();
+    }
+
+    /** As {@link #flush}, when the render threw {@code e}: what a write threw is added to it. */
+    void flushAfter(Throwable e) {
+      try {
+        flush();
+      } catch (RuntimeException w) {
+        if (w != e) {
+          e.addSuppressed(w);
+        }
+      }
     }
 
     boolean overTime() {
       return System.nanoTime() - startNanos > limitNanos;
     }
 
-    /** Asked before every step, so that a cancel stops the render within one step. */
+    /**
+     * Asked before every step, so that a cancel stops the render within one step; every part reads
+     * memory (see {@link WorkSource.Run#cancelRequested}).
+     */
     @Override
     public boolean stopRequested() {
       if (!started) {

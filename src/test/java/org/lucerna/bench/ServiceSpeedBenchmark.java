@@ -47,7 +47,8 @@ import org.lucerna.optvis.transform.Transforms;
  * ({@code first_step_new_ms} is then only meaningful if it is fresh).
  *
  * <p>Arguments (defaults): {@code --root models --model inception_v3 --layer mixed4 --channel 97
- * --size 299 --steps 64 --rounds 3 --jar target/quarkus-app/quarkus-run.jar --url (none)}.
+ * --size 299 --steps 64 --rounds 3 --jar target/quarkus-app/quarkus-run.jar --url (none)
+ * --java-opts (none)}: {@code --java-opts "-Xmx1g ..."} starts the service with those JVM options.
  *
  * <p>Each round renders {@code steps} steps in the library, then runs a job of {@code steps} steps
  * on the service (whose plan is then built: the first round's job builds it, untimed), taking turns
@@ -83,11 +84,18 @@ public final class ServiceSpeedBenchmark {
         port = s.getLocalPort();
       }
       Path data = Files.createTempDirectory("lucerna-speed-");
+      List<String> command = new ArrayList<>();
+      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      // JVM options of the service (none by default, as in the README's run command).
+      for (String o : a.getOrDefault("java-opts", "").trim().split("\\s+")) {
+        if (!o.isEmpty()) {
+          command.add(o);
+        }
+      }
+      command.add("-jar");
+      command.add(a.getOrDefault("jar", "target/quarkus-app/quarkus-run.jar"));
       ProcessBuilder pb =
-          new ProcessBuilder(
-                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                  "-jar",
-                  a.getOrDefault("jar", "target/quarkus-app/quarkus-run.jar"))
+          new ProcessBuilder(command)
               .redirectErrorStream(true)
               .redirectOutput(data.resolve("service.log").toFile());
       pb.environment().put("TF_ENABLE_ONEDNN_OPTS", "1");
@@ -129,26 +137,40 @@ public final class ServiceSpeedBenchmark {
               steps);
       double[] library = new double[rounds];
       double[] viaService = new double[rounds];
+      double[] libraryCpu = new double[rounds];
+      double[] serviceCpu = new double[rounds];
+      long servicePid = service != null ? service.pid() : -1;
+      long selfPid = ProcessHandle.current().pid();
       try (PlanCache cache = new PlanCache(1, ExecutionOptions.CPU_DEFAULT)) {
         Plan plan = cache.get(model, spec);
         plan.render(objective, new RenderSettings(3, 1), RenderListener.NONE); // session warm-up
         await(base, submit(base, body)); // the service builds its plan: not timed
         for (int r = 0; r < rounds; r++) {
+          double c = cpuSeconds(selfPid);
           long t = System.nanoTime();
           plan.render(objective, new RenderSettings(steps, 2 + r), RenderListener.NONE);
           library[r] = (System.nanoTime() - t) / 1e9 / steps;
+          libraryCpu[r] = (cpuSeconds(selfPid) - c) / steps;
+          double sc = cpuSeconds(servicePid);
           JsonNode job = await(base, submit(base, body));
           viaService[r] = 1 / job.path("progress").path("stepsPerSecond").asDouble();
+          serviceCpu[r] = (cpuSeconds(servicePid) - sc) / steps;
           System.out.printf(
               Locale.ROOT,
-              "round %d: library %.4f s/step, service %.4f s/step%n",
+              "round %d: library %.4f s/step (cpu %.4f s/step), service %.4f s/step (cpu %.4f"
+                  + " s/step, the whole job and its HTTP), load %s%n",
               r + 1,
               library[r],
-              viaService[r]);
+              libraryCpu[r],
+              viaService[r],
+              serviceCpu[r],
+              loadAverage());
         }
       }
-      double lib = median(library);
-      double svc = median(viaService);
+      double[] ratios = new double[rounds];
+      for (int r = 0; r < rounds; r++) {
+        ratios[r] = viaService[r] / library[r];
+      }
       System.out.printf(
           Locale.ROOT,
           "%s %s:%d, %d px, standard transforms, batch 1, %d steps, %d rounds,"
@@ -162,16 +184,68 @@ public final class ServiceSpeedBenchmark {
           System.getenv("TF_ENABLE_ONEDNN_OPTS"));
       System.out.printf(
           Locale.ROOT,
-          "service_s_per_step=%.4f library_s_per_step=%.4f ratio=%.3f first_step_new_ms=%.0f%n",
-          svc,
-          lib,
-          svc / lib,
+          "wall s/step over rounds: service min %.4f median %.4f max %.4f; library min %.4f"
+              + " median %.4f max %.4f; ratio per round %s%n",
+          min(viaService),
+          median(viaService),
+          max(viaService),
+          min(library),
+          median(library),
+          max(library),
+          Arrays.toString(Arrays.stream(ratios).map(x -> Math.round(x * 1000) / 1000.0).toArray()));
+      // The last line: the best round of each side (the least disturbed by other processes), the
+      // median of the rounds' ratios, and the CPU seconds per step (less sensitive to the
+      // machine's load than wall time; the service's include its HTTP and the job's own writes).
+      System.out.printf(
+          Locale.ROOT,
+          "service_s_per_step=%.4f library_s_per_step=%.4f ratio=%.3f best_ratio=%.3f"
+              + " service_cpu_s_per_step=%.4f library_cpu_s_per_step=%.4f cpu_ratio=%.3f"
+              + " first_step_new_ms=%.0f%n",
+          min(viaService),
+          min(library),
+          median(ratios),
+          min(viaService) / min(library),
+          median(serviceCpu),
+          median(libraryCpu),
+          servicePid < 0 ? Double.NaN : median(serviceCpu) / median(libraryCpu),
           firstStepMs);
     } finally {
       if (service != null) {
         service.destroy();
         service.waitFor();
       }
+    }
+  }
+
+  private static double min(double[] values) {
+    return Arrays.stream(values).min().orElse(Double.NaN);
+  }
+
+  private static double max(double[] values) {
+    return Arrays.stream(values).max().orElse(Double.NaN);
+  }
+
+  /** User and system CPU seconds of process {@code pid} so far (Linux), NaN when unknown. */
+  static double cpuSeconds(long pid) {
+    if (pid < 0) {
+      return Double.NaN;
+    }
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      // Fields after the command (which may hold spaces), from the third: utime is the 14th.
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+      return ticks / 100.0; // USER_HZ, 100 on Linux
+    } catch (IOException | RuntimeException e) {
+      return Double.NaN;
+    }
+  }
+
+  static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+    } catch (IOException e) {
+      return "?";
     }
   }
 
@@ -231,7 +305,7 @@ public final class ServiceSpeedBenchmark {
       if (status.equals("FAILED") || status.equals("CANCELLED")) {
         throw new IllegalStateException("job " + id + " ended " + status + ": " + r.body());
       }
-      Thread.sleep(50); // polling over HTTP, as a client does
+      Thread.sleep(200); // polling over HTTP, as a client does (a browser would poll less often)
     }
   }
 
