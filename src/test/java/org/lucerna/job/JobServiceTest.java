@@ -65,12 +65,17 @@ class JobServiceTest {
     images.service = service;
   }
 
-  /** A job of {@code spec} that has SUCCEEDED with its two images, as a worker leaves it. */
+  /**
+   * A job of {@code spec} that has SUCCEEDED with its images (grid, final, alpha, transparency
+   * map), as a worker leaves it.
+   */
   private Job succeeded(JobSpec spec) {
     Job queued = service.submit(spec, null).job();
     Job running = jobs.save(queued.moveTo(JobStatus.RUNNING, Instant.now(), null));
     images.put(queued.id(), ImageNames.finalImage(0), new byte[] {1});
     images.put(queued.id(), ImageNames.GRID, new byte[] {2});
+    images.put(queued.id(), ImageNames.alpha(0), new byte[] {3});
+    images.put(queued.id(), ImageNames.attribution(0), new byte[] {4});
     return jobs.save(running.moveTo(JobStatus.SUCCEEDED, Instant.now(), null));
   }
 
@@ -83,6 +88,8 @@ class JobServiceTest {
     assertEquals(done.id(), reused.submission().reusedFrom());
     assertTrue(images.get(reused.id(), ImageNames.GRID).isPresent());
     assertTrue(images.get(reused.id(), ImageNames.finalImage(0)).isPresent());
+    assertTrue(images.get(reused.id(), ImageNames.alpha(0)).isPresent());
+    assertTrue(images.get(reused.id(), ImageNames.attribution(0)).isPresent());
   }
 
   @Test
