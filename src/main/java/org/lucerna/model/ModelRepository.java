@@ -79,7 +79,8 @@ public final class ModelRepository {
     return new Location(new ModelId(name, v), dir, pendingImport(dir));
   }
 
-  private Optional<Import> pendingImport(Path versionDir) {
+  /** What an importer would import from a version folder without a SavedModel. */
+  Optional<Import> pendingImport(Path versionDir) {
     if (Files.isRegularFile(versionDir.resolve(SAVED_MODEL))) {
       return Optional.empty();
     }
@@ -92,7 +93,8 @@ public final class ModelRepository {
     return Optional.empty();
   }
 
-  private String otherFormats() {
+  /** The other formats the importers read, as " (or a TF.js model.json, ...)". */
+  String otherFormats() {
     return importers.isEmpty()
         ? ""
         : importers.stream()

@@ -41,6 +41,25 @@ public interface ModelsConfig {
   @WithDefault("30s")
   Duration rescanInterval();
 
+  /**
+   * Bytes of the body of an upload ({@code PUT /models/{name}/versions/{version}}): 413 beyond it,
+   * by the declared length before the body is read, or as a body without one is read. Separate from
+   * {@code lucerna.limits.max-body-bytes}, which bounds the JSON requests.
+   */
+  @WithName("max-upload-bytes")
+  @WithDefault("1073741824")
+  long maxUploadBytes();
+
+  /** Entries of an uploaded archive (files and folders). */
+  @WithName("max-upload-files")
+  @WithDefault("10000")
+  int maxUploadFiles();
+
+  /** Bytes an uploaded archive may unpack to, counted as they are written. */
+  @WithName("max-unpacked-bytes")
+  @WithDefault("4294967296")
+  long maxUnpackedBytes();
+
   default Path preparedDirOrDefault() {
     return preparedDir().orElse(root().resolve(".prepared"));
   }

@@ -61,6 +61,9 @@ class MultiInstanceIT {
   private static PackagedService b;
   private static PackagedService lonely;
 
+  /** Every process started, closed at the end even when a test failed before it killed its own. */
+  private static final List<PackagedService> STARTED = new CopyOnWriteArrayList<>();
+
   @BeforeAll
   static void start() throws Exception {
     assertTrue(
@@ -79,11 +82,8 @@ class MultiInstanceIT {
 
   @AfterAll
   static void stop() {
-    for (PackagedService i : new PackagedService[] {a, b, lonely}) {
-      if (i != null) {
-        i.close(); // resumes a frozen process first: it may ignore SIGKILL until then
-      }
-    }
+    // close() resumes a frozen process first: it may ignore SIGKILL until then
+    STARTED.forEach(PackagedService::close);
   }
 
   @Test
@@ -106,20 +106,37 @@ class MultiInstanceIT {
     for (int i = 0; i < 40; i++) {
       ids.add(submit(i % 2 == 0 ? a : b, 1000 + i));
     }
-    // A job A renders (it has written progress), watched from B; then A is killed.
-    String watched =
-        await()
-            .atMost(Duration.ofSeconds(90))
-            .pollInterval(Duration.ofMillis(50))
-            .until(
-                () ->
-                    queryString(
-                        "SELECT id FROM lucerna_job WHERE state = 'RUNNING' AND lease_owner LIKE 'A/%'"
-                            + " AND progress_step > 0 ORDER BY id LIMIT 1"),
-                Optional::isPresent)
-            .orElseThrow();
-    SseRecorder sse = SseRecorder.open(b.uri("/jobs/" + watched + "/events"));
-    await().atMost(Duration.ofSeconds(30)).until(() -> sse.statuses().contains("RUNNING"));
+    // A job A renders (it has written progress), watched from B; then A is killed. A job may end
+    // before its stream opens (it then shows no RUNNING): another running job is watched instead.
+    List<String> tried = new ArrayList<>();
+    String watched = null;
+    SseRecorder sse = null;
+    while (watched == null) {
+      assertTrue(tried.size() < 10, "no job of A stayed running while watched: " + tried);
+      String exclude = tried.isEmpty() ? "''" : "'" + String.join("','", tried) + "'";
+      String candidate =
+          await()
+              .atMost(Duration.ofSeconds(90))
+              .pollInterval(Duration.ofMillis(50))
+              .until(
+                  () ->
+                      queryString(
+                          "SELECT id FROM lucerna_job WHERE state = 'RUNNING' AND lease_owner LIKE"
+                              + " 'A/%' AND progress_step > 0 AND id NOT IN ("
+                              + exclude
+                              + ") ORDER BY id LIMIT 1"),
+                  Optional::isPresent)
+              .orElseThrow();
+      tried.add(candidate);
+      SseRecorder stream = SseRecorder.open(b.uri("/jobs/" + candidate + "/events"));
+      await("SSE on B for " + candidate)
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> stream.statuses().contains("RUNNING") || stream.ended());
+      if (stream.statuses().contains("RUNNING") && !stream.ended()) {
+        watched = candidate;
+        sse = stream;
+      }
+    }
     assertEquals(128 + 9, a.kill(), "A ended by SIGKILL");
     // The job A held when it died (the watched one, unless A finished it in between): its row
     // still names A's lease until the lease runs out.
@@ -291,7 +308,9 @@ class MultiInstanceIT {
     if (!withDatabase) {
       o.without("QUARKUS_DATASOURCE_JDBC_URL");
     }
-    return PackagedService.start(o);
+    PackagedService started = PackagedService.start(o);
+    STARTED.add(started);
+    return started;
   }
 
   private static void resume(PackagedService i) {

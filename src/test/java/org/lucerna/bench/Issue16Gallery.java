@@ -1,0 +1,209 @@
+package org.lucerna.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalLong;
+import org.lucerna.model.ModelRegistry;
+import org.lucerna.model.ModelRepository;
+import org.lucerna.model.PreparedModel;
+import org.lucerna.model.tfjs.ModelZoo;
+import org.lucerna.optvis.ExecutionOptions;
+import org.lucerna.optvis.ImageBatch;
+import org.lucerna.optvis.Objective;
+import org.lucerna.optvis.Objectives;
+import org.lucerna.optvis.Optimizer;
+import org.lucerna.optvis.Plan;
+import org.lucerna.optvis.PlanSpec;
+import org.lucerna.optvis.RenderListener;
+import org.lucerna.optvis.RenderResult;
+import org.lucerna.optvis.RenderSettings;
+import org.lucerna.optvis.param.ParamSpec;
+import org.lucerna.optvis.param.StartImage;
+import org.lucerna.optvis.transform.Crops;
+import org.lucerna.optvis.transform.Noise;
+import org.lucerna.optvis.transform.Transforms;
+
+/**
+ * Renders the README's issue-16 gallery on the zoo's {@code inception_v3}: MACO against the Fourier
+ * default at equal steps (with each image's channel value seen plainly, untransformed, and MACO's
+ * transparency map), caricatures of a photo and a feature accentuation. The same recipes as the
+ * requests the README shows, run through the library (no HTTP), so that a loaded machine spends
+ * nothing on the service.
+ *
+ * <pre>
+ * mvn -B -q test-compile dependency:build-classpath -Dmdep.outputFile=target/test.cp -Dmdep.includeScope=test
+ * TF_ENABLE_ONEDNN_OPTS=1 java -cp target/classes:target/test-classes:$(cat target/test.cp) \
+ *     org.lucerna.bench.Issue16Gallery [maco|caricature|accentuation ...] \
+ *     [size=224] [steps=128] [crops=8] [weight=-1000] [photo=src/site/gallery/photo-chelsea.png]
+ *     [out=target/issue16]
+ * </pre>
+ */
+public final class Issue16Gallery {
+  private static final ParamSpec MACO =
+      new ParamSpec(ParamSpec.Kind.MACO, 1, true, ParamSpec.Squash.SIGMOID, 1);
+
+  /** The image as it is: pixels fed straight, no colors, no squash, no transforms. */
+  private static final ParamSpec PLAIN = ParamSpec.pixel(false, ParamSpec.Squash.CLIP);
+
+  private Issue16Gallery() {}
+
+  public static void main(String[] args) throws Exception {
+    List<String> parts = new ArrayList<>();
+    java.util.Map<String, String> a = new java.util.HashMap<>();
+    for (String arg : args) {
+      int eq = arg.indexOf('=');
+      if (eq > 0) {
+        a.put(arg.substring(0, eq), arg.substring(eq + 1));
+      } else {
+        parts.add(arg);
+      }
+    }
+    if (parts.isEmpty()) {
+      parts = List.of("maco", "caricature", "accentuation");
+    }
+    int size = Integer.parseInt(a.getOrDefault("size", "224"));
+    int steps = Integer.parseInt(a.getOrDefault("steps", "128"));
+    int crops = Integer.parseInt(a.getOrDefault("crops", "8"));
+    Path out = Path.of(a.getOrDefault("out", "target/issue16"));
+    Path photoFile = Path.of(a.getOrDefault("photo", "src/site/gallery/photo-chelsea.png"));
+    Files.createDirectories(out);
+    Path root = Path.of("target", "test-models").toAbsolutePath();
+    ModelZoo.install(root, ModelZoo.MODELS, null, System.err);
+    try (ModelRegistry registry = new ModelRegistry(new ModelRepository(root))) {
+      PreparedModel model = registry.get("inception_v3", OptionalLong.empty());
+      for (String part : parts) {
+        switch (part) {
+          case "maco" ->
+              maco(model, size, steps, crops, out, a.getOrDefault("layers", "mixed8,mixed10"));
+          case "caricature" -> caricature(model, size, steps, photoFile, out);
+          case "accentuation" ->
+              accentuation(
+                  model,
+                  size,
+                  steps,
+                  photoFile,
+                  out,
+                  Double.parseDouble(a.getOrDefault("weight", "-1000")));
+          default -> throw new IllegalArgumentException("unknown part " + part);
+        }
+      }
+    }
+  }
+
+  private static void maco(
+      PreparedModel model, int size, int steps, int crops, Path out, String layers)
+      throws Exception {
+    for (String layer : layers.split(",")) {
+      int channel = 97;
+      Objective objective = Objectives.channel(layer, channel);
+      PlanSpec fourier =
+          PlanSpec.of(size, size, 1, objective).withTransforms(Transforms.standard());
+      // MACO's recipe with fewer crops than Xplique's 32 (the machine is shared).
+      PlanSpec maco =
+          PlanSpec.of(size, size, 1, objective)
+              .withParam(MACO)
+              .withTransforms(List.of(new Crops(crops, List.of(0.05, 0.5)), new Noise(0.08)))
+              .withOptimizer(Optimizer.NADAM);
+      for (var c :
+          List.of(new Object[] {"fourier", fourier, 0.05}, new Object[] {"maco", maco, 1.0})) {
+        String name = (String) c[0];
+        long t0 = System.nanoTime();
+        RenderResult r;
+        try (Plan plan = Plan.build(model, (PlanSpec) c[1], ExecutionOptions.CPU_DEFAULT)) {
+          r =
+              plan.render(
+                  objective,
+                  new RenderSettings(steps, 1, (Double) c[2], List.of()),
+                  RenderListener.NONE);
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        double plain = plainValue(model, objective, r.image());
+        String file = "inception_v3-" + layer + "-" + channel + "-" + name;
+        Files.write(out.resolve(file + ".png"), r.image().png(0));
+        Files.write(out.resolve(file + "-alpha.png"), r.transparency(0).alphaPng(r.image(), 0));
+        System.out.printf(
+            Locale.ROOT,
+            "%s %s:%d %d px %d steps: channel value on the untransformed image %.3f (%.0f s)%n",
+            name,
+            layer,
+            channel,
+            size,
+            steps,
+            plain,
+            seconds);
+      }
+    }
+  }
+
+  private static void caricature(PreparedModel model, int size, int steps, Path photo, Path out)
+      throws Exception {
+    ImageBatch start = photo(photo, size);
+    Files.write(out.resolve("photo.png"), start.png(0));
+    for (String layer : List.of("mixed2", "mixed6")) {
+      Objective objective = Objectives.caricature(layer, 1);
+      PlanSpec spec = PlanSpec.of(size, size, 1, objective).withTransforms(Transforms.standard());
+      try (Plan plan = Plan.build(model, spec, ExecutionOptions.CPU_DEFAULT)) {
+        RenderResult r =
+            plan.render(
+                objective,
+                new RenderSettings(steps, 1, 0.05, List.of()).withStartImage(start),
+                RenderListener.NONE);
+        Files.write(out.resolve("inception_v3-caricature-" + layer + ".png"), r.image().png(0));
+        double[] v = r.objectives();
+        System.out.printf(
+            Locale.ROOT,
+            "caricature %s: objective %.1f at the first step, %.1f at the last%n",
+            layer,
+            v[0],
+            v[v.length - 1]);
+      }
+    }
+  }
+
+  private static void accentuation(
+      PreparedModel model, int size, int steps, Path photo, Path out, double weight)
+      throws Exception {
+    ImageBatch start = photo(photo, size);
+    Objective unit = Objectives.channel("mixed4", 97);
+    Objective objective = unit.plus(Objectives.startDistance().times(weight));
+    PlanSpec spec = PlanSpec.of(size, size, 1, objective).withTransforms(Transforms.standard());
+    try (Plan plan = Plan.build(model, spec, ExecutionOptions.CPU_DEFAULT)) {
+      RenderResult r =
+          plan.render(
+              objective,
+              new RenderSettings(steps, 1, 0.05, List.of()).withStartImage(start),
+              RenderListener.NONE);
+      Files.write(out.resolve("inception_v3-accentuation-mixed4-97.png"), r.image().png(0));
+      System.out.printf(
+          Locale.ROOT,
+          "accentuation mixed4:97, start_distance weight %s: channel on the photo %.3f, on the"
+              + " result %.3f (untransformed)%n",
+          weight,
+          plainValue(model, unit, start),
+          plainValue(model, unit, r.image()));
+    }
+  }
+
+  private static ImageBatch photo(Path file, int size) throws Exception {
+    StartImage image = StartImage.read(Files.readAllBytes(file), 1L << 24);
+    return new ImageBatch(1, size, size, 3, image.pixels(size, size, 3));
+  }
+
+  /** The objective on {@code image} itself: no transforms, pixels fed as they are. */
+  private static double plainValue(PreparedModel model, Objective objective, ImageBatch image) {
+    PlanSpec look =
+        PlanSpec.of(image.height(), image.width(), 1, objective)
+            .withParam(PLAIN)
+            .withTransforms(List.of());
+    try (Plan plan = Plan.build(model, look, ExecutionOptions.CPU_DEFAULT)) {
+      return plan.render(
+              objective,
+              new RenderSettings(1, 1, 1e-12, List.of()).withStartImage(image),
+              RenderListener.NONE)
+          .objectives()[0];
+    }
+  }
+}
