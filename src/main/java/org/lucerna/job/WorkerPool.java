@@ -299,13 +299,7 @@ public class WorkerPool {
         pngs.put(ImageNames.alpha(b), map.alphaPng(result.image(), b));
       }
       pngs.put(ImageNames.GRID, result.image().gridPng());
-      ended(
-          run,
-          run.finish(
-              j ->
-                  j.withProgress(watcher.reached(j))
-                      .moveTo(JobStatus.SUCCEEDED, clock.instant(), null),
-              pngs));
+      end(run, watcher, JobStatus.SUCCEEDED, null, pngs);
     } catch (RenderCancelledException e) {
       if (run.lost()) {
         LOG.warnf(
@@ -315,26 +309,16 @@ public class WorkerPool {
       } else if (!running) {
         run.handBack();
       } else if (watcher.overTime()) {
-        ended(
+        end(
             run,
-            run.finish(
-                j ->
-                    j.withProgress(watcher.reached(j))
-                        .moveTo(
-                            JobStatus.FAILED,
-                            clock.instant(),
-                            "the job ran longer than its time limit of "
-                                + config.jobs().timeLimit().toSeconds()
-                                + " s"),
-                Map.of()));
+            watcher,
+            JobStatus.FAILED,
+            "the job ran longer than its time limit of "
+                + config.jobs().timeLimit().toSeconds()
+                + " s",
+            Map.of());
       } else {
-        ended(
-            run,
-            run.finish(
-                j ->
-                    j.withProgress(watcher.reached(j))
-                        .moveTo(JobStatus.CANCELLED, clock.instant(), null),
-                Map.of()));
+        end(run, watcher, JobStatus.CANCELLED, null, Map.of());
       }
     } catch (RuntimeException | Error e) {
       plans.discard(model, planSpec); // a plan that failed mid-step may hold a broken session
@@ -364,6 +348,22 @@ public class WorkerPool {
     float[] one = image.pixels(spec.height(), spec.width(), channels);
     return new ImageBatch(
         spec.batch(), spec.height(), spec.width(), channels, StartImage.repeat(one, spec.batch()));
+  }
+
+  /**
+   * The job's final write after its render ended: {@code status}, with the progress of the last
+   * step done (the whole curve, whenever the last progress write was) and {@code pngs}.
+   */
+  private void end(
+      WorkSource.Run run,
+      Watcher watcher,
+      JobStatus status,
+      String error,
+      Map<String, byte[]> pngs) {
+    ended(
+        run,
+        run.finish(
+            j -> j.withProgress(watcher.reached(j)).moveTo(status, clock.instant(), error), pngs));
   }
 
   /** Logs a final write that was fenced out: the job is another instance's now. */
