@@ -44,7 +44,11 @@ class OpenApiTest {
         .body("info.version", notNullValue())
         .body("paths.'/visualize'.post", notNullValue())
         .body("paths.'/jobs/{id}'.get", notNullValue())
-        .body("paths.'/jobs/{id}/image'.get", notNullValue());
+        .body("paths.'/jobs/{id}/image'.get", notNullValue())
+        .body("components.schemas.ObjectiveCurve.type", equalTo("array"))
+        .body(
+            "components.schemas.ProgressView.properties.curve.'$ref'",
+            equalTo("#/components/schemas/ObjectiveCurve"));
   }
 
   /**
