@@ -64,13 +64,27 @@ public record Crops(int count, List<Double> sides) implements TransformSpec {
     return count;
   }
 
-  /**
-   * {@code batch} is the images coming in: the {@code count·batch} crops and their gradient, and
-   * the gradient scattered back into the images (taken at the crops' size).
-   */
+  /** Crops at the image's own size, as for a model that takes any size. */
   @Override
   public long workingFloats(long batch, long height, long width, long channels) {
-    return (2L * count + 1) * batch * height * width * channels;
+    return workingFloats(batch, height, width, height, width, channels);
+  }
+
+  /**
+   * {@code batch} is the images coming in, {@code inHeight × inWidth} their size and {@code height
+   * × width} the crops' (see {@link CropSampling}): the {@code count·batch} crops and their
+   * gradient; at most two of the products' intermediates at once, the largest the rows sampled from
+   * the image's full width, and each with its transpose; the image's gradient; and the sampling
+   * matrices, {@code count·(height·inHeight + width·inWidth)}, with as much again twice while they
+   * are built.
+   */
+  @Override
+  public long workingFloats(
+      long batch, long inHeight, long inWidth, long height, long width, long channels) {
+    long crops = count * batch * height * width * channels;
+    long rowsSampled = count * batch * height * Math.max(inWidth, width) * channels;
+    long matrices = count * (height * inHeight + width * inWidth);
+    return 2 * crops + 2 * rowsSampled + batch * inHeight * inWidth * channels + 3 * matrices;
   }
 
   @Override
