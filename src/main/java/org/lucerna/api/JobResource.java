@@ -9,19 +9,15 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.CacheControl;
 import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 import org.lucerna.job.ImageNames;
 import org.lucerna.job.Job;
@@ -169,13 +165,12 @@ public class JobResource {
   /** The final image of one batch element. */
   @GET
   @Path("/{id}/image")
-  @Produces("image/png")
+  @Produces(PngAnswer.TYPE)
   public Response image(
       @PathParam("id") String id,
       @QueryParam("batch") @DefaultValue("0") int batch,
       @HeaderParam("If-None-Match") String ifNoneMatch) {
-    Job job = finished(find(id));
-    return png(job, ImageNames.finalImage(element(job, batch)), ifNoneMatch);
+    return elementPng(id, batch, ImageNames::finalImage, ifNoneMatch);
   }
 
   /**
@@ -184,13 +179,12 @@ public class JobResource {
    */
   @GET
   @Path("/{id}/alpha")
-  @Produces("image/png")
+  @Produces(PngAnswer.TYPE)
   public Response alpha(
       @PathParam("id") String id,
       @QueryParam("batch") @DefaultValue("0") int batch,
       @HeaderParam("If-None-Match") String ifNoneMatch) {
-    Job job = finished(find(id));
-    return png(job, ImageNames.alpha(element(job, batch)), ifNoneMatch);
+    return elementPng(id, batch, ImageNames::alpha, ifNoneMatch);
   }
 
   /**
@@ -199,19 +193,24 @@ public class JobResource {
    */
   @GET
   @Path("/{id}/attribution")
-  @Produces("image/png")
+  @Produces(PngAnswer.TYPE)
   public Response attribution(
       @PathParam("id") String id,
       @QueryParam("batch") @DefaultValue("0") int batch,
       @HeaderParam("If-None-Match") String ifNoneMatch) {
+    return elementPng(id, batch, ImageNames::attribution, ifNoneMatch);
+  }
+
+  /** One batch element's image of a finished job, stored under {@code name.apply(element)}. */
+  private Response elementPng(String id, int batch, IntFunction<String> name, String ifNoneMatch) {
     Job job = finished(find(id));
-    return png(job, ImageNames.attribution(element(job, batch)), ifNoneMatch);
+    return png(job, name.apply(element(job, batch)), ifNoneMatch);
   }
 
   /** The final images of the whole batch in one grid. */
   @GET
   @Path("/{id}/grid")
-  @Produces("image/png")
+  @Produces(PngAnswer.TYPE)
   public Response grid(
       @PathParam("id") String id, @HeaderParam("If-None-Match") String ifNoneMatch) {
     return png(finished(find(id)), ImageNames.GRID, ifNoneMatch);
@@ -220,7 +219,7 @@ public class JobResource {
   /** The image after {@code step}, one of the request's snapshots, as soon as it is ready. */
   @GET
   @Path("/{id}/snapshots/{step}")
-  @Produces("image/png")
+  @Produces(PngAnswer.TYPE)
   public Response snapshot(
       @PathParam("id") String id,
       @PathParam("step") int step,
@@ -268,20 +267,7 @@ public class JobResource {
                             "No such image",
                             "job " + job.id() + " ended " + job.status() + " without this image"),
                         null));
-    return immutablePng(png, ifNoneMatch);
-  }
-
-  /** A stored image, which never changes: ETag and a year of immutable caching. */
-  static Response immutablePng(byte[] png, String ifNoneMatch) {
-    EntityTag tag = new EntityTag(sha256(png));
-    CacheControl cache = new CacheControl();
-    cache.setMaxAge(31_536_000); // a stored image never changes
-    cache.getCacheExtension().put("immutable", null);
-    if (ifNoneMatch != null
-        && (ifNoneMatch.equals("*") || ifNoneMatch.contains("\"" + tag.getValue() + "\""))) {
-      return Response.notModified(tag).cacheControl(cache).build();
-    }
-    return Response.ok(png, "image/png").tag(tag).cacheControl(cache).build();
+    return PngAnswer.immutable(png, ifNoneMatch);
   }
 
   private static int element(Job job, int batch) {
@@ -327,13 +313,5 @@ public class JobResource {
         Problem.invalid(
             400, field + " " + message, List.of(new Problem.FieldError(field, message))),
         null);
-  }
-
-  private static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes), 0, 16);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }
