@@ -1,5 +1,6 @@
 package org.lucerna.api;
 
+import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -25,8 +26,10 @@ import org.lucerna.job.JobIds;
 import org.lucerna.job.JobNotFoundException;
 import org.lucerna.job.JobQuery;
 import org.lucerna.job.JobService;
+import org.lucerna.job.JobSpec;
 import org.lucerna.job.JobStatus;
 import org.lucerna.job.Limits;
+import org.lucerna.optvis.FormatLimits;
 
 /** Jobs: their documents, listing, cancel, delete, and images. */
 @Path("/jobs")
@@ -162,15 +165,55 @@ public class JobResource {
     return Response.noContent().build();
   }
 
-  /** The final image of one batch element. */
+  /**
+   * The final image of one batch element; with {@code scale} above 1, a CPPN's drawn again that
+   * many times larger from its final network (drawn on the first ask, then kept).
+   */
   @GET
+  @Blocking // a drawing runs TensorFlow: never on the event loop
   @Path("/{id}/image")
   @Produces(PngAnswer.TYPE)
   public Response image(
       @PathParam("id") String id,
       @QueryParam("batch") @DefaultValue("0") int batch,
+      @QueryParam("scale") @DefaultValue("1") int scale,
       @HeaderParam("If-None-Match") String ifNoneMatch) {
-    return elementPng(id, batch, ImageNames::finalImage, ifNoneMatch);
+    if (scale < 1 || scale > FormatLimits.MAX_DRAWING_SCALE) {
+      throw unprocessable(
+          "scale", "must be 1 to " + FormatLimits.MAX_DRAWING_SCALE + "; got " + scale);
+    }
+    if (scale == 1) {
+      return elementPng(id, batch, ImageNames::finalImage, ifNoneMatch);
+    }
+    // The scale is checked against the job's request first: a job that cannot be drawn again
+    // larger says so at once, finished or not.
+    Job job = find(id);
+    JobSpec spec = job.spec();
+    if (!spec.param().kind().redrawable()) {
+      throw unprocessable(
+          "scale",
+          "only a cppn image can be drawn again larger; job "
+              + id
+              + " has a "
+              + spec.param().kind().name().toLowerCase(Locale.ROOT)
+              + " image (use scale 1)");
+    }
+    if ((long) Math.max(spec.height(), spec.width()) * scale > FormatLimits.MAX_DRAWN_SIDE) {
+      throw unprocessable(
+          "scale",
+          "would draw "
+              + spec.width() * scale
+              + "×"
+              + spec.height() * scale
+              + " pixels; a drawing's side is at most "
+              + FormatLimits.MAX_DRAWN_SIDE
+              + " pixels, so this job's scale is at most "
+              + FormatLimits.MAX_DRAWN_SIDE / Math.max(spec.height(), spec.width()));
+    }
+    finished(job);
+    int element = element(job, batch);
+    return PngAnswer.immutable(
+        jobs.drawn(job, element, scale).orElseThrow(() -> noImage(job)), ifNoneMatch);
   }
 
   /**
@@ -256,18 +299,18 @@ public class JobResource {
   }
 
   private Response png(Job job, String name, String ifNoneMatch) {
-    byte[] png =
-        jobs.image(job.id(), name)
-            .orElseThrow(
-                () ->
-                    new ProblemException(
-                        Problem.of(
-                            404,
-                            "no-image",
-                            "No such image",
-                            "job " + job.id() + " ended " + job.status() + " without this image"),
-                        null));
-    return PngAnswer.immutable(png, ifNoneMatch);
+    return PngAnswer.immutable(
+        jobs.image(job.id(), name).orElseThrow(() -> noImage(job)), ifNoneMatch);
+  }
+
+  private static ProblemException noImage(Job job) {
+    return new ProblemException(
+        Problem.of(
+            404,
+            "no-image",
+            "No such image",
+            "job " + job.id() + " ended " + job.status() + " without this image"),
+        null);
   }
 
   private static int element(Job job, int batch) {
@@ -306,6 +349,13 @@ public class JobResource {
 
   private Job find(String id) {
     return jobs.find(id).orElseThrow(() -> new JobNotFoundException(id));
+  }
+
+  private static ProblemException unprocessable(String field, String message) {
+    return new ProblemException(
+        Problem.invalid(
+            422, field + " " + message, List.of(new Problem.FieldError(field, message))),
+        null);
   }
 
   private static ProblemException invalid(String field, String message) {

@@ -78,7 +78,7 @@ final class MacoSpectrum implements Basis {
 
   /** MACO's phase starts as N(0, 1), as in Xplique. */
   @Override
-  public double initialStddev() {
+  public double initialStddev(long index) {
     return 1;
   }
 
