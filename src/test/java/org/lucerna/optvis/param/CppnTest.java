@@ -9,16 +9,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.lucerna.optvis.param.ParamSpec.Kind;
 import org.lucerna.optvis.param.ParamSpec.Squash;
-import org.tensorflow.Graph;
-import org.tensorflow.Operand;
-import org.tensorflow.Output;
-import org.tensorflow.Result;
-import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.DataBuffers;
-import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Placeholder;
-import org.tensorflow.types.TFloat32;
 
 /** The CPPN parametrization against the network written out in Java, and its gradient. */
 class CppnTest {
@@ -32,7 +23,7 @@ class CppnTest {
     int channels = 3;
     Cppn cppn = new Cppn(batch, h, w, channels);
     assertEquals(Shape.of(2, 72 + 7 * (48 * 24 + 24) + 49 * 3), cppn.parameterShape());
-    float[] params = normal(cppn.parameterShape(), 5, 0.3);
+    float[] params = GraphRunner.normal(cppn.parameterShape(), 5, 0.3);
     float[] image = GraphRunner.run(cppn.parameterShape(), params, cppn::toImage);
     int per = Cppn.parametersPerImage(channels);
     for (int b = 0; b < batch; b++) {
@@ -84,37 +75,16 @@ class CppnTest {
   void theGradientEqualsFiniteDifferencesThroughColorsAndSigmoid() {
     ImageParametrization p = ImageParametrization.of(CPPN.withDecorrelate(true), 2, 6, 5, 3);
     Shape shape = p.parameterShape();
-    float[] params = normal(shape, 3, 0.3);
-    float[] weights = normal(p.imageShape(), 4, 1);
-    try (Graph g = new Graph();
-        Session s = new Session(g)) {
-      Ops tf = Ops.create(g);
-      Placeholder<TFloat32> in = tf.placeholder(TFloat32.class, Placeholder.shape(shape));
-      Operand<TFloat32> img = p.image(tf, in);
-      Operand<TFloat32> value =
-          tf.reduceSum(
-              tf.math.mul(img, tf.constant(p.imageShape(), DataBuffers.of(weights, true, false))),
-              tf.constant(new int[] {0, 1, 2, 3}));
-      Output<?> grad = g.addGradients(value.asOutput(), new Output<?>[] {in.asOutput()})[0];
-      float[] analytic = fetch(s, in, shape, params, grad);
-      SplittableRandom pick = new SplittableRandom(5);
-      double eps = 1e-2;
-      int per = (int) (shape.size() / 2);
-      for (int n = 0; n < 16; n++) {
-        // Half from the first layers, half from the last ones, of either image.
-        int i =
-            pick.nextInt(2) * per + (n % 2 == 0 ? pick.nextInt(200) : per - 1 - pick.nextInt(200));
-        float[] up = params.clone();
-        float[] down = params.clone();
-        up[i] += (float) eps;
-        down[i] -= (float) eps;
-        double numeric =
-            (fetch(s, in, shape, up, value.asOutput())[0]
-                    - fetch(s, in, shape, down, value.asOutput())[0])
-                / (2 * eps);
-        assertEquals(numeric, analytic[i], 2e-2 * Math.max(1, Math.abs(numeric)), "parameter " + i);
-      }
+    SplittableRandom pick = new SplittableRandom(5);
+    int per = (int) (shape.size() / 2);
+    // Half from the first layers, half from the last ones, of either image.
+    int[] indices = new int[16];
+    for (int n = 0; n < indices.length; n++) {
+      indices[n] =
+          pick.nextInt(2) * per + (n % 2 == 0 ? pick.nextInt(200) : per - 1 - pick.nextInt(200));
     }
+    GraphRunner.assertGradientIsFiniteDifferences(
+        p, GraphRunner.normal(shape, 3, 0.3), GraphRunner.normal(p.imageShape(), 4, 1), indices);
   }
 
   @Test
@@ -170,29 +140,5 @@ class CppnTest {
     }
     assertEquals(-Math.sqrt(3) * 4 / 5, one[0], 1e-6); // x of the first centre
     assertEquals(Math.sqrt(3) * 4 / 5, one[(3 * 5 - 1) * 2], 1e-6);
-  }
-
-  private static float[] fetch(
-      Session s, Placeholder<TFloat32> in, Shape shape, float[] values, Output<?> out) {
-    try (TFloat32 t = TFloat32.tensorOf(shape, DataBuffers.of(values, true, false));
-        Result r = s.runner().feed(in, t).fetch(out).run()) {
-      TFloat32 o = (TFloat32) r.get(0);
-      float[] v = new float[(int) o.shape().size()];
-      o.copyTo(DataBuffers.of(v, false, false));
-      return v;
-    }
-  }
-
-  private static float[] normal(Shape shape, long seed, double std) {
-    SplittableRandom r = new SplittableRandom(seed);
-    float[] v = new float[(int) shape.size()];
-    for (int i = 0; i < v.length; i++) {
-      v[i] =
-          (float)
-              (std
-                  * Math.sqrt(-2 * Math.log(1 - r.nextDouble()))
-                  * Math.cos(2 * Math.PI * r.nextDouble()));
-    }
-    return v;
   }
 }
