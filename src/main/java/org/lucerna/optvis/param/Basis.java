@@ -8,7 +8,7 @@ import org.tensorflow.types.TFloat32;
 /**
  * How one {@link ParamSpec.Kind} turns parameters into the image before colors and squash, for one
  * image shape {@code [B, H, W, C]}, and back. The linear kinds map a starting image back exactly;
- * the others ({@link MacoSpectrum}, {@link Cppn}) say they cannot.
+ * the others ({@link UninvertibleBasis}) say they cannot.
  */
 interface Basis {
   /** Standard deviation of the normal initial parameters of the linear kinds. */

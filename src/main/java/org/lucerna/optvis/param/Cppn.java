@@ -22,7 +22,7 @@ import org.tensorflow.types.TFloat32;
  * coordinate: a finished render drawn again denser covers the same picture ({@link
  * #coordinates(int, int, int, int, int)}).
  */
-final class Cppn implements Basis {
+final class Cppn implements UninvertibleBasis {
   static final int LAYERS = 8;
   static final int HIDDEN = 24;
 
@@ -76,17 +76,6 @@ final class Cppn implements Basis {
   @Override
   public Shape parameterShape() {
     return Shape.of(batch, parametersPerImage(channels));
-  }
-
-  @Override
-  public boolean invertible() {
-    return false;
-  }
-
-  @Override
-  public double[] toParameters(double[] image) {
-    throw new UnsupportedOperationException(
-        "a CPPN image cannot start from a picture: no picture maps back to a network's weights");
   }
 
   /**
