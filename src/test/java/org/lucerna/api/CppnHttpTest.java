@@ -3,6 +3,7 @@ package org.lucerna.api;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,10 +26,10 @@ class CppnHttpTest {
 
   @Test
   void aCppnJobIsDrawnAgainLargerAndItsMeansAreTheImage() throws Exception {
-    String id =
-        VisualizeResourceTest.submit(
-            "{\"objective\": \"conv3:7\", \"height\": 24, \"width\": 20, \"batch\": 2,"
-                + " \"steps\": 48, \"seed\": 5, \"param\": {\"type\": \"cppn\"}}");
+    String body =
+        "{\"objective\": \"conv3:7\", \"height\": 24, \"width\": 20, \"batch\": 2,"
+            + " \"steps\": 48, \"seed\": 5, \"param\": {\"type\": \"cppn\"}}";
+    String id = VisualizeResourceTest.submit(body);
     // Only the parametrization is said: the learning rate is the CPPN's, colors not correlated, the
     // redirected ReLU on.
     VisualizeResourceTest.awaitFinished(id)
@@ -79,6 +80,21 @@ class CppnHttpTest {
       assertTrue(own < 0.2 * other, own + " against the other network's " + other);
     }
     assertTrue(spread > 10, "the render moved away from gray: " + spread);
+    // The same request again is served from this result, parameters included: its drawing is the
+    // same picture.
+    String again =
+        given()
+            .contentType(ContentType.JSON)
+            .body(body)
+            .post("/visualize")
+            .then()
+            .statusCode(202)
+            .body("reusedFrom", equalTo(id))
+            .extract()
+            .path("id");
+    assertArrayEquals(
+        png("/jobs/" + id + "/image?scale=2&batch=1"),
+        png("/jobs/" + again + "/image?scale=2&batch=1"));
     // An image of the batch at scale 1 is the stored one.
     given().get("/jobs/" + id + "/image?scale=1").then().statusCode(200);
     given()
