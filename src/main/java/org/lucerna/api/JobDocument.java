@@ -9,7 +9,6 @@ import java.util.OptionalLong;
 import org.lucerna.job.Job;
 import org.lucerna.job.JobSpec;
 import org.lucerna.job.JobStatus;
-import org.lucerna.job.Progress;
 import org.lucerna.job.StartImageRef;
 import org.lucerna.model.MetadataOverride;
 import org.lucerna.model.ModelMetadata;
@@ -22,14 +21,15 @@ import org.lucerna.optvis.transform.TransformList;
  * {@code attempts} counts the times a worker started it (a job the service stopped under it is
  * started again, up to {@code lucerna.jobs.max-attempts} times). {@code requestHash} identifies the
  * normalized request on its model version: jobs with equal hashes render the same picture, and
- * {@code GET /jobs?requestHash=} finds them.
+ * {@code GET /jobs?requestHash=} finds them. {@code progress.curve} is the objective curve ({@link
+ * ProgressView}), left out of listings ({@link #summary}).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobDocument(
     String id,
     JobStatus status,
     RequestView request,
-    Progress progress,
+    ProgressView progress,
     Long queuePosition,
     Boolean cancelRequested,
     int attempts,
@@ -80,6 +80,15 @@ public record JobDocument(
   public record Optimizer(String type, double learningRate) {}
 
   static JobDocument of(Job job, OptionalLong queuePosition) {
+    return of(job, queuePosition, ProgressView.of(job.progress()));
+  }
+
+  /** The document as a listing shows it: without the objective curve. */
+  static JobDocument summary(Job job, OptionalLong queuePosition) {
+    return of(job, queuePosition, ProgressView.withoutCurve(job.progress()));
+  }
+
+  private static JobDocument of(Job job, OptionalLong queuePosition, ProgressView progress) {
     JobSpec s = job.spec();
     String self = "/jobs/" + job.id();
     Map<String, String> links = new LinkedHashMap<>();
@@ -117,7 +126,7 @@ public record JobDocument(
             InputView.of(s.input()),
             s.startImage(),
             s.sharedStart()),
-        job.progress(),
+        progress,
         queuePosition.isPresent() ? queuePosition.getAsLong() : null,
         job.cancelRequested() ? Boolean.TRUE : null,
         job.attempts(),

@@ -25,13 +25,14 @@ import org.lucerna.job.JobStatus;
 import org.lucerna.job.Limits;
 
 /**
- * Server-Sent Events for one job: {@code status}, {@code progress}, {@code snapshot} and a final
- * {@code done}, after which the stream ends. Events follow the stored job (read every {@value
- * #POLL_MS} ms), so a stream works whichever instance runs the job. Every connect starts with the
- * current state (a {@code status} event, and {@code done} for a finished job). Each event's id is a
- * step: the furthest step of the job this stream has reported, so ids never go back and a {@code
- * progress} event's id is its step. A client that reconnects with {@code Last-Event-ID} gets no
- * progress at or before that step again.
+ * Server-Sent Events for one job: {@code status}, {@code progress} (the job's progress, its
+ * objective curve so far included), {@code snapshot} and a final {@code done}, after which the
+ * stream ends. Events follow the stored job (read every {@value #POLL_MS} ms), so a stream works
+ * whichever instance runs the job. Every connect starts with the current state (a {@code status}
+ * event, and {@code done} for a finished job). Each event's id is a step: the furthest step of the
+ * job this stream has reported, so ids never go back and a {@code progress} event's id is its step.
+ * A client that reconnects with {@code Last-Event-ID} gets no progress at or before that step
+ * again.
  */
 @ApplicationScoped
 public class JobEvents {
@@ -172,7 +173,7 @@ public class JobEvents {
           send("status", lastId, Map.of("id", id, "status", job.status()));
           lastStatus = job.status();
           if (step > resumedFrom && step > 0) {
-            send("progress", lastId, job.progress());
+            send("progress", lastId, ProgressView.of(job.progress()));
           }
           for (int s : job.progress().snapshots()) {
             snapshotsSent.add(s);
@@ -193,7 +194,7 @@ public class JobEvents {
           // once they pass the furthest one this stream sent, so ids never go back.
           if (step > lastId) {
             lastId = step;
-            send("progress", lastId, job.progress());
+            send("progress", lastId, ProgressView.of(job.progress()));
           }
           for (int s : job.progress().snapshots()) {
             if (snapshotsSent.add(s)) {

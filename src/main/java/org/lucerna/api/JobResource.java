@@ -101,7 +101,7 @@ public class JobResource {
     boolean more = page.size() > limit;
     List<Job> shown = more ? page.subList(0, limit) : page;
     return new JobPage(
-        shown.stream().map(j -> JobDocument.of(j, jobs.queuePosition(j))).toList(),
+        shown.stream().map(j -> JobDocument.summary(j, jobs.queuePosition(j))).toList(),
         more ? shown.get(shown.size() - 1).id() : null);
   }
 

@@ -29,7 +29,7 @@ public record SweepDocument(
     int channelsDone,
     List<Integer> ready,
     Map<Integer, String> reused,
-    List<SweepService.BatchState> batches,
+    List<BatchView> batches,
     int pages,
     Instant createdAt,
     Problem error,
@@ -37,6 +37,20 @@ public record SweepDocument(
 
   /** Channels on one contact sheet page: the page's grid of 8 by 8, as the page's grid shows. */
   static final int PAGE = 64;
+
+  /** One batch job as it stands; its progress without the objective curve (see the job's). */
+  public record BatchView(
+      String job, List<Integer> channels, JobStatus status, ProgressView progress) {
+
+    static List<BatchView> of(SweepService.State state) {
+      return state.batches().stream()
+          .map(
+              b ->
+                  new BatchView(
+                      b.job(), b.channels(), b.status(), ProgressView.withoutCurve(b.progress())))
+          .toList();
+    }
+  }
 
   public record RequestView(
       String model,
@@ -92,7 +106,7 @@ public record SweepDocument(
         state.ready().size(),
         state.ready(),
         sweep.reused(),
-        state.batches(),
+        BatchView.of(state),
         (total + PAGE - 1) / PAGE,
         sweep.created(),
         state.error() == null

@@ -111,7 +111,7 @@ public class SweepEvents {
             Map.of(
                 "channelsDone", state.ready().size(),
                 "channelsTotal", found.get().spec().channels().size(),
-                "batches", state.batches());
+                "batches", SweepDocument.BatchView.of(state));
         String signature = state.ready().size() + ":" + steps(state);
         if (!signature.equals(lastProgress)) {
           send("progress", progress);

@@ -147,14 +147,8 @@ public final class LocalWorkSource implements WorkSource {
     }
 
     @Override
-    public void progress(int step, int totalSteps, double objective, double stepsPerSecond) {
-      job =
-          jobs.update(
-              id,
-              j ->
-                  j.withProgress(
-                      new Progress(
-                          step, totalSteps, objective, stepsPerSecond, j.progress().snapshots())));
+    public void progress(Progress progress) {
+      job = jobs.update(id, j -> j.withProgress(progress.withSnapshots(j.progress().snapshots())));
     }
 
     @Override

@@ -61,10 +61,11 @@ public interface WorkSource {
     Job job();
 
     /**
-     * Records progress (the snapshots recorded so far are kept). Coalesced by the caller: not every
-     * step, and a newer progress replaces one not yet written.
+     * Records {@code progress}, its objective curve included; the snapshots recorded so far are
+     * kept (those of {@code progress} are ignored: {@link #snapshot} records them). Coalesced by
+     * the caller: not every step, and a newer progress replaces one not yet written.
      */
-    void progress(int step, int totalSteps, double objective, double stepsPerSecond);
+    void progress(Progress progress);
 
     /** Stores the images of snapshot {@code step} and adds the step to the job's progress. */
     void snapshot(int step, Map<String, byte[]> images);

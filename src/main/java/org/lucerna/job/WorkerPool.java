@@ -302,13 +302,7 @@ public class WorkerPool {
         }
       }
       pngs.put(ImageNames.GRID, result.image().gridPng());
-      ended(
-          run,
-          run.finish(
-              j ->
-                  j.withProgress(watcher.finished(j, result.lastObjective()))
-                      .moveTo(JobStatus.SUCCEEDED, clock.instant(), null),
-              pngs));
+      end(run, watcher, JobStatus.SUCCEEDED, null, pngs);
     } catch (RenderCancelledException e) {
       if (run.lost()) {
         LOG.warnf(
@@ -318,19 +312,16 @@ public class WorkerPool {
       } else if (!running) {
         run.handBack();
       } else if (watcher.overTime()) {
-        ended(
+        end(
             run,
-            run.finish(
-                j ->
-                    j.moveTo(
-                        JobStatus.FAILED,
-                        clock.instant(),
-                        "the job ran longer than its time limit of "
-                            + config.jobs().timeLimit().toSeconds()
-                            + " s"),
-                Map.of()));
+            watcher,
+            JobStatus.FAILED,
+            "the job ran longer than its time limit of "
+                + config.jobs().timeLimit().toSeconds()
+                + " s",
+            Map.of());
       } else {
-        ended(run, run.finish(j -> j.moveTo(JobStatus.CANCELLED, clock.instant(), null), Map.of()));
+        end(run, watcher, JobStatus.CANCELLED, null, Map.of());
       }
     } catch (RuntimeException | Error e) {
       plans.discard(model, planSpec); // a plan that failed mid-step may hold a broken session
@@ -360,6 +351,22 @@ public class WorkerPool {
     float[] one = image.pixels(spec.height(), spec.width(), channels);
     return new ImageBatch(
         spec.batch(), spec.height(), spec.width(), channels, StartImage.repeat(one, spec.batch()));
+  }
+
+  /**
+   * The job's final write after its render ended: {@code status}, with the progress of the last
+   * step done (the whole curve, whenever the last progress write was) and {@code pngs}.
+   */
+  private void end(
+      WorkSource.Run run,
+      Watcher watcher,
+      JobStatus status,
+      String error,
+      Map<String, byte[]> pngs) {
+    ended(
+        run,
+        run.finish(
+            j -> j.withProgress(watcher.reached(j)).moveTo(status, clock.instant(), error), pngs));
   }
 
   /** Logs a final write that was fenced out: the job is another instance's now. */
@@ -395,14 +402,16 @@ public class WorkerPool {
   }
 
   /**
-   * Follows one render. Progress (at most every {@value #PROGRESS_INTERVAL_MS} ms) and snapshots
-   * are handed to the worker's writer thread, not written by the render's: a store write (a file
-   * written and renamed on the default store, a row on PostgreSQL) or a PNG encoding would
-   * otherwise add to the step. Progress is coalesced: while a progress write waits for the writer,
-   * a newer one replaces it, so a slow store gets fewer writes and never a backlog. Snapshots are
-   * all written, in order. Before every step the render asks {@link #stopRequested}, which reads
-   * memory only (the run's cancel flag, this pool's state, the clock), so a cancel stops the render
-   * within one step. {@link #flush} waits for the writes before the job's final write.
+   * Follows one render. It samples the objective curve at every step (in memory: {@link
+   * CurveSampler}); progress, carrying the curve so far (at most every {@value
+   * #PROGRESS_INTERVAL_MS} ms), and snapshots are handed to the worker's writer thread, not written
+   * by the render's: a store write (a file written and renamed on the default store, a row on
+   * PostgreSQL) or a PNG encoding would otherwise add to the step. Progress is coalesced: while a
+   * progress write waits for the writer, a newer one replaces it, so a slow store gets fewer writes
+   * and never a backlog. Snapshots are all written, in order. Before every step the render asks
+   * {@link #stopRequested}, which reads memory only (the run's cancel flag, this pool's state, the
+   * clock), so a cancel stops the render within one step. {@link #flush} waits for the writes
+   * before the job's final write.
    */
   private final class Watcher implements RenderListener {
     private final WorkSource.Run run;
@@ -419,23 +428,42 @@ public class WorkerPool {
 
     private final long takenNanos;
     private boolean started;
+    private final CurveSampler curve;
+    private int lastStep;
+    private double lastObjective;
 
     Watcher(WorkSource.Run run, ExecutorService writer, long takenNanos) {
       this.run = run;
       this.writer = writer;
       this.takenNanos = takenNanos;
+      this.curve = new CurveSampler(run.job().spec().steps());
     }
 
-    /** The progress at the end: every step done, with the rate over the whole render. */
-    Progress finished(Job job, double objective) {
-      int steps = job.spec().steps();
+    /**
+     * The job's final progress, on the render thread once the render ended: the last step done
+     * (every step when it succeeded), with the rate over the whole render and the whole curve,
+     * however long ago the last progress write was. The job's progress when no step was done.
+     */
+    Progress reached(Job job) {
+      if (lastStep == 0) {
+        return job.progress();
+      }
       double seconds = (System.nanoTime() - startNanos) / 1e9;
-      return new Progress(steps, steps, objective, steps / seconds, job.progress().snapshots());
+      return new Progress(
+          lastStep,
+          job.spec().steps(),
+          lastObjective,
+          lastStep / seconds,
+          job.progress().snapshots(),
+          curve.points());
     }
 
     @Override
     public void onStep(int step, int totalSteps, double objective) {
       throwWriteFailure();
+      curve.add(step, objective);
+      lastStep = step;
+      lastObjective = objective;
       long now = System.nanoTime();
       if (step < totalSteps
           && now - lastWrite < TimeUnit.MILLISECONDS.toNanos(PROGRESS_INTERVAL_MS)) {
@@ -444,7 +472,8 @@ public class WorkerPool {
       lastWrite = now;
       double seconds = (now - startNanos) / 1e9;
       // Snapshots are the run's to keep: the writer adds them to the job's progress.
-      Progress p = new Progress(step, totalSteps, objective, step / seconds, List.of());
+      Progress p =
+          new Progress(step, totalSteps, objective, step / seconds, List.of(), curve.points());
       if (pending.getAndSet(p) == null) {
         last = writer.submit(() -> write(this::writeProgress));
       }
@@ -453,7 +482,7 @@ public class WorkerPool {
     private void writeProgress() {
       Progress p = pending.getAndSet(null);
       if (p != null) {
-        run.progress(p.step(), p.totalSteps(), p.objective(), p.stepsPerSecond());
+        run.progress(p);
       }
     }
 

@@ -29,9 +29,9 @@ import org.lucerna.optvis.transform.Transforms;
  *       counted op by op ({@link #macoFloats}), a CPPN's per pixel and layer ({@link #cppnFloats});
  *       every plan's transparency map (its variable and the image gradient's absolute value);
  *   <li>transforms: what each step holds at the largest size it can give ({@link
- *       TransformSpec#workingFloats}), and the fit to a fixed model input (the resized image and
- *       the gradient at the size before); after crops, every later part is counted for the crops'
- *       number of model inputs per image;
+ *       TransformSpec#workingFloats}; the crops also by the size they take), and the fit to a fixed
+ *       model input (the resized image and the gradient at the size before); after crops, every
+ *       later part is counted for the crops' number of model inputs per image;
  *   <li>activations: the tensors the model computes from its input up to the deepest layer the
  *       objective reads, at the size the model sees, times the batch (shape inference of {@link
  *       LayerShapes}), of which about {@value #KEPT_SHARE} stay for the backward pass: an
@@ -136,13 +136,15 @@ public final class PlanMemory {
     long images = batch;
     for (int i = 0; i < heights.length; i++) {
       TransformSpec t = spec.transforms().get(i);
+      long inH = h;
+      long inW = w;
       h = heights[i];
       w = widths[i];
       if (t.batchFactor() > 1 && fixed) {
         h = input.height();
         w = input.width();
       }
-      transforms += t.workingFloats(images, h, w, channels);
+      transforms += t.workingFloats(images, inH, inW, h, w, channels);
       images *= t.batchFactor();
     }
     long modelHeight = fixed ? input.height() : h;

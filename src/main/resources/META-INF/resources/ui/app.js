@@ -283,7 +283,10 @@ async function unitFromRecipe(model, layer, unit, query) {
   const jobs = await allJobs(`model=${enc(model)}&layer=${enc(layer)}&status=SUCCEEDED`);
   if (!view.current()) return;
   const found = jobs.find(j => sameRecipe(recipeOfRequest(j.request), recipe));
-  if (found) view.showJob(found, true);
+  if (!found) return;
+  // Listings leave the objective curve out: the job's own document has it.
+  const doc = await api(`/jobs/${enc(found.id)}`).then(r => r.body, () => found);
+  if (view.current()) view.showJob(doc, true);
 }
 
 async function unitFromJob(id) {
@@ -557,9 +560,15 @@ function unitView(recipe, jobForTitle) {
     }
   }
 
-  // Stream updates are drawn once per frame.
+  // Stream updates are drawn once per frame. A progress (an event's, or a job document's) carries
+  // the job's objective curve so far: merged with the points seen live, so that a run too quick
+  // for more than one or two events, or a finished job opened later, still shows its whole curve.
   function schedule(p) {
-    if (p.step <= stepsSeen) return;
+    const merged = mergeCurve(p.curve);
+    if (p.step <= stepsSeen) {
+      if (merged) drawSoon();
+      return;
+    }
     stepsSeen = p.step;
     const now = performance.now();
     if (rate.events > 0 && now > rate.t) {
@@ -571,15 +580,32 @@ function unitView(recipe, jobForTitle) {
     rate.step = p.step;
     if (p.objective !== null && p.objective !== undefined) addPoint(p.step, p.objective);
     latest = p;
-    if (!pendingFrame) {
-      pendingFrame = true;
-      requestAnimationFrame(() => { pendingFrame = false; if (latest) drawProgress(latest); });
-    }
+    drawSoon();
+  }
+
+  function drawSoon() {
+    if (pendingFrame) return;
+    pendingFrame = true;
+    requestAnimationFrame(() => { pendingFrame = false; if (latest) drawProgress(latest); else drawCurve(); });
   }
 
   function addPoint(step, value) {
     if (curve.length && curve[curve.length - 1][0] >= step) return;
     curve.push([step, value]);
+    capCurve();
+  }
+
+  // The server's points ([step, objective], steps ascending) win over live ones at the same step.
+  function mergeCurve(points) {
+    if (!Array.isArray(points) || !points.length) return false;
+    const byStep = new Map(curve);
+    for (const [step, value] of points) if (Number.isFinite(step) && Number.isFinite(value)) byStep.set(step, value);
+    curve.splice(0, curve.length, ...[...byStep].sort((a, b) => a[0] - b[0]));
+    capCurve();
+    return true;
+  }
+
+  function capCurve() {
     if (curve.length > 500) for (let i = 1; i < curve.length - 1; i++) curve.splice(i, 1);
   }
 
@@ -638,7 +664,7 @@ function unitView(recipe, jobForTitle) {
   function update(j, draw) {
     job = j;
     for (const s of j.progress.snapshots) addSnapshot(s);
-    if (j.progress.step > stepsSeen) schedule(j.progress);
+    schedule(j.progress);
     if (draw && latest) drawProgress(latest);
   }
 

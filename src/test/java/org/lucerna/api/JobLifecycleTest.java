@@ -11,6 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -302,6 +304,36 @@ class JobLifecycleTest {
           Long.parseLong(events.get(i)[1]) >= Long.parseLong(events.get(i - 1)[1]),
           "ids never go back");
     }
+    // Each progress event carries the job's curve so far, ending at its step; the done event and
+    // the job document have the whole curve, a point at each of the 40 steps, ending with the
+    // final objective; a listing leaves it out.
+    ObjectMapper json = new ObjectMapper();
+    for (String[] e : events) {
+      if (e[0].equals("progress")) {
+        JsonNode p = json.readTree(e[2]);
+        JsonNode curve = p.get("curve");
+        assertEquals(p.get("step"), curve.get(curve.size() - 1).get(0), e[2]);
+      }
+    }
+    JsonNode done = json.readTree(events.get(events.size() - 1)[2]).get("progress");
+    JsonNode curve = done.get("curve");
+    assertEquals(40, curve.size(), curve.toString());
+    for (int i = 0; i < 40; i++) {
+      assertEquals(i + 1, curve.get(i).get(0).asInt(), curve.toString());
+      assertEquals(2, curve.get(i).size());
+    }
+    assertEquals(done.get("objective").asDouble(), curve.get(39).get(1).asDouble());
+    assertEquals(
+        curve, json.readTree(given().get("/jobs/" + id).asString()).get("progress").get("curve"));
+    JsonNode listed = null;
+    for (JsonNode j : json.readTree(given().get("/jobs?limit=200").asString()).get("jobs")) {
+      if (j.get("id").asText().equals(id)) {
+        listed = j.get("progress");
+      }
+    }
+    assertTrue(
+        listed != null && listed.has("step") && !listed.has("curve"), String.valueOf(listed));
+
     // Resumed after the last event: only the final state again.
     List<String[]> resumed = readEvents(id, events.get(events.size() - 2)[1]);
     assertEquals("done", resumed.get(resumed.size() - 1)[0]);

@@ -54,7 +54,11 @@ class OpenApiTest {
             equalTo(8))
         .body("paths.'/jobs/{id}/image'.get.parameters.find { it.name == 'batch' }", notNullValue())
         .body("paths.'/jobs/{id}/image'.get.responses.'422'", notNullValue())
-        .body("paths.'/jobs/{id}/image'.get.responses.'200'", notNullValue());
+        .body("paths.'/jobs/{id}/image'.get.responses.'200'", notNullValue())
+        .body("components.schemas.ObjectiveCurve.type", equalTo("array"))
+        .body(
+            "components.schemas.ProgressView.properties.curve.'$ref'",
+            equalTo("#/components/schemas/ObjectiveCurve"));
   }
 
   /**

@@ -37,7 +37,7 @@ import org.lucerna.optvis.transform.Transforms;
  * <pre>
  * mvn -B -q test-compile dependency:build-classpath -Dmdep.outputFile=target/test.cp -Dmdep.includeScope=test
  * TF_ENABLE_ONEDNN_OPTS=1 java -cp target/classes:target/test-classes:$(cat target/test.cp) \
- *     org.lucerna.bench.Issue16Gallery [maco|caricature|accentuation|cppn ...] \
+ *     org.lucerna.bench.Issue16Gallery [maco|caricature|accentuation|value|cppn ...] \
  *     [size=224] [steps=128] [crops=8] [weight=-1000] [photo=src/site/gallery/photo-chelsea.png]
  *     [lr=0.005] [scale=4] [redirect=true] [models=target/test-models] [out=target/issue16]
  * </pre>
@@ -88,6 +88,14 @@ public final class Issue16Gallery {
                   photoFile,
                   out,
                   Double.parseDouble(a.getOrDefault("weight", "-1000")));
+          case "value" ->
+              values(
+                  model,
+                  Objectives.channel(
+                      a.getOrDefault("layer", "mixed8"),
+                      Integer.parseInt(a.getOrDefault("channel", "97"))),
+                  a.getOrDefault("files", ""),
+                  size);
           case "cppn" ->
               cppn(
                   model,
@@ -270,6 +278,39 @@ public final class Issue16Gallery {
         scale,
         scale,
         error);
+  }
+
+  /**
+   * The objective on finished images, whole and on their centre half (the side halved, resized to
+   * the model's input): MACO's crops see the image at 0.05 to 0.5 of its side, so its pattern is
+   * drawn at that scale around the centre, which a value over the whole image averages away.
+   */
+  private static void values(PreparedModel model, Objective objective, String files, int size)
+      throws Exception {
+    for (String file : files.split(",")) {
+      StartImage image = StartImage.read(Files.readAllBytes(Path.of(file)), 1L << 24);
+      ImageBatch whole = new ImageBatch(1, size, size, 3, image.pixels(size, size, 3));
+      ImageBatch centre = centreHalf(whole);
+      System.out.printf(
+          Locale.ROOT,
+          "%s: %s whole %.3f, centre half %.3f%n",
+          file,
+          objective,
+          plainValue(model, objective, whole),
+          plainValue(model, objective, centre));
+    }
+  }
+
+  private static ImageBatch centreHalf(ImageBatch image) {
+    int h = image.height() / 2;
+    int w = image.width() / 2;
+    int c = image.channels();
+    float[] out = new float[h * w * c];
+    for (int y = 0; y < h; y++) {
+      System.arraycopy(
+          image.pixels(), ((y + h / 2) * image.width() + w / 2) * c, out, y * w * c, w * c);
+    }
+    return new ImageBatch(1, h, w, c, out);
   }
 
   private static ImageBatch photo(Path file, int size) throws Exception {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -126,14 +127,29 @@ class JobJsonTest {
         "{\"id\":\"j1\",\"spec\":{\"model\":\"tiny_cnn\",\"version\":1,\"objective\":{\"terms\":[{\"kind\":\"channel\",\"layer\":\"conv2\",\"channel\":3,\"weight\":1.0}]},\"height\":24,\"width\":40,\"batch\":1,\"steps\":10,\"seed\":4,\"learningRate\":0.05,\"snapshots\":[],\"param\":{\"kind\":\"PIXEL\",\"decay\":1.0,\"decorrelate\":true,\"squash\":\"SIGMOID\",\"gain\":1.0},\"transforms\":[{\"type\":\"pad\",\"width\":3,\"mode\":\"reflect\",\"value\":0.5},{\"type\":\"jitter\",\"pixels\":2},{\"type\":\"scale\",\"factors\":[0.5,2.0]},{\"type\":\"rotate\",\"degrees\":[-45.0,90.5]}],\"fit\":\"RESIZE\",\"normalizeGradient\":false,\"redirectedRelu\":false,\"input\":null,\"startImage\":null},\"status\":\"QUEUED\",\"progress\":{\"step\":0,\"totalSteps\":10,\"objective\":null,\"stepsPerSecond\":null,\"snapshots\":[]},\"times\":{\"created\":\"1970-01-01T00:00:00Z\",\"started\":null,\"finished\":null},\"error\":null,\"cancelRequested\":false,\"submission\":{\"fingerprint\":\"fp\",\"idempotencyKey\":null,\"reusedFrom\":null},\"version\":0}";
     Job job =
         Job.queued("j1", pixel, new Job.Submission("fp", null, null), java.time.Instant.EPOCH);
-    // Written with its attempts now; a job stored before attempts were counted reads with 0.
+    // Written with its attempts and curve now; a job stored before attempts were counted reads
+    // with 0, one stored before curves were recorded with an empty curve.
     assertEquals(
-        stored.replace("\"version\":0}", "\"attempts\":0,\"version\":0}"),
+        stored
+            .replace("\"version\":0}", "\"attempts\":0,\"version\":0}")
+            .replace("\"snapshots\":[]},\"times\"", "\"snapshots\":[],\"curve\":[]},\"times\""),
         new String(JobJson.write(job), StandardCharsets.UTF_8));
     assertEquals(job, JobJson.read(stored.getBytes(StandardCharsets.UTF_8)));
     Job started = job.moveTo(JobStatus.RUNNING, java.time.Instant.EPOCH, null);
     assertEquals(1, started.attempts());
     assertEquals(started, JobJson.read(JobJson.write(started)));
+    Job halfway =
+        started.withProgress(
+            new Progress(
+                2,
+                10,
+                0.5,
+                3.0,
+                List.of(),
+                List.of(new CurvePoint(1, 0.25), new CurvePoint(2, 0.5))));
+    String written = new String(JobJson.write(halfway), StandardCharsets.UTF_8);
+    assertTrue(written.contains("\"curve\":[[1,0.25],[2,0.5]]"), written);
+    assertEquals(halfway, JobJson.read(JobJson.write(halfway)));
     assertEquals(
         "02a778798b97910a1cccb78a54fbc4edcecc708d16dd04c0ebb796053f4f9eb9",
         JobJson.fingerprint(pixel));

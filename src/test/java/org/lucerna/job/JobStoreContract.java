@@ -65,6 +65,30 @@ abstract class JobStoreContract {
   }
 
   @Test
+  void aJobsObjectiveCurveReadsBackAsSaved() {
+    Job job = job(5, "a");
+    store().insert(job);
+    assertEquals(List.of(), store().find(job.id()).orElseThrow().progress().curve());
+    List<CurvePoint> curve =
+        List.of(
+            new CurvePoint(1, -0.125),
+            new CurvePoint(2, 0.1 + 0.2), // not exact in binary: must come back bit for bit
+            new CurvePoint(3, 1.0e-7),
+            new CurvePoint(50, 123456.789));
+    Job running =
+        store()
+            .save(
+                job.moveTo(JobStatus.RUNNING, Instant.now(), null)
+                    .withProgress(new Progress(50, 50, 123456.789, 4.0, List.of(10), curve)));
+    Job read = store().find(job.id()).orElseThrow();
+    assertEquals(running, read);
+    assertEquals(curve, read.progress().curve());
+    Job done = store().save(read.moveTo(JobStatus.SUCCEEDED, Instant.now(), null));
+    assertEquals(curve, store().find(job.id()).orElseThrow().progress().curve());
+    assertEquals(done, store().list(new JobQuery(Set.of(), null, null, null, null, 10)).get(0));
+  }
+
+  @Test
   void aSaveBumpsTheVersionAndAStaleSaveFails() {
     Job job = job(2, "a");
     store().insert(job);

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
+import java.util.stream.IntStream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,8 +68,66 @@ class ProgressWriterTest {
       assertEquals(STEPS, w.progressWrites.get(w.progressWrites.size() - 1));
       assertEquals(List.of(), w.writesAfterFinish, "nothing written about the job after its end");
       assertEquals(1, w.finishes.get(), "one final write");
+      assertEquals(w.progressWrites, w.curveEnds, "each progress write carries the curve so far");
+      // 300 steps: step 1, every third step (300 / 3 = 100 of them) and the last, which is one.
+      List<CurvePoint> curve = done.progress().curve();
+      List<Integer> sampled = new ArrayList<>(List.of(1));
+      IntStream.rangeClosed(1, 100).forEach(k -> sampled.add(3 * k));
+      assertEquals(sampled, curve.stream().map(CurvePoint::step).toList());
+      assertEquals(new CurvePoint(STEPS, done.progress().objective()), curve.get(curve.size() - 1));
     } finally {
       f.pool.stop(null);
+    }
+  }
+
+  /**
+   * The scenario whose page once drew two points: a render of 64 steps can end within one or two
+   * progress writes, yet its job has the objective at every step, the last being its final one, and
+   * keeps it in its file.
+   */
+  @Test
+  void aShortJobKeepsItsObjectiveAtEveryStep() throws Exception {
+    Fixture f = new Fixture(tmp);
+    String id = f.service.submit(spec(64, List.of()), null).job().id();
+    f.pool.start(null);
+    try {
+      Job done = f.await(id, JobStatus.SUCCEEDED);
+      List<CurvePoint> curve = done.progress().curve();
+      assertEquals(
+          IntStream.rangeClosed(1, 64).boxed().toList(),
+          curve.stream().map(CurvePoint::step).toList());
+      assertEquals(new CurvePoint(64, done.progress().objective()), curve.get(63));
+      assertTrue(
+          curve.stream().map(CurvePoint::objective).distinct().count() > 1,
+          "the objective moves: " + curve);
+      assertEquals(done, new FileJobStore(tmp.resolve("jobs")).find(id).orElseThrow());
+      Watched w = f.source.watched.get(id);
+      assertEquals(w.progressWrites, w.curveEnds, "each progress write carries the curve so far");
+    } finally {
+      f.pool.stop(null);
+    }
+  }
+
+  @Test
+  void aLongJobsCurveHoldsAtMost128PointsEndingAtItsLastStep() {
+    for (int total : List.of(1, 128, 129, 252, 253, 1500, 100_000)) {
+      CurveSampler sampler = new CurveSampler(total);
+      for (int step = 1; step <= total; step++) {
+        sampler.add(step, step * 0.5);
+        List<CurvePoint> points = sampler.points();
+        assertTrue(points.size() <= 128, total + " steps: " + points.size() + " points");
+        assertEquals(new CurvePoint(step, step * 0.5), points.get(points.size() - 1));
+      }
+      List<Integer> steps = sampler.points().stream().map(CurvePoint::step).toList();
+      assertEquals(1, steps.get(0));
+      for (int i = 1; i < steps.size(); i++) {
+        assertTrue(steps.get(i) > steps.get(i - 1), total + " steps: " + steps);
+      }
+      if (total <= 128) {
+        assertEquals(total, steps.size(), "every step of a short job");
+      } else {
+        assertTrue(steps.size() > 64, total + " steps: only " + steps.size() + " points");
+      }
     }
   }
 
@@ -163,6 +223,8 @@ class ProgressWriterTest {
     final AtomicInteger checks = new AtomicInteger();
     final List<String> writerThreads = new CopyOnWriteArrayList<>();
     final List<Integer> progressWrites = new CopyOnWriteArrayList<>();
+    // The last step of the curve each progress write carried.
+    final List<Integer> curveEnds = new CopyOnWriteArrayList<>();
     final List<String> writesAfterFinish = new CopyOnWriteArrayList<>();
     final AtomicInteger finishes = new AtomicInteger();
     volatile boolean finished;
@@ -230,9 +292,12 @@ class ProgressWriterTest {
       }
 
       @Override
-      public void progress(int step, int totalSteps, double objective, double stepsPerSecond) {
+      public void progress(Progress progress) {
+        int step = progress.step();
         wrote("progress " + step);
         w.progressWrites.add(step);
+        List<CurvePoint> curve = progress.curve();
+        w.curveEnds.add(curve.isEmpty() ? -1 : curve.get(curve.size() - 1).step());
         if (w.progressWrites.size() == 1 && stuckUntilChecks > 0) {
           long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
           while (w.checks.get() < stuckUntilChecks && System.nanoTime() < deadline) {
@@ -244,7 +309,7 @@ class ProgressWriterTest {
           service.cancel(run.job().id());
           w.checksWhenCancelled = w.checks.get();
         }
-        run.progress(step, totalSteps, objective, stepsPerSecond);
+        run.progress(progress);
       }
 
       @Override

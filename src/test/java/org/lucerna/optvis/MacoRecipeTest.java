@@ -1,5 +1,6 @@
 package org.lucerna.optvis;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -23,7 +24,7 @@ class MacoRecipeTest {
       new ParamSpec(ParamSpec.Kind.MACO, 1, true, ParamSpec.Squash.SIGMOID, 1);
 
   @Test
-  void theRecipeRaisesTheObjectiveAgainWithTheSeedAndGivesATransparencyMap() {
+  void theRecipeRaisesTheObjectiveRepeatsWithTheSeedAndGivesATransparencyMap() {
     Objective objective = Objectives.channel("conv3", 7);
     PlanSpec spec =
         PlanSpec.of(40, 40, 2, objective)
@@ -47,15 +48,12 @@ class MacoRecipeTest {
         }
         assertTrue(mean > 0.05, "image " + b + ": mean alpha " + mean);
       }
-      // A second render of the same seed on the same plan does as well, though not the same
-      // pixels: TensorFlow's CPU gradient of CropAndResize sums in a varying order and the
-      // differences grow over the steps (the README says so).
+      // The crops are matrix products, whose CPU gradient sums in a fixed order: the same seed on
+      // the same plan repeats the render (CropAndResize's gradient did not, by 0.01 to 0.04 of the
+      // mean pixel after these 40 steps).
       RenderResult again = plan.render(objective, settings, RenderListener.NONE);
-      double[] w = again.objectives();
-      assertTrue(
-          Arrays.stream(w, w.length - 5, w.length).average().orElseThrow()
-              > Arrays.stream(w, 0, 5).average().orElseThrow(),
-          "the second render rises too");
+      assertArrayEquals(r.image().pixels(), again.image().pixels(), 0f);
+      assertArrayEquals(r.objectives(), again.objectives(), 0);
     }
   }
 

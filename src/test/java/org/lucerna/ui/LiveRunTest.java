@@ -18,8 +18,6 @@ import org.openqa.selenium.WebElement;
 @QuarkusTest
 @TestProfile(UiProfile.class)
 class LiveRunTest {
-  private static final int STEPS = 1500;
-
   @TestHTTPResource("/")
   URL root;
 
@@ -44,6 +42,15 @@ class LiveRunTest {
     return (List<Number>) b.js("return window.__steps");
   }
 
+  /** How many points the objective curve has, once it has any. */
+  static int curvePoints(Browser b) {
+    return b.until(
+        d -> {
+          String points = b.find("#curve polyline").getAttribute("points").trim();
+          return points.isEmpty() ? null : points.split(" ").length;
+        });
+  }
+
   static void assertStrictlyIncreasing(List<Number> steps) {
     for (int i = 1; i < steps.size(); i++) {
       assertTrue(steps.get(i).doubleValue() > steps.get(i - 1).doubleValue(), "steps go " + steps);
@@ -59,9 +66,9 @@ class LiveRunTest {
       fill(b.find("#f-size"), 64);
       fill(b.find("#f-seed"), 1);
       recordProgress(b);
-      // Long enough for several progress writes (at most one per 100 ms): a 64-step render of
-      // tiny_cnn can finish within two, leaving a curve of two points.
-      fill(b.find("#f-steps"), STEPS);
+      // A render of tiny_cnn this short can end within one or two progress writes (at most one
+      // per 100 ms): the curve comes from the job, which has every step.
+      fill(b.find("#f-steps"), 64);
       b.find("#f-steps").sendKeys(Keys.ENTER);
 
       String hash = b.until(d -> b.hash().matches("#/jobs/[0-9A-Z]{26}") ? b.hash() : null);
@@ -71,11 +78,10 @@ class LiveRunTest {
       List<Number> steps = steps(b);
       assertTrue(!steps.isEmpty(), "the progress bar moved");
       assertStrictlyIncreasing(steps);
-      assertEquals(STEPS, steps.get(steps.size() - 1).intValue());
-      assertEquals(String.valueOf(STEPS), b.find("#progress").getAttribute("max"));
+      assertEquals(64, steps.get(steps.size() - 1).intValue());
+      assertEquals("64", b.find("#progress").getAttribute("max"));
       assertTrue(b.all("#strip li").size() >= 3, "snapshots: " + b.all("#strip li").size());
-      String points = b.find("#curve polyline").getAttribute("points");
-      assertTrue(points.trim().split(" ").length >= 3, "curve points: " + points);
+      assertEquals(64, curvePoints(b), "a curve point at every step");
       b.until(
           d ->
               ((Number) b.js("return document.querySelector('#viewer img').naturalWidth"))
@@ -94,6 +100,14 @@ class LiveRunTest {
               download.getAttribute("href")),
           "the download is a PNG");
       assertEquals("SUCCEEDED", Jobs.job(id).getString("status"));
+
+      // The finished job's page, loaded afresh, draws the curve from the job document alone.
+      b.driver().navigate().refresh();
+      b.until(d -> b.find("#state").getText().equals("Succeeded") ? true : null);
+      assertEquals(64, curvePoints(b), "the reloaded page's curve");
+      // In a closed <details>: its text is not shown, so not what getText() reads.
+      assertEquals(
+          "64", b.find("#curve-table tr:last-child td").getAttribute("textContent").trim());
 
       b.navigate("#/jobs");
       b.await("table.jobs tbody tr");

@@ -73,6 +73,7 @@ class PermalinkTest {
                   ? true
                   : null);
       assertEquals("Render", b.find("#run").getText());
+      assertEquals(40, LiveRunTest.curvePoints(b), "the cached job's curve, every step");
       assertTrue(
           b.requested().stream().noneMatch(p -> p.startsWith("/visualize")),
           b.requested().toString());

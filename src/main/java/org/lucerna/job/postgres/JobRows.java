@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import org.lucerna.job.CurvePoint;
 import org.lucerna.job.Job;
 import org.lucerna.job.JobJson;
 import org.lucerna.job.JobSpec;
@@ -32,7 +33,7 @@ final class JobRows {
    */
   static final String COLUMNS =
       "j.id, j.spec, j.state, j.progress_step, j.progress_total, j.progress_objective,"
-          + " j.progress_rate, j.progress_snapshots, j.created_at, j.started_at, j.finished_at, j.error,"
+          + " j.progress_rate, j.progress_snapshots, j.progress_curve, j.created_at, j.started_at, j.finished_at, j.error,"
           + " j.cancel_requested_at IS NOT NULL AS cancel_requested, j.fingerprint, j.idempotency_key, j.reused_from,"
           + " j.attempt, j.version";
 
@@ -46,7 +47,8 @@ final class JobRows {
             rs.getInt("progress_total"),
             Sql.nullableDouble(rs, "progress_objective"),
             Sql.nullableDouble(rs, "progress_rate"),
-            ints(rs.getArray("progress_snapshots")));
+            ints(rs.getArray("progress_snapshots")),
+            curve(rs.getString("progress_curve")));
     Job.Timestamps times =
         new Job.Timestamps(
             Sql.time(rs.getTimestamp("created_at")),
@@ -131,6 +133,17 @@ final class JobRows {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** A curve as {@code progress_curve} holds it: the JSON of the job document's curve. */
+  static String curveJson(List<CurvePoint> curve) {
+    return new String(JobJson.writeValue(curve), StandardCharsets.UTF_8);
+  }
+
+  private static List<CurvePoint> curve(String json) {
+    return json == null
+        ? List.of()
+        : List.of(JobJson.read(json.getBytes(StandardCharsets.UTF_8), CurvePoint[].class));
   }
 
   private static List<Integer> ints(Array array) throws SQLException {

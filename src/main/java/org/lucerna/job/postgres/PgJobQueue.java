@@ -81,8 +81,10 @@ public final class PgJobQueue {
           + " progress_step = coalesce(p.step, j.progress_step),"
           + " progress_objective = CASE WHEN p.step IS NULL THEN j.progress_objective ELSE p.objective END,"
           + " progress_rate = CASE WHEN p.step IS NULL THEN j.progress_rate ELSE p.rate END,"
+          + " progress_curve = CASE WHEN p.step IS NULL THEN j.progress_curve ELSE p.curve::jsonb END,"
           + " version = j.version + CASE WHEN p.step IS NOT NULL AND p.step <> j.progress_step THEN 1 ELSE 0 END"
-          + " FROM unnest(?::text[], ?::bigint[], ?::int[], ?::float8[], ?::float8[]) AS p(id, epoch, step, objective, rate)"
+          + " FROM unnest(?::text[], ?::bigint[], ?::int[], ?::float8[], ?::float8[], ?::text[])"
+          + " AS p(id, epoch, step, objective, rate, curve)"
           + " WHERE j.id = p.id AND j.lease_epoch = p.epoch AND j.state = 'RUNNING'"
           + " RETURNING j.id, j.cancel_requested_at IS NOT NULL";
 
@@ -94,6 +96,7 @@ public final class PgJobQueue {
   private static final String FINISH =
       "UPDATE lucerna_job j SET state = ?, finished_at = coalesce(?, now()),"
           + " progress_step = ?, progress_total = ?, progress_objective = ?, progress_rate = ?, progress_snapshots = ?,"
+          + " progress_curve = ?::jsonb,"
           + " error = ?, cancel_requested_at = NULL, lease_owner = NULL, lease_expires_at = NULL, version = j.version + 1"
           + " WHERE j.id = ? AND j.lease_epoch = ? AND j.state = 'RUNNING' RETURNING "
           + JobRows.COLUMNS;
@@ -104,6 +107,7 @@ public final class PgJobQueue {
           + " progress_objective = CASE WHEN %1$s = 'QUEUED' THEN NULL ELSE j.progress_objective END,"
           + " progress_rate = CASE WHEN %1$s = 'QUEUED' THEN NULL ELSE j.progress_rate END,"
           + " progress_snapshots = CASE WHEN %1$s = 'QUEUED' THEN '{}' ELSE j.progress_snapshots END,"
+          + " progress_curve = CASE WHEN %1$s = 'QUEUED' THEN '[]' ELSE j.progress_curve END,"
           + " started_at = CASE WHEN %1$s = 'QUEUED' THEN NULL ELSE j.started_at END";
 
   private static final String HAND_BACK_STATE =
@@ -259,6 +263,7 @@ public final class PgJobQueue {
     Integer[] steps = new Integer[n];
     Double[] objectives = new Double[n];
     Double[] rates = new Double[n];
+    String[] curves = new String[n];
     for (int i = 0; i < n; i++) {
       Heartbeat.Beat b = beats.get(i);
       ids[i] = b.lease().jobId();
@@ -267,6 +272,7 @@ public final class PgJobQueue {
       steps[i] = p == null ? null : p.step();
       objectives[i] = p == null ? null : p.objective();
       rates[i] = p == null ? null : p.stepsPerSecond();
+      curves[i] = p == null ? null : JobRows.curveJson(p.curve());
     }
     Set<String> renewed = new LinkedHashSet<>();
     Set<String> cancel = new LinkedHashSet<>();
@@ -280,6 +286,7 @@ public final class PgJobQueue {
             s.setArray(4, c.createArrayOf("int4", steps));
             s.setArray(5, c.createArrayOf("float8", objectives));
             s.setArray(6, c.createArrayOf("float8", rates));
+            s.setArray(7, c.createArrayOf("text", curves));
             try (ResultSet rs = s.executeQuery()) {
               while (rs.next()) {
                 renewed.add(rs.getString(1));
@@ -350,6 +357,7 @@ public final class PgJobQueue {
             s.setObject(++i, p.objective(), java.sql.Types.DOUBLE);
             s.setObject(++i, p.stepsPerSecond(), java.sql.Types.DOUBLE);
             s.setArray(++i, c.createArrayOf("int4", p.snapshots().toArray()));
+            s.setString(++i, JobRows.curveJson(p.curve()));
             s.setString(++i, result.status() == JobStatus.FAILED ? result.error() : null);
             s.setString(++i, lease.jobId());
             s.setLong(++i, lease.epoch());

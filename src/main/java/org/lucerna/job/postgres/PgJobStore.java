@@ -38,8 +38,9 @@ public final class PgJobStore implements JobStore {
     String sql =
         "INSERT INTO lucerna_job (id, client_id, state, spec, model, fingerprint, idempotency_key,"
             + " reused_from, batch_key, max_attempts, time_limit, progress_step, progress_total, progress_objective,"
-            + " progress_rate, progress_snapshots, error, cancel_requested_at, created_at, started_at, finished_at)"
-            + " VALUES (?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, make_interval(secs => ?), ?, ?, ?, ?, ?, ?,"
+            + " progress_rate, progress_snapshots, progress_curve, error, cancel_requested_at, created_at,"
+            + " started_at, finished_at)"
+            + " VALUES (?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, make_interval(secs => ?), ?, ?, ?, ?, ?, ?::jsonb, ?,"
             + " CASE WHEN ? THEN now() END, ?, ?, ?)"
             + " ON CONFLICT (id) DO NOTHING";
     try {
@@ -65,6 +66,7 @@ public final class PgJobStore implements JobStore {
                   s.setObject(++i, job.progress().objective(), java.sql.Types.DOUBLE);
                   s.setObject(++i, job.progress().stepsPerSecond(), java.sql.Types.DOUBLE);
                   s.setArray(++i, c.createArrayOf("int4", job.progress().snapshots().toArray()));
+                  s.setString(++i, JobRows.curveJson(job.progress().curve()));
                   s.setString(++i, job.error());
                   s.setBoolean(++i, job.cancelRequested());
                   Sql.setTime(s, ++i, job.times().created());
@@ -121,7 +123,7 @@ public final class PgJobStore implements JobStore {
   public Job save(Job job) {
     String sql =
         "UPDATE lucerna_job SET state = ?, progress_step = ?, progress_total = ?, progress_objective = ?,"
-            + " progress_rate = ?, progress_snapshots = ?, error = ?,"
+            + " progress_rate = ?, progress_snapshots = ?, progress_curve = ?::jsonb, error = ?,"
             + " cancel_requested_at = CASE WHEN ? THEN coalesce(cancel_requested_at, now()) END,"
             + " started_at = ?, finished_at = ?, attempt = ?,"
             + " lease_owner = CASE WHEN ? = 'RUNNING' THEN lease_owner END,"
@@ -140,6 +142,7 @@ public final class PgJobStore implements JobStore {
                 s.setObject(++i, job.progress().objective(), java.sql.Types.DOUBLE);
                 s.setObject(++i, job.progress().stepsPerSecond(), java.sql.Types.DOUBLE);
                 s.setArray(++i, c.createArrayOf("int4", job.progress().snapshots().toArray()));
+                s.setString(++i, JobRows.curveJson(job.progress().curve()));
                 s.setString(++i, job.error());
                 s.setBoolean(++i, job.cancelRequested());
                 Sql.setTime(s, ++i, job.times().started());

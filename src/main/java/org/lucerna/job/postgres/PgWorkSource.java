@@ -230,11 +230,9 @@ public final class PgWorkSource implements WorkSource {
     }
 
     @Override
-    public void progress(int step, int totalSteps, double objective, double stepsPerSecond) {
+    public void progress(Progress progress) {
       Job j = current;
-      current =
-          j.withProgress(
-              new Progress(step, totalSteps, objective, stepsPerSecond, j.progress().snapshots()));
+      current = j.withProgress(progress.withSnapshots(j.progress().snapshots()));
     }
 
     @Override

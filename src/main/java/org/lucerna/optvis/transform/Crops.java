@@ -12,7 +12,6 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
-import org.tensorflow.op.image.CropAndResize;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
@@ -26,7 +25,9 @@ import org.tensorflow.types.TInt32;
  * the smaller side and 1, as Xplique does. A crop that reaches outside the image sees gray there.
  * One draw of the {@code count} boxes serves every image of the batch. As a step it keeps the
  * image's size; a model with a fixed input gets the crops at that size, which {@link
- * org.lucerna.optvis.PlanMemory} takes from the model.
+ * org.lucerna.optvis.PlanMemory} takes from the model. The resize samples where TensorFlow's
+ * CropAndResize does, but as matrix products ({@link CropSampling}), whose gradient sums in a fixed
+ * order: the same seed gives the same render, bit for bit.
  */
 @JsonPropertyOrder({"type", "count", "sides"})
 public record Crops(int count, List<Double> sides) implements TransformSpec {
@@ -63,13 +64,27 @@ public record Crops(int count, List<Double> sides) implements TransformSpec {
     return count;
   }
 
-  /**
-   * {@code batch} is the images coming in: the {@code count·batch} crops and their gradient, and
-   * the gradient scattered back into the images (taken at the crops' size).
-   */
+  /** Crops at the image's own size, as for a model that takes any size. */
   @Override
   public long workingFloats(long batch, long height, long width, long channels) {
-    return (2L * count + 1) * batch * height * width * channels;
+    return workingFloats(batch, height, width, height, width, channels);
+  }
+
+  /**
+   * {@code batch} is the images coming in, {@code inHeight × inWidth} their size and {@code height
+   * × width} the crops' (see {@link CropSampling}): the {@code count·batch} crops and their
+   * gradient; at most two of the products' intermediates at once, the largest the rows sampled from
+   * the image's full width, and each with its transpose; the image's gradient; and the sampling
+   * matrices, {@code count·(height·inHeight + width·inWidth)}, with as much again twice while they
+   * are built.
+   */
+  @Override
+  public long workingFloats(
+      long batch, long inHeight, long inWidth, long height, long width, long channels) {
+    long crops = count * batch * height * width * channels;
+    long rowsSampled = count * batch * height * Math.max(inWidth, width) * channels;
+    long matrices = count * (height * inHeight + width * inWidth);
+    return 2 * crops + 2 * rowsSampled + batch * inHeight * inWidth * channels + 3 * matrices;
   }
 
   @Override
@@ -85,23 +100,10 @@ public record Crops(int count, List<Double> sides) implements TransformSpec {
     if (batch < 1) {
       throw new IllegalArgumentException("crops need a batch size known when the graph is built");
     }
-    Operand<TInt32> size =
-        fitHeight > 0
-            ? t.constant(new int[] {fitHeight, fitWidth})
-            : t.stack(List.of(dims.dim(t, 1), dims.dim(t, 2)));
+    Operand<TInt32> height = fitHeight > 0 ? t.constant(fitHeight) : dims.dim(t, 1);
+    Operand<TInt32> width = fitWidth > 0 ? t.constant(fitWidth) : dims.dim(t, 2);
     Placeholder<TFloat32> boxes =
         t.withName("boxes").placeholder(TFloat32.class, Placeholder.shape(Shape.of(count, 4)));
-    // Box k for every image: rows k·B + b.
-    Operand<TFloat32> tiled =
-        t.reshape(
-            t.tile(
-                t.reshape(boxes, t.constant(new int[] {count, 1, 4})),
-                t.constant(new int[] {1, batch, 1})),
-            t.constant(new int[] {count * batch, 4}));
-    int[] index = new int[count * batch];
-    for (int i = 0; i < index.length; i++) {
-      index[i] = i % batch;
-    }
     // A square in pixels: the side is a fraction of the shorter side, so of each axis a share.
     double shareH = 1;
     double shareW = 1;
@@ -135,12 +137,7 @@ public record Crops(int count, List<Double> sides) implements TransformSpec {
             runner.feed(boxesName, tensor);
           }
         });
-    return t.image.cropAndResize(
-        x,
-        tiled,
-        t.constant(index),
-        size,
-        CropAndResize.extrapolationValue((float) Transforms.GRAY));
+    return CropSampling.crop(t, x, boxes, count, height, width);
   }
 
   /** {@code count} boxes {@code [y1, x1, y2, x2]} in fractions of the image. */

@@ -49,6 +49,16 @@ public interface TransformSpec {
   long workingFloats(long batch, long height, long width, long channels);
 
   /**
+   * As {@link #workingFloats(long, long, long, long)} for a step that takes an image of {@code
+   * inHeight} × {@code inWidth} and gives one of {@code height} × {@code width}: the crops at a
+   * model's fixed input size, whose work depends on both. Other steps count at the size they give.
+   */
+  default long workingFloats(
+      long batch, long inHeight, long inWidth, long height, long width, long channels) {
+    return workingFloats(batch, height, width, channels);
+  }
+
+  /**
    * Builds this step on {@code image} ({@code [B, H, W, C]}) in the sub-scope {@code t}; a random
    * step hands {@code draws} the feed of its placeholder.
    */

@@ -25,11 +25,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.lucerna.job.CurvePoint;
 import org.lucerna.job.ImageNames;
 import org.lucerna.job.Job;
 import org.lucerna.job.JobIds;
@@ -114,8 +116,17 @@ class PostgresQueueTest {
 
   private static Job succeeded(Lease lease) {
     Job j = lease.job();
-    return j.withProgress(new Progress(50, 50, 2.5, 10.0, List.of(10)))
+    return j.withProgress(new Progress(50, 50, 2.5, 10.0, List.of(10), curve(50)))
         .moveTo(JobStatus.SUCCEEDED, Instant.now(), null);
+  }
+
+  /** A curve of every step to {@code step}, the objective 0.5 per step (as the beats below). */
+  private static List<CurvePoint> curve(int step) {
+    return IntStream.rangeClosed(1, step).mapToObj(k -> new CurvePoint(k, 0.5 * k)).toList();
+  }
+
+  private static Progress at(int step) {
+    return new Progress(step, 50, 0.5 * step, 4.0, List.of(), curve(step));
   }
 
   @Test
@@ -218,6 +229,8 @@ class PostgresQueueTest {
             .finish(fresh, succeeded(fresh), Map.of(ImageNames.finalImage(0), new byte[] {7}))
             .orElseThrow();
     assertEquals(JobStatus.SUCCEEDED, done.status());
+    assertEquals(curve(50), done.progress().curve(), "the final write has the whole curve");
+    assertEquals(done, stored(job.id()));
     assertArrayEquals(new byte[] {7}, images.get(job.id(), ImageNames.finalImage(0)).orElseThrow());
     assertEquals(
         2, count("SELECT lease_epoch FROM lucerna_image WHERE job_id = '" + job.id() + "'"));
@@ -267,10 +280,7 @@ class PostgresQueueTest {
     Lease lease = queue.claimOne("A/w0").orElseThrow();
     long v0 = stored(job.id()).version();
     for (int step = 1; step <= 8; step++) {
-      Heartbeat.Result r =
-          queue.heartbeat(
-              List.of(
-                  new Heartbeat.Beat(lease, new Progress(step, 50, 0.5 * step, 4.0, List.of()))));
+      Heartbeat.Result r = queue.heartbeat(List.of(new Heartbeat.Beat(lease, at(step))));
       assertEquals(Set.of(job.id()), r.renewed());
       Thread.sleep(lease2s.toMillis() / 8);
       assertEquals(List.of(), queue.rescue(), "renewed in time");
@@ -278,10 +288,12 @@ class PostgresQueueTest {
     Job running = stored(job.id());
     assertEquals(8, running.progress().step());
     assertEquals(4.0, running.progress().objective());
+    assertEquals(curve(8), running.progress().curve(), "the curve rides on the heartbeat");
     assertEquals(v0 + 8, running.version(), "each new step is a version, an SSE event id");
     queue.heartbeat(List.of(new Heartbeat.Beat(lease, null)));
     assertEquals(
         v0 + 8, stored(job.id()).version(), "a renewal alone changes nothing a client sees");
+    assertEquals(curve(8), stored(job.id()).progress().curve(), "nor the curve");
 
     Job asked = queue.cancel(job.id()).orElseThrow();
     assertEquals(JobStatus.RUNNING, asked.status());
@@ -318,13 +330,15 @@ class PostgresQueueTest {
     Job b = submit(2);
     Lease la = queue.claimOne("A/w0").orElseThrow();
     Lease lb = queue.claimOne("A/w1").orElseThrow();
-    queue.heartbeat(List.of(new Heartbeat.Beat(la, new Progress(20, 50, 1.0, 3.0, List.of(10)))));
+    queue.heartbeat(List.of(new Heartbeat.Beat(la, at(20).withSnapshots(List.of(10)))));
+    assertEquals(curve(20), stored(a.id()).progress().curve());
     queue.cancel(b.id());
     assertEquals(Set.of(a.id(), b.id()), queue.handBack(List.of(la, lb)));
 
     Job back = stored(a.id());
     assertEquals(JobStatus.QUEUED, back.status());
     assertEquals(0, back.progress().step());
+    assertEquals(List.of(), back.progress().curve(), "the next run draws its own curve");
     assertEquals(
         JobStatus.CANCELLED, stored(b.id()).status(), "a job asked to stop is not queued again");
     assertEquals(0, count("SELECT attempt FROM lucerna_job WHERE id = '" + a.id() + "'"));

@@ -90,7 +90,10 @@ class TransformGradientTest {
                 Transforms.scale(1.3),
                 Transforms.rotate(-17),
                 Transforms.jitter(1)),
-            Transforms.standard());
+            Transforms.standard(),
+            List.of(new Crops(3, List.of(0.5, 1.0))),
+            // Crops on a size known only at run time.
+            List.of(Transforms.scale(1.3), new Crops(2, List.of(0.7, 1.0))));
     for (List<TransformSpec> specs : cases) {
       assertGradientMatchesDifferences(specs, 6, 6);
     }
