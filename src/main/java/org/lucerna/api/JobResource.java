@@ -1,5 +1,6 @@
 package org.lucerna.api;
 
+import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -9,19 +10,15 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.CacheControl;
 import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 import org.lucerna.job.ImageNames;
 import org.lucerna.job.Job;
@@ -29,8 +26,10 @@ import org.lucerna.job.JobIds;
 import org.lucerna.job.JobNotFoundException;
 import org.lucerna.job.JobQuery;
 import org.lucerna.job.JobService;
+import org.lucerna.job.JobSpec;
 import org.lucerna.job.JobStatus;
 import org.lucerna.job.Limits;
+import org.lucerna.optvis.FormatLimits;
 
 /** Jobs: their documents, listing, cancel, delete, and images. */
 @Path("/jobs")
@@ -166,16 +165,55 @@ public class JobResource {
     return Response.noContent().build();
   }
 
-  /** The final image of one batch element. */
+  /**
+   * The final image of one batch element; with {@code scale} above 1, a CPPN's drawn again that
+   * many times larger from its final network (drawn on the first ask, then kept).
+   */
   @GET
+  @Blocking // a drawing runs TensorFlow: never on the event loop
   @Path("/{id}/image")
-  @Produces("image/png")
+  @Produces(PngAnswer.TYPE)
   public Response image(
       @PathParam("id") String id,
       @QueryParam("batch") @DefaultValue("0") int batch,
+      @QueryParam("scale") @DefaultValue("1") int scale,
       @HeaderParam("If-None-Match") String ifNoneMatch) {
-    Job job = finished(find(id));
-    return png(job, ImageNames.finalImage(element(job, batch)), ifNoneMatch);
+    if (scale < 1 || scale > FormatLimits.MAX_DRAWING_SCALE) {
+      throw unprocessable(
+          "scale", "must be 1 to " + FormatLimits.MAX_DRAWING_SCALE + "; got " + scale);
+    }
+    if (scale == 1) {
+      return elementPng(id, batch, ImageNames::finalImage, ifNoneMatch);
+    }
+    // The scale is checked against the job's request first: a job that cannot be drawn again
+    // larger says so at once, finished or not.
+    Job job = find(id);
+    JobSpec spec = job.spec();
+    if (!spec.param().kind().redrawable()) {
+      throw unprocessable(
+          "scale",
+          "only a cppn image can be drawn again larger; job "
+              + id
+              + " has a "
+              + spec.param().kind().name().toLowerCase(Locale.ROOT)
+              + " image (use scale 1)");
+    }
+    if ((long) Math.max(spec.height(), spec.width()) * scale > FormatLimits.MAX_DRAWN_SIDE) {
+      throw unprocessable(
+          "scale",
+          "would draw "
+              + spec.width() * scale
+              + "×"
+              + spec.height() * scale
+              + " pixels; a drawing's side is at most "
+              + FormatLimits.MAX_DRAWN_SIDE
+              + " pixels, so this job's scale is at most "
+              + FormatLimits.MAX_DRAWN_SIDE / Math.max(spec.height(), spec.width()));
+    }
+    finished(job);
+    int element = element(job, batch);
+    return PngAnswer.immutable(
+        jobs.drawn(job, element, scale).orElseThrow(() -> noImage(job)), ifNoneMatch);
   }
 
   /**
@@ -184,13 +222,12 @@ public class JobResource {
    */
   @GET
   @Path("/{id}/alpha")
-  @Produces("image/png")
+  @Produces(PngAnswer.TYPE)
   public Response alpha(
       @PathParam("id") String id,
       @QueryParam("batch") @DefaultValue("0") int batch,
       @HeaderParam("If-None-Match") String ifNoneMatch) {
-    Job job = finished(find(id));
-    return png(job, ImageNames.alpha(element(job, batch)), ifNoneMatch);
+    return elementPng(id, batch, ImageNames::alpha, ifNoneMatch);
   }
 
   /**
@@ -199,19 +236,24 @@ public class JobResource {
    */
   @GET
   @Path("/{id}/attribution")
-  @Produces("image/png")
+  @Produces(PngAnswer.TYPE)
   public Response attribution(
       @PathParam("id") String id,
       @QueryParam("batch") @DefaultValue("0") int batch,
       @HeaderParam("If-None-Match") String ifNoneMatch) {
+    return elementPng(id, batch, ImageNames::attribution, ifNoneMatch);
+  }
+
+  /** One batch element's image of a finished job, stored under {@code name.apply(element)}. */
+  private Response elementPng(String id, int batch, IntFunction<String> name, String ifNoneMatch) {
     Job job = finished(find(id));
-    return png(job, ImageNames.attribution(element(job, batch)), ifNoneMatch);
+    return png(job, name.apply(element(job, batch)), ifNoneMatch);
   }
 
   /** The final images of the whole batch in one grid. */
   @GET
   @Path("/{id}/grid")
-  @Produces("image/png")
+  @Produces(PngAnswer.TYPE)
   public Response grid(
       @PathParam("id") String id, @HeaderParam("If-None-Match") String ifNoneMatch) {
     return png(finished(find(id)), ImageNames.GRID, ifNoneMatch);
@@ -220,7 +262,7 @@ public class JobResource {
   /** The image after {@code step}, one of the request's snapshots, as soon as it is ready. */
   @GET
   @Path("/{id}/snapshots/{step}")
-  @Produces("image/png")
+  @Produces(PngAnswer.TYPE)
   public Response snapshot(
       @PathParam("id") String id,
       @PathParam("step") int step,
@@ -257,31 +299,18 @@ public class JobResource {
   }
 
   private Response png(Job job, String name, String ifNoneMatch) {
-    byte[] png =
-        jobs.image(job.id(), name)
-            .orElseThrow(
-                () ->
-                    new ProblemException(
-                        Problem.of(
-                            404,
-                            "no-image",
-                            "No such image",
-                            "job " + job.id() + " ended " + job.status() + " without this image"),
-                        null));
-    return immutablePng(png, ifNoneMatch);
+    return PngAnswer.immutable(
+        jobs.image(job.id(), name).orElseThrow(() -> noImage(job)), ifNoneMatch);
   }
 
-  /** A stored image, which never changes: ETag and a year of immutable caching. */
-  static Response immutablePng(byte[] png, String ifNoneMatch) {
-    EntityTag tag = new EntityTag(sha256(png));
-    CacheControl cache = new CacheControl();
-    cache.setMaxAge(31_536_000); // a stored image never changes
-    cache.getCacheExtension().put("immutable", null);
-    if (ifNoneMatch != null
-        && (ifNoneMatch.equals("*") || ifNoneMatch.contains("\"" + tag.getValue() + "\""))) {
-      return Response.notModified(tag).cacheControl(cache).build();
-    }
-    return Response.ok(png, "image/png").tag(tag).cacheControl(cache).build();
+  private static ProblemException noImage(Job job) {
+    return new ProblemException(
+        Problem.of(
+            404,
+            "no-image",
+            "No such image",
+            "job " + job.id() + " ended " + job.status() + " without this image"),
+        null);
   }
 
   private static int element(Job job, int batch) {
@@ -322,18 +351,17 @@ public class JobResource {
     return jobs.find(id).orElseThrow(() -> new JobNotFoundException(id));
   }
 
+  private static ProblemException unprocessable(String field, String message) {
+    return new ProblemException(
+        Problem.invalid(
+            422, field + " " + message, List.of(new Problem.FieldError(field, message))),
+        null);
+  }
+
   private static ProblemException invalid(String field, String message) {
     return new ProblemException(
         Problem.invalid(
             400, field + " " + message, List.of(new Problem.FieldError(field, message))),
         null);
-  }
-
-  private static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes), 0, 16);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

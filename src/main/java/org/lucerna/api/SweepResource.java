@@ -12,7 +12,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.CacheControl;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -128,7 +127,7 @@ public class SweepResource {
   /** One channel's image, once its batch has finished. */
   @GET
   @Path("/{id}/channels/{channel}/image")
-  @Produces("image/png")
+  @Produces(PngAnswer.TYPE)
   public Response channelImage(
       @PathParam("id") String id,
       @PathParam("channel") int channel,
@@ -175,13 +174,13 @@ public class SweepResource {
                                   + "'s image is ready when its batch has SUCCEEDED"),
                           JobResource.RETRY_AFTER_SECONDS);
                 });
-    return JobResource.immutablePng(png, ifNoneMatch);
+    return PngAnswer.immutable(png, ifNoneMatch);
   }
 
   /** A contact sheet of 64 channels, the k-th page; channels not rendered yet are grey. */
   @GET
   @Path("/{id}/sheet")
-  @Produces("image/png")
+  @Produces(PngAnswer.TYPE)
   public Response sheet(
       @PathParam("id") String id, @QueryParam("page") @DefaultValue("0") int page) {
     Sweep sweep = find(id);
@@ -200,9 +199,7 @@ public class SweepResource {
             page * SweepDocument.PAGE, Math.min(channels.size(), (page + 1) * SweepDocument.PAGE));
     JobSpec r = sweep.spec().render();
     byte[] png = ContactSheet.draw(shown, r.height(), r.width(), c -> sweeps.image(sweep, c));
-    CacheControl cache = new CacheControl();
-    cache.setNoCache(true); // it fills in while the sweep runs
-    return Response.ok(png, "image/png").cacheControl(cache).build();
+    return PngAnswer.changing(png); // it fills in while the sweep runs
   }
 
   /** Cancels its batch jobs: queued ones at once, a running one at its next step. */

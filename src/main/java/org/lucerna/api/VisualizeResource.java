@@ -42,6 +42,12 @@ public class VisualizeResource {
   /** MACO's learning rate, with NAdam (Xplique's default). */
   static final double MACO_LEARNING_RATE = 1.0;
 
+  /**
+   * A CPPN's learning rate with Adam: Lucid's CPPN notebook uses 0.005, since every weight moves
+   * the whole image; 0.05 makes it noise.
+   */
+  static final double CPPN_LEARNING_RATE = 0.005;
+
   private final JobService jobs;
   private final DefaultModel models;
   private final Limits limits;
@@ -87,11 +93,13 @@ public class VisualizeResource {
   /**
    * Fills in the defaults. With {@code "param": {"type": "maco"}}, what the request leaves out is
    * MACO's recipe (Xplique's): 256 steps, the {@code "maco"} transforms, NAdam with learning rate
-   * 1.
+   * 1. With {@code "param": {"type": "cppn"}}, a learning rate left out is Lucid's for a CPPN, and
+   * the redirected ReLU is on unless the request says otherwise.
    */
   private JobSpec normalize(VisualizeRequest r, int height, int width, byte[] startImage) {
     VisualizeRequest.Optimizer o = r.optimizer();
     boolean maco = r.param() != null && r.param().kind() == ParamSpec.Kind.MACO;
+    boolean cppn = r.param() != null && r.param().kind() == ParamSpec.Kind.CPPN;
     Optimizer optimizer =
         o == null || o.type() == null
             ? (maco ? Optimizer.NADAM : Optimizer.ADAM)
@@ -108,7 +116,7 @@ public class VisualizeResource {
         r.seed() == null ? ThreadLocalRandom.current().nextLong(1L << 31) : r.seed(),
         o != null && o.learningRate() != null
             ? o.learningRate()
-            : maco ? MACO_LEARNING_RATE : Limits.DEFAULT_LEARNING_RATE,
+            : maco ? MACO_LEARNING_RATE : cppn ? CPPN_LEARNING_RATE : Limits.DEFAULT_LEARNING_RATE,
         r.snapshots() == null ? List.of() : r.snapshots(),
         r.param() == null ? ParamSpec.DEFAULT : r.param(),
         r.transforms() != null
@@ -118,7 +126,9 @@ public class VisualizeResource {
             ? FitMode.RESIZE
             : FitMode.valueOf(r.fit().toUpperCase(java.util.Locale.ROOT)),
         Boolean.TRUE.equals(r.normalizeGradient()),
-        Boolean.TRUE.equals(r.redirectedRelu()),
+        // A CPPN starts uniform gray, where a channel after a ReLU is often zero everywhere and
+        // has no gradient: the redirected ReLU lets it wake.
+        r.redirectedRelu() != null ? r.redirectedRelu() : cppn,
         r.input(),
         startImage == null ? null : StartImageRef.ofBytes(startImage),
         Boolean.TRUE.equals(r.sharedStart()),

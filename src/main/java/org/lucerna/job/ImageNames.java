@@ -29,6 +29,19 @@ public final class ImageNames {
     return "attribution-" + batchElement;
   }
 
+  /**
+   * A CPPN's final parameters (float32, little-endian), from which the image can be drawn again at
+   * another size; not a PNG.
+   */
+  public static String parameters(int batchElement) {
+    return "parameters-" + batchElement;
+  }
+
+  /** The final image drawn again {@code scale} times larger (a CPPN's), kept once drawn. */
+  public static String scaled(int batchElement, int scale) {
+    return "final-" + batchElement + "-x" + scale;
+  }
+
   public static String of(int step, int batchElement) {
     return "step-" + step + "-" + batchElement;
   }

@@ -13,6 +13,7 @@ import org.lucerna.model.ModelException;
 import org.lucerna.model.ModelRegistry;
 import org.lucerna.model.PreparedModel;
 import org.lucerna.model.UnknownLayerException;
+import org.lucerna.optvis.CppnDrawing;
 import org.lucerna.optvis.PlanMemory;
 import org.lucerna.optvis.param.StartImage;
 import org.lucerna.optvis.transform.Transforms;
@@ -33,6 +34,9 @@ public class JobService {
   private final NeuronPositions positions = new NeuronPositions(shapes);
   private final long maxPlanBytes;
   private volatile boolean draining;
+
+  /** Held while a drawing again larger is made (see {@link #drawn}). */
+  private final Object drawing = new Object();
 
   /** The service of one instance on its own store. */
   public JobService(
@@ -201,8 +205,9 @@ public class JobService {
           "startImage",
           "a "
               + spec.param().kind().name().toLowerCase(java.util.Locale.ROOT)
-              + " image cannot start from a picture (its magnitude spectrum is fixed);"
-              + " use the fourier or pixel parametrization");
+              + " image cannot start from a picture ("
+              + spec.param().kind().whyNoStartImage()
+              + "); use the fourier or pixel parametrization");
     }
     if (Transforms.batchFactor(spec.transforms()) > 1) {
       for (var w : spec.objective().terms()) {
@@ -375,6 +380,9 @@ public class JobService {
       names.add(ImageNames.finalImage(b));
       names.add(ImageNames.alpha(b));
       names.add(ImageNames.attribution(b));
+      if (spec.param().kind().redrawable()) {
+        names.add(ImageNames.parameters(b));
+      }
       for (int step : done.progress().snapshots()) {
         names.add(ImageNames.of(step, b));
       }
@@ -453,6 +461,43 @@ public class JobService {
 
   public Optional<byte[]> image(String id, String name) {
     return images.get(id, name);
+  }
+
+  /**
+   * Final image {@code batchElement} of a finished job whose parametrization can draw it again,
+   * drawn {@code scale} times larger from its final parameters: drawn once, then kept with the
+   * job's images. Empty when the job kept no parameters (it did not succeed, or is not a CPPN's).
+   * Runs TensorFlow on the caller's thread, one drawing at a time.
+   */
+  public Optional<byte[]> drawn(Job job, int batchElement, int scale) {
+    String name = ImageNames.scaled(batchElement, scale);
+    Optional<byte[]> kept = images.get(job.id(), name);
+    if (kept.isPresent()) {
+      return kept;
+    }
+    // One drawing at a time on this instance: a 4096 px drawing took 11 to 21 s on every core and
+    // about 650 MB of heap until encoded (README); asks for the same drawing that wait here find it
+    // kept.
+    synchronized (drawing) {
+      kept = images.get(job.id(), name);
+      if (kept.isPresent()) {
+        return kept;
+      }
+      Optional<byte[]> parameters = images.get(job.id(), ImageNames.parameters(batchElement));
+      if (parameters.isEmpty()) {
+        return Optional.empty();
+      }
+      JobSpec spec = job.spec();
+      byte[] png =
+          CppnDrawing.draw(
+                  spec.param(), spec.height(), spec.width(), Floats.floats(parameters.get()), scale)
+              .png(0);
+      images.put(job.id(), name, png);
+      if (jobs.find(job.id()).isEmpty()) {
+        images.deleteAll(job.id()); // deleted while it was drawn: leave nothing of it behind
+      }
+      return Optional.of(png);
+    }
   }
 
   /** Refuses new jobs from now on: the instance is stopping. */

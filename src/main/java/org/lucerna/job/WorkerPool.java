@@ -297,6 +297,9 @@ public class WorkerPool {
         TransparencyMap map = result.transparency(b);
         pngs.put(ImageNames.attribution(b), map.grayPng());
         pngs.put(ImageNames.alpha(b), map.alphaPng(result.image(), b));
+        if (result.parameters() != null) {
+          pngs.put(ImageNames.parameters(b), Floats.bytes(result.parameters(b)));
+        }
       }
       pngs.put(ImageNames.GRID, result.image().gridPng());
       end(run, watcher, JobStatus.SUCCEEDED, null, pngs);

@@ -44,4 +44,13 @@ public final class FormatLimits {
 
   /** Rows of a term's weights: one per batch element, or one for all. */
   public static final int MAX_WEIGHT_ROWS = 64;
+
+  /** Largest factor a finished CPPN render is drawn again at. */
+  public static final int MAX_DRAWING_SCALE = 8;
+
+  /**
+   * Largest side, in pixels, of a render drawn again larger: as large as the transforms may make, a
+   * 4096×4096 PNG of 48 MB in memory before it is encoded.
+   */
+  public static final int MAX_DRAWN_SIDE = MAX_TRANSFORMED_SIDE;
 }

@@ -70,6 +70,7 @@ public final class Plan implements AutoCloseable {
   private final String image;
   private final String total;
   private final String attribution;
+  private final String paramsRead;
 
   /** The flag that switches the redirected ReLU gradient on, or null when the plan has none. */
   private final String redirectFlag;
@@ -98,6 +99,7 @@ public final class Plan implements AutoCloseable {
       image = name(img);
       total = name(objective);
       attribution = name(params.attribution());
+      paramsRead = name(params.read());
       placed = placeAll(building.toGraphDef(), execution.device());
     }
     graph = new Graph();
@@ -506,7 +508,12 @@ public final class Plan implements AutoCloseable {
           listener.onSnapshot(step, snap);
         }
       }
-      return new RenderResult(currentImage(), snapshots, values, currentAttribution());
+      return new RenderResult(
+          currentImage(),
+          snapshots,
+          values,
+          currentAttribution(),
+          param.redrawable() ? currentParameters() : null);
     }
   }
 
@@ -610,7 +617,16 @@ public final class Plan implements AutoCloseable {
 
   /** The transparency map so far: {@code [B, H, W]}, row-major. */
   private float[] currentAttribution() {
-    try (Result r = session.runner().fetch(attribution).run()) {
+    return fetchAll(attribution);
+  }
+
+  /** The parameters now, in {@link ImageParametrization#parameterShape()} order. */
+  private float[] currentParameters() {
+    return fetchAll(paramsRead);
+  }
+
+  private float[] fetchAll(String name) {
+    try (Result r = session.runner().fetch(name).run()) {
       TFloat32 t = (TFloat32) r.get(0);
       float[] values = new float[(int) t.shape().size()];
       t.copyTo(DataBuffers.of(values, false, false));

@@ -6,6 +6,7 @@ import java.util.Locale;
 import org.lucerna.model.InputSpec;
 import org.lucerna.model.LayerShapes;
 import org.lucerna.model.PreparedModel;
+import org.lucerna.optvis.param.ImageParametrization;
 import org.lucerna.optvis.param.ParamSpec;
 import org.lucerna.optvis.term.TermGraph;
 import org.lucerna.optvis.transform.TransformSpec;
@@ -25,8 +26,8 @@ import org.lucerna.optvis.transform.Transforms;
  *       #PARAM_WORKING} image batches of the parameters-to-image ops forward and backward (for the
  *       Fourier basis: the scaled spectrum, the two products, two transposes, the colors, the
  *       sigmoid, and as many gradients), plus the two basis matrices; MACO's phase-to-image ops are
- *       counted op by op ({@link #macoFloats}); every plan's transparency map (its variable and the
- *       image gradient's absolute value);
+ *       counted op by op ({@link #macoFloats}), a CPPN's per pixel and layer ({@link #cppnFloats});
+ *       every plan's transparency map (its variable and the image gradient's absolute value);
  *   <li>transforms: what each step holds at the largest size it can give ({@link
  *       TransformSpec#workingFloats}; the crops also by the size they take), and the fit to a fixed
  *       model input (the resized image and the gradient at the size before); after crops, every
@@ -118,6 +119,9 @@ public final class PlanMemory {
     if (spec.param().kind() == ParamSpec.Kind.MACO) {
       param += macoFloats(batch, height, width, channels) - 3 * image - PARAM_WORKING * image;
     }
+    if (spec.param().kind() == ParamSpec.Kind.CPPN) {
+      param += cppnFloats(batch, height, width, channels) - 3 * image - PARAM_WORKING * image;
+    }
     // The transparency map: its variable, and the image gradient's absolute value and sum.
     param += 2 * image + batch * height * width;
 
@@ -188,6 +192,35 @@ public final class PlanMemory {
     long bases = 2 * columns * 2 * width + 2 * height * height + channels * height * columns;
     return 3 * phase + 2 * forward + bases;
   }
+
+  /**
+   * Floats of a CPPN image ({@code Cppn}) in one step: its weights with Adam's two slots (a few
+   * thousand per image); per pixel and hidden layer, about {@value #CPPN_KEPT_PER_LAYER} floats
+   * kept for the backward pass (the product and its bias sum, the arctangent, the concatenated
+   * activation) and as many again while the gradient passes; the coordinates; the last layer,
+   * colors and sigmoid as the other kinds' {@value #PARAM_WORKING} image batches. Counted, not
+   * measured.
+   */
+  static long cppnFloats(long batch, long height, long width, long channels) {
+    long pixels = height * width;
+    long weights =
+        batch
+            * ImageParametrization.of(
+                    new ParamSpec(ParamSpec.Kind.CPPN, 0, false, ParamSpec.Squash.SIGMOID, 1),
+                    1,
+                    1,
+                    1,
+                    (int) channels)
+                .parametersPerImage();
+    long hidden = 2L * CPPN_LAYERS * CPPN_KEPT_PER_LAYER * batch * pixels;
+    return 3 * weights + hidden + 2 * pixels + (3 + PARAM_WORKING) * batch * pixels * channels;
+  }
+
+  /** A CPPN's hidden layers. */
+  static final int CPPN_LAYERS = 8;
+
+  /** Floats per pixel a CPPN's hidden layer keeps for the backward pass: 24 + 24 + 48. */
+  static final int CPPN_KEPT_PER_LAYER = 96;
 
   /** Image batches of MACO's ops after the spectrum, forward. */
   static final int MACO_IMAGE_WORKING = 10;

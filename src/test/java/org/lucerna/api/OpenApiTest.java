@@ -45,6 +45,16 @@ class OpenApiTest {
         .body("paths.'/visualize'.post", notNullValue())
         .body("paths.'/jobs/{id}'.get", notNullValue())
         .body("paths.'/jobs/{id}/image'.get", notNullValue())
+        // The drawing's scale, documented once with its bounds, beside what the resource says.
+        .body(
+            "paths.'/jobs/{id}/image'.get.parameters.findAll { it.name == 'scale' }.size()",
+            equalTo(1))
+        .body(
+            "paths.'/jobs/{id}/image'.get.parameters.find { it.name == 'scale' }.schema.maximum",
+            equalTo(8))
+        .body("paths.'/jobs/{id}/image'.get.parameters.find { it.name == 'batch' }", notNullValue())
+        .body("paths.'/jobs/{id}/image'.get.responses.'422'", notNullValue())
+        .body("paths.'/jobs/{id}/image'.get.responses.'200'", notNullValue())
         .body("components.schemas.ObjectiveCurve.type", equalTo("array"))
         .body(
             "components.schemas.ProgressView.properties.curve.'$ref'",

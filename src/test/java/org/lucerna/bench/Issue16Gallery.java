@@ -10,6 +10,7 @@ import org.lucerna.model.ModelRegistry;
 import org.lucerna.model.ModelRepository;
 import org.lucerna.model.PreparedModel;
 import org.lucerna.model.tfjs.ModelZoo;
+import org.lucerna.optvis.CppnDrawing;
 import org.lucerna.optvis.ExecutionOptions;
 import org.lucerna.optvis.ImageBatch;
 import org.lucerna.optvis.Objective;
@@ -29,16 +30,16 @@ import org.lucerna.optvis.transform.Transforms;
 /**
  * Renders the README's issue-16 gallery on the zoo's {@code inception_v3}: MACO against the Fourier
  * default at equal steps (with each image's channel value seen plainly, untransformed, and MACO's
- * transparency map), caricatures of a photo and a feature accentuation. The same recipes as the
- * requests the README shows, run through the library (no HTTP), so that a loaded machine spends
- * nothing on the service.
+ * transparency map), caricatures of a photo, a feature accentuation, and a CPPN render drawn again
+ * four times larger from its final network. The same recipes as the requests the README shows, run
+ * through the library (no HTTP), so that a loaded machine spends nothing on the service.
  *
  * <pre>
  * mvn -B -q test-compile dependency:build-classpath -Dmdep.outputFile=target/test.cp -Dmdep.includeScope=test
  * TF_ENABLE_ONEDNN_OPTS=1 java -cp target/classes:target/test-classes:$(cat target/test.cp) \
- *     org.lucerna.bench.Issue16Gallery [maco|caricature|accentuation|value ...] \
+ *     org.lucerna.bench.Issue16Gallery [maco|caricature|accentuation|value|cppn ...] \
  *     [size=224] [steps=128] [crops=8] [weight=-1000] [photo=src/site/gallery/photo-chelsea.png]
- *     [out=target/issue16]
+ *     [lr=0.005] [scale=4] [redirect=true] [models=target/test-models] [out=target/issue16]
  * </pre>
  */
 public final class Issue16Gallery {
@@ -70,7 +71,7 @@ public final class Issue16Gallery {
     Path out = Path.of(a.getOrDefault("out", "target/issue16"));
     Path photoFile = Path.of(a.getOrDefault("photo", "src/site/gallery/photo-chelsea.png"));
     Files.createDirectories(out);
-    Path root = Path.of("target", "test-models").toAbsolutePath();
+    Path root = Path.of(a.getOrDefault("models", "target/test-models")).toAbsolutePath();
     ModelZoo.install(root, ModelZoo.MODELS, null, System.err);
     try (ModelRegistry registry = new ModelRegistry(new ModelRepository(root))) {
       PreparedModel model = registry.get("inception_v3", OptionalLong.empty());
@@ -95,6 +96,15 @@ public final class Issue16Gallery {
                       Integer.parseInt(a.getOrDefault("channel", "97"))),
                   a.getOrDefault("files", ""),
                   size);
+          case "cppn" ->
+              cppn(
+                  model,
+                  size,
+                  steps,
+                  out,
+                  Double.parseDouble(a.getOrDefault("lr", "0.005")),
+                  Integer.parseInt(a.getOrDefault("scale", "4")),
+                  Boolean.parseBoolean(a.getOrDefault("redirect", "true")));
           default -> throw new IllegalArgumentException("unknown part " + part);
         }
       }
@@ -193,6 +203,81 @@ public final class Issue16Gallery {
           plainValue(model, unit, start),
           plainValue(model, unit, r.image()));
     }
+  }
+
+  /**
+   * {@code mixed4} channel 97 with a CPPN image (the service's defaults for {@code "param":
+   * {"type": "cppn"}}: standard transforms, Adam), then its final network drawn {@code scale} times
+   * larger; prints the channel value and how far the drawing's {@code scale × scale} means are from
+   * the render.
+   */
+  private static void cppn(
+      PreparedModel model,
+      int size,
+      int steps,
+      Path out,
+      double learningRate,
+      int scale,
+      boolean redirect)
+      throws Exception {
+    ParamSpec cppn = new ParamSpec(ParamSpec.Kind.CPPN, 1, false, ParamSpec.Squash.SIGMOID, 1);
+    Objective objective = Objectives.channel("mixed4", 97);
+    PlanSpec spec =
+        PlanSpec.of(size, size, 1, objective)
+            .withParam(cppn)
+            .withTransforms(Transforms.standard())
+            .withRedirectedRelu(redirect);
+    long t0 = System.nanoTime();
+    RenderResult r;
+    try (Plan plan = Plan.build(model, spec, ExecutionOptions.CPU_DEFAULT)) {
+      r =
+          plan.render(
+              objective,
+              new RenderSettings(steps, 1, learningRate, List.of()),
+              RenderListener.NONE);
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    long t1 = System.nanoTime();
+    ImageBatch large = CppnDrawing.draw(cppn, size, size, r.parameters(0), scale);
+    double drawSeconds = (System.nanoTime() - t1) / 1e9;
+    String file = "inception_v3-cppn-mixed4-97";
+    Files.write(out.resolve(file + ".png"), r.image().png(0));
+    byte[] png = large.png(0);
+    Files.write(out.resolve(file + "-x" + scale + ".png"), png);
+    double error = 0;
+    float[] small = r.image().pixels();
+    int c = large.channels();
+    for (int i = 0; i < small.length; i++) {
+      int y = i / c / size;
+      int x = i / c % size;
+      double mean = 0;
+      for (int dy = 0; dy < scale; dy++) {
+        for (int dx = 0; dx < scale; dx++) {
+          mean += large.pixels()[((y * scale + dy) * large.width() + x * scale + dx) * c + i % c];
+        }
+      }
+      error += Math.abs(mean / (scale * scale) - small[i]) / small.length;
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "cppn mixed4:97 %d px %d steps lr %s redirected ReLU %s: objective %.3f -> %.3f, channel value on the"
+            + " untransformed image %.3f (%.0f s); drawn at %dx (%d px, %d bytes) in %.1f s, its"
+            + " %dx%d means differ from the render by %.4f on average%n",
+        size,
+        steps,
+        learningRate,
+        redirect,
+        r.firstObjective(),
+        r.lastObjective(),
+        plainValue(model, objective, r.image()),
+        seconds,
+        scale,
+        large.width(),
+        png.length,
+        drawSeconds,
+        scale,
+        scale,
+        error);
   }
 
   /**

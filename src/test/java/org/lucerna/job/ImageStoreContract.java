@@ -27,4 +27,26 @@ abstract class ImageStoreContract {
     assertTrue(store().get(a, "step-5-0").isEmpty());
     assertArrayEquals(new byte[] {9}, store().get(b, "final-0").orElseThrow());
   }
+
+  /**
+   * A CPPN job keeps its final parameters beside its PNGs (raw float32, not a PNG) and its drawings
+   * again larger under their own names; they read back exactly and go with their job.
+   */
+  @Test
+  void aCppnsParametersAndDrawingsAreKeptByName() {
+    String a = JobIds.next(Instant.now());
+    float[] weights = new float[8451];
+    for (int i = 0; i < weights.length; i++) {
+      weights[i] = (float) Math.sin(i) * 1e-3f * i;
+    }
+    store().put(a, ImageNames.parameters(1), Floats.bytes(weights));
+    store().put(a, ImageNames.scaled(1, 4), new byte[] {5, 6});
+    assertArrayEquals(
+        weights, Floats.floats(store().get(a, ImageNames.parameters(1)).orElseThrow()));
+    assertArrayEquals(new byte[] {5, 6}, store().get(a, ImageNames.scaled(1, 4)).orElseThrow());
+    assertTrue(store().get(a, ImageNames.scaled(1, 2)).isEmpty());
+    store().deleteAll(a);
+    assertTrue(store().get(a, ImageNames.parameters(1)).isEmpty());
+    assertTrue(store().get(a, ImageNames.scaled(1, 4)).isEmpty());
+  }
 }

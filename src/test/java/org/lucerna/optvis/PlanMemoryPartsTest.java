@@ -68,4 +68,20 @@ class PlanMemoryPartsTest {
     // More ops than the Fourier basis's six image batches, fewer than 40.
     assertTrue(m > f && m < 4 * 40 * image, f + " " + m);
   }
+
+  @Test
+  void cppnCountsItsHiddenLayersPerPixel() {
+    PreparedModel tiny = TestModels.tinyCnn();
+    LayerShapes shapes = new LayerShapes();
+    PlanSpec fourier = PlanSpec.of(224, 224, 2, OBJECTIVE).withTransforms(List.of());
+    PlanSpec cppn =
+        fourier.withParam(
+            new ParamSpec(ParamSpec.Kind.CPPN, 1, false, ParamSpec.Squash.SIGMOID, 1));
+    long pixels = 2L * 224 * 224;
+    long f = PlanMemory.estimate(tiny, fourier, shapes).parametrization();
+    long c = PlanMemory.estimate(tiny, cppn, shapes).parametrization();
+    assertEquals(4 * (PlanMemory.cppnFloats(2, 224, 224, 3) + 2 * 3 * pixels + pixels), c, c / 1e6);
+    // Eight layers of 96 kept floats per pixel, forward and back: far more than a Fourier image.
+    assertTrue(c > 4L * 2 * 8 * 96 * pixels && c > 10 * f, f + " " + c);
+  }
 }

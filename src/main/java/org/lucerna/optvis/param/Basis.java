@@ -8,7 +8,7 @@ import org.tensorflow.types.TFloat32;
 /**
  * How one {@link ParamSpec.Kind} turns parameters into the image before colors and squash, for one
  * image shape {@code [B, H, W, C]}, and back. The linear kinds map a starting image back exactly;
- * the others ({@link MacoSpectrum}) say they cannot.
+ * the others ({@link UninvertibleBasis}) say they cannot.
  */
 interface Basis {
   /** Standard deviation of the normal initial parameters of the linear kinds. */
@@ -32,8 +32,11 @@ interface Basis {
     return true;
   }
 
-  /** Standard deviation of the normal initial parameters. */
-  default double initialStddev() {
+  /**
+   * Standard deviation of the normal initial value of parameter {@code index} (in {@link
+   * #parameterShape()} order).
+   */
+  default double initialStddev(long index) {
     return LINEAR_INIT_STDDEV;
   }
 }

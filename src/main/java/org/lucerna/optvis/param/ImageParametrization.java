@@ -14,7 +14,7 @@ import org.tensorflow.types.TFloat32;
  * inverse for a starting image. Immutable and thread-safe; holds no TensorFlow resources.
  *
  * <p>The parameter layout and the linear map to pixels are the kind's {@link Basis}: {@link
- * FourierSpectrum}, {@link PixelBasis} or {@link MacoSpectrum}.
+ * FourierSpectrum}, {@link PixelBasis}, {@link MacoSpectrum} or {@link Cppn}.
  */
 public final class ImageParametrization {
   /**
@@ -103,10 +103,13 @@ public final class ImageParametrization {
    */
   Operand<TFloat32> linear(Ops p, Operand<TFloat32> params) {
     Operand<TFloat32> x = basis.toImage(p, params);
-    return decorrelated ? decorrelate(p.withSubScope("decorrelate"), x) : x;
+    return decorrelated
+        ? decorrelate(p.withSubScope("decorrelate"), x, new int[] {batch, height, width, 3})
+        : x;
   }
 
-  private Operand<TFloat32> decorrelate(Ops d, Operand<TFloat32> x) {
+  /** The color correlation of {@code x}, reshaped to {@code shape}. */
+  private static Operand<TFloat32> decorrelate(Ops d, Operand<TFloat32> x, int[] shape) {
     Operand<TFloat32> pixels = d.reshape(x, d.constant(new int[] {-1, 3}));
     float[][] m = new float[3][3];
     for (int i = 0; i < 3; i++) {
@@ -116,7 +119,62 @@ public final class ImageParametrization {
     }
     Operand<TFloat32> rgb =
         d.linalg.matMul(pixels, d.withName("color").constant(m), MatMul.transposeB(true));
-    return d.reshape(rgb, d.constant(new int[] {batch, height, width, 3}));
+    return d.reshape(rgb, d.constant(shape));
+  }
+
+  /**
+   * Whether a finished render can be drawn again at another size from its final parameters: its
+   * pixels are a function of their coordinates (CPPN).
+   */
+  public boolean redrawable() {
+    return spec.kind().redrawable();
+  }
+
+  /**
+   * The pixel values, colors and squash included, of one image's parameters {@code params} ({@code
+   * [1, P]}, a row of {@link #parameterShape()}) at the points {@code xy} ({@code [N, 2]}, from
+   * {@link #coordinates}): {@code [N, C]}.
+   *
+   * @throws IllegalStateException unless {@link #redrawable()}
+   */
+  public Operand<TFloat32> pixelsAt(Ops tf, Operand<TFloat32> params, Operand<TFloat32> xy) {
+    requireRedrawable();
+    Ops p = tf.withSubScope("param");
+    Operand<TFloat32> x = Cppn.network(p.withSubScope("cppn"), params, xy, 1, channels);
+    x = p.reshape(x, p.constant(new int[] {-1, channels}));
+    return squash(
+        p, decorrelated ? decorrelate(p.withSubScope("decorrelate"), x, new int[] {-1, 3}) : x);
+  }
+
+  /**
+   * The points, {@code (x, y)} row-major, of rows {@code [fromRow, fromRow + rows)} of this image
+   * drawn {@code scale} times larger over the same picture, for {@link #pixelsAt}.
+   */
+  public float[] coordinates(int scale, int fromRow, int rows) {
+    requireRedrawable();
+    return Cppn.coordinates(height, width, scale, fromRow, rows);
+  }
+
+  /** Values of one image's parameters: a row of {@link #parameterShape()}. */
+  public int parametersPerImage() {
+    return (int) (parameterShape().size() / batch);
+  }
+
+  /**
+   * The image channels of a CPPN whose parameters are {@code parameters} values per image, or -1
+   * when no channel count gives that many.
+   */
+  public static int cppnChannels(int parameters) {
+    return Cppn.channelsFor(parameters);
+  }
+
+  private void requireRedrawable() {
+    if (!redrawable()) {
+      throw new IllegalStateException(
+          "a "
+              + spec.kind().name().toLowerCase(java.util.Locale.ROOT)
+              + " image cannot be drawn again");
+    }
   }
 
   private Operand<TFloat32> squash(Ops p, Operand<TFloat32> x) {
@@ -134,15 +192,14 @@ public final class ImageParametrization {
   }
 
   /**
-   * Normal values in {@link #parameterShape()} order (standard deviation 0.01, MACO's phase 1), the
-   * same for the same seed on every JVM.
+   * Normal values in {@link #parameterShape()} order (standard deviation 0.01, MACO's phase 1,
+   * CPPN's per layer), the same for the same seed on every JVM.
    */
   public float[] initialParameters(long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     float[] values = new float[(int) basis.parameterShape().size()];
-    double stddev = basis.initialStddev();
     for (int i = 0; i < values.length; i++) {
-      values[i] = (float) (gaussian(random) * stddev);
+      values[i] = (float) (gaussian(random) * basis.initialStddev(i));
     }
     return values;
   }

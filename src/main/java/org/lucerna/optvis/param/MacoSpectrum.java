@@ -35,7 +35,7 @@ import org.tensorflow.types.TInt32;
  * bilinearly resized to {@code H × (W/2+1)} as Xplique does. A model with other than 3 channels
  * gets the mean of the three channels' magnitudes in each.
  */
-final class MacoSpectrum implements Basis {
+final class MacoSpectrum implements UninvertibleBasis {
   /** Added to a standard deviation before dividing by it, as in Xplique. */
   private static final float STD_EPSILON = 1e-5f;
 
@@ -65,20 +65,9 @@ final class MacoSpectrum implements Basis {
     return Shape.of(batch, channels, height, columns);
   }
 
-  @Override
-  public boolean invertible() {
-    return false;
-  }
-
-  @Override
-  public double[] toParameters(double[] image) {
-    throw new UnsupportedOperationException(
-        "a MACO image cannot start from a picture: its magnitude spectrum is fixed");
-  }
-
   /** MACO's phase starts as N(0, 1), as in Xplique. */
   @Override
-  public double initialStddev() {
+  public double initialStddev(long index) {
     return 1;
   }
 

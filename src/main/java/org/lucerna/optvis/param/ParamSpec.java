@@ -23,7 +23,7 @@ import org.tensorflow.ndarray.Shape;
  *
  * @param kind how parameters become pixels: a frequency basis or the pixels themselves
  * @param decay frequency decay of the Fourier basis (0 = every frequency equally easy to change);
- *     ignored by {@link Kind#PIXEL} and {@link Kind#MACO}
+ *     ignored by {@link Kind#PIXEL}, {@link Kind#MACO} and {@link Kind#CPPN}
  * @param decorrelate whether the three channels go through ImageNet's color correlation; applies to
  *     RGB (3-channel) images only and is ignored for any other channel count, since the color
  *     statistics describe RGB
@@ -31,7 +31,8 @@ import org.tensorflow.ndarray.Shape;
  * @param gain factor inside the sigmoid, {@code sigmoid(gain·x)}; ignored by {@link Squash#CLIP}
  *     <p>Its JSON, in requests and job documents: {@code {"type": "fourier", "decay": 1.0,
  *     "decorrelate": true, "squash": "sigmoid", "gain": 1.0}}, every field optional when read
- *     (decay defaults to 0 for a pixel basis), all of them written.
+ *     (decay defaults to 0 for a pixel basis, decorrelate to false for a CPPN), all of them
+ *     written.
  */
 @JsonDeserialize(using = ParamSpec.Reader.class)
 @JsonSerialize(using = ParamSpec.Writer.class)
@@ -65,14 +66,47 @@ public record ParamSpec(Kind kind, double decay, boolean decorrelate, Squash squ
       }
 
       @Override
-      public boolean startsFromPicture() {
-        return false;
+      public String whyNoStartImage() {
+        return "its magnitude spectrum is fixed";
+      }
+    },
+    /**
+     * A small network of the pixel coordinates (see {@link Cppn}): a finished render can be drawn
+     * again at any size.
+     */
+    CPPN {
+      @Override
+      Basis basis(ParamSpec spec, int batch, int height, int width, int channels) {
+        return new Cppn(batch, height, width, channels);
+      }
+
+      @Override
+      public String whyNoStartImage() {
+        return "its pixels are a network of their coordinates, whose weights no picture gives";
+      }
+
+      @Override
+      public boolean redrawable() {
+        return true;
       }
     };
 
+    /**
+     * Whether a finished render of this kind can be drawn again at another size from its final
+     * parameters: its pixels are a function of their coordinates.
+     */
+    public boolean redrawable() {
+      return false;
+    }
+
     /** Whether a render of this kind can start from a picture (its map has an inverse). */
     public boolean startsFromPicture() {
-      return true;
+      return whyNoStartImage() == null;
+    }
+
+    /** Why a render of this kind cannot start from a picture, or null when it can. */
+    public String whyNoStartImage() {
+      return null;
     }
 
     abstract Basis basis(ParamSpec spec, int batch, int height, int width, int channels);
@@ -141,7 +175,8 @@ public record ParamSpec(Kind kind, double decay, boolean decorrelate, Squash squ
       Kind kind = f.choice("type", Kind.class, DEFAULT.kind());
       Squash squash = f.choice("squash", Squash.class, DEFAULT.squash());
       double decay = f.number("decay", kind == Kind.PIXEL ? 0 : DEFAULT.decay());
-      boolean decorrelate = f.bool("decorrelate", DEFAULT.decorrelate());
+      // Lucid's CPPN has no color correlation: its last layer mixes the channels anyway.
+      boolean decorrelate = f.bool("decorrelate", kind != Kind.CPPN && DEFAULT.decorrelate());
       double gain = f.number("gain", DEFAULT.gain());
       try {
         return new ParamSpec(kind, decay, decorrelate, squash, gain);

@@ -10,16 +10,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.lucerna.optvis.param.ParamSpec.Kind;
 import org.lucerna.optvis.param.ParamSpec.Squash;
-import org.tensorflow.Graph;
-import org.tensorflow.Operand;
-import org.tensorflow.Output;
-import org.tensorflow.Result;
-import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.DataBuffers;
-import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Placeholder;
-import org.tensorflow.types.TFloat32;
 
 /** The MACO parametrization against a direct inverse DFT, and its gradient. */
 class MacoSpectrumTest {
@@ -126,34 +117,12 @@ class MacoSpectrumTest {
     ImageParametrization p = ImageParametrization.of(MACO, 2, 6, 5, 3);
     Shape shape = p.parameterShape();
     assertEquals(Shape.of(2, 3, 6, 3), shape);
-    float[] phase = normal(shape, 3);
-    float[] weights = normal(p.imageShape(), 4);
-    try (Graph g = new Graph();
-        Session s = new Session(g)) {
-      Ops tf = Ops.create(g);
-      Placeholder<TFloat32> in = tf.placeholder(TFloat32.class, Placeholder.shape(shape));
-      Operand<TFloat32> img = p.image(tf, in);
-      Operand<TFloat32> value =
-          tf.reduceSum(
-              tf.math.mul(img, tf.constant(p.imageShape(), DataBuffers.of(weights, true, false))),
-              tf.constant(new int[] {0, 1, 2, 3}));
-      Output<?> grad = g.addGradients(value.asOutput(), new Output<?>[] {in.asOutput()})[0];
-      float[] analytic = fetch(s, in, shape, phase, grad);
-      SplittableRandom pick = new SplittableRandom(5);
-      double eps = 1e-2;
-      for (int n = 0; n < 12; n++) {
-        int i = pick.nextInt(phase.length);
-        float[] up = phase.clone();
-        float[] down = phase.clone();
-        up[i] += (float) eps;
-        down[i] -= (float) eps;
-        double numeric =
-            (fetch(s, in, shape, up, value.asOutput())[0]
-                    - fetch(s, in, shape, down, value.asOutput())[0])
-                / (2 * eps);
-        assertEquals(numeric, analytic[i], 2e-2 * Math.max(1, Math.abs(numeric)), "parameter " + i);
-      }
-    }
+    SplittableRandom pick = new SplittableRandom(5);
+    GraphRunner.assertGradientIsFiniteDifferences(
+        p,
+        normal(shape, 3),
+        normal(p.imageShape(), 4),
+        pick.ints(12, 0, (int) shape.size()).toArray());
   }
 
   @Test
@@ -170,26 +139,7 @@ class MacoSpectrumTest {
     assertThrows(IllegalArgumentException.class, () -> p.parametersFor(new float[8 * 8 * 3]));
   }
 
-  private static float[] fetch(
-      Session s, Placeholder<TFloat32> in, Shape shape, float[] values, Output<?> out) {
-    try (TFloat32 t = TFloat32.tensorOf(shape, DataBuffers.of(values, true, false));
-        Result r = s.runner().feed(in, t).fetch(out).run()) {
-      TFloat32 o = (TFloat32) r.get(0);
-      float[] v = new float[(int) o.shape().size()];
-      o.copyTo(DataBuffers.of(v, false, false));
-      return v;
-    }
-  }
-
   private static float[] normal(Shape shape, long seed) {
-    SplittableRandom r = new SplittableRandom(seed);
-    float[] v = new float[(int) shape.size()];
-    for (int i = 0; i < v.length; i++) {
-      v[i] =
-          (float)
-              (Math.sqrt(-2 * Math.log(1 - r.nextDouble()))
-                  * Math.cos(2 * Math.PI * r.nextDouble()));
-    }
-    return v;
+    return GraphRunner.normal(shape, seed, 1);
   }
 }

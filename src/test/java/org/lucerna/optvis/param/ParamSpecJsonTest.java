@@ -54,7 +54,7 @@ class ParamSpecJsonTest {
         "{\"kind\": \"pixel\"}",
         "param.kind",
         "is not a known field; known: [decay, decorrelate, gain, squash, type]");
-    refused("{\"type\": \"wavelet\"}", "param.type", "must be one of [fourier, pixel, maco]");
+    refused("{\"type\": \"wavelet\"}", "param.type", "must be one of [fourier, pixel, maco, cppn]");
     refused("{\"squash\": 1}", "param.squash", "must be one of [sigmoid, clip]");
     refused("{\"decay\": \"1\"}", "param.decay", "must be a number");
     refused("{\"decorrelate\": 1}", "param.decorrelate", "must be true or false");
