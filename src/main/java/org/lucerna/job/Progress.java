@@ -1,5 +1,6 @@
 package org.lucerna.job;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,7 +21,9 @@ public record Progress(
     Double objective,
     Double stepsPerSecond,
     List<Integer> snapshots,
-    List<CurvePoint> curve) {
+    // Left out of the stored form while empty, so that a job stored before curves (or not yet
+    // started) writes back byte for byte as it was stored.
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<CurvePoint> curve) {
 
   public Progress {
     snapshots = List.copyOf(snapshots);

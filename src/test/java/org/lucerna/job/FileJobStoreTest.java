@@ -55,11 +55,10 @@ class FileJobStoreTest extends JobStoreContract {
             .save(
                 a.moveTo(JobStatus.RUNNING, Instant.now(), null)
                     .withProgress(new Progress(7, 50, 1.5, 3.0, List.of(5))));
+    // An empty curve is not written, so the file is as the older code wrote it.
     Path file = dir.resolve(a.id() + ".json");
-    String json = Files.readString(file);
-    String older = json.replace(",\"curve\":[]", "");
-    assertTrue(!older.equals(json) && !older.contains("curve"), older);
-    Files.writeString(file, older);
+    String older = Files.readString(file);
+    assertTrue(older.contains("\"snapshots\":[5]}") && !older.contains("curve"), older);
     Job read = new FileJobStore(dir).find(a.id()).orElseThrow();
     assertEquals(List.of(), read.progress().curve());
     assertEquals(saved, read);
