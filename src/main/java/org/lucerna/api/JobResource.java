@@ -135,14 +135,7 @@ public class JobResource {
       @HeaderParam("Last-Event-ID") String lastEventId,
       @Context SseEventSink sink,
       @Context Sse sse) {
-    long after = 0;
-    if (lastEventId != null) {
-      try {
-        after = Long.parseLong(lastEventId.trim());
-      } catch (NumberFormatException e) {
-        throw invalid("Last-Event-ID", "must be an event id this stream sent (a whole number)");
-      }
-    }
+    long after = EventStreams.lastEventId(lastEventId);
     events.stream(find(id), after, sink, sse);
   }
 

@@ -108,19 +108,7 @@ public class SweepResource {
       @HeaderParam("Last-Event-ID") String lastEventId,
       @Context SseEventSink sink,
       @Context Sse sse) {
-    long after = 0;
-    if (lastEventId != null) {
-      try {
-        after = Long.parseLong(lastEventId.trim());
-      } catch (NumberFormatException e) {
-        throw new ProblemException(
-            Problem.invalid(
-                400,
-                "Last-Event-ID must be an event id this stream sent",
-                List.of(new Problem.FieldError("Last-Event-ID", "must be a whole number"))),
-            null);
-      }
-    }
+    long after = EventStreams.lastEventId(lastEventId);
     events.stream(find(id), after, sink, sse);
   }
 

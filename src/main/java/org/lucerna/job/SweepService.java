@@ -187,7 +187,12 @@ public class SweepService {
 
   /** Where a sweep stands, read from its batch jobs. */
   public record State(
-      JobStatus status, List<Integer> ready, List<BatchState> batches, String error) {}
+      JobStatus status, List<Integer> ready, List<BatchState> batches, String error) {
+    /** The sweep's step: the steps its batch jobs have taken, added up. */
+    public long step() {
+      return batches.stream().mapToLong(b -> b.progress().step()).sum();
+    }
+  }
 
   /** One batch job as it stands; a deleted job is FAILED. */
   public record BatchState(

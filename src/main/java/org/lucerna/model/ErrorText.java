@@ -11,9 +11,13 @@ import org.tensorflow.exceptions.TensorFlowException;
  * the log, where the operator looks.
  */
 public final class ErrorText {
-  /** An absolute path: a slash-led run of at least two segments, not inside a word or a URL. */
+  /**
+   * An absolute path: a slash-led run of at least two segments, not inside a word or a URL, and not
+   * the service's own route after an HTTP method ("poll GET /jobs/…" is advice to the client).
+   */
   private static final Pattern ABSOLUTE_PATH =
-      Pattern.compile("(?<![\\w.~:/-])/(?:[^\\s/'\"`\\[\\](){},;:]+/)+([^\\s/'\"`\\[\\](){},;:]*)");
+      Pattern.compile(
+          "(?<![\\w.~:/-])(?<!(?:GET|POST|PUT|DELETE) )/(?:[^\\s/'\"`\\[\\](){},;:]+/)+([^\\s/'\"`\\[\\](){},;:]*)");
 
   private static final Pattern FILE_URL = Pattern.compile("file://(?=/)");
 

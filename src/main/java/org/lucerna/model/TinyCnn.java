@@ -24,7 +24,8 @@ import org.tensorflow.types.TFloat32;
  *
  * <p>Layers: {@code conv1} (16), {@code conv2} (32), {@code conv3} (64), each 3×3 + ReLU, with 2×2
  * max pooling after the first two; global average pooling; {@code logits} (10). Input: float RGB in
- * [0, 1], any height and width.
+ * [0, 1], any height and width. {@link #write(Path, int...)} writes the same kind of network with
+ * other widths (the browser tests' layer of 256 channels).
  */
 public final class TinyCnn {
 
@@ -40,10 +41,18 @@ public final class TinyCnn {
    * once or not at all: they are written beside {@code dir} and moved into place.
    */
   public static void write(Path dir) throws IOException {
+    write(dir, 16, 32, 64);
+  }
+
+  /**
+   * Writes a network of {@code widths.length} convolutions ({@code conv1}, {@code conv2}, …) of
+   * these widths, with max pooling between them, into {@code dir} as {@link #write(Path)} does.
+   */
+  public static void write(Path dir, int... widths) throws IOException {
     Files.createDirectories(dir.getParent());
     Path staging = Files.createTempDirectory(dir.getParent(), ".staging-");
     try {
-      writeSavedModel(staging.resolve("model"));
+      writeSavedModel(staging.resolve("model"), widths);
       Files.move(staging.resolve("model"), dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     } catch (java.nio.file.FileAlreadyExistsException
         | java.nio.file.DirectoryNotEmptyException e) {
@@ -64,25 +73,30 @@ public final class TinyCnn {
     }
   }
 
-  private static void writeSavedModel(Path dir) throws IOException {
+  private static void writeSavedModel(Path dir, int[] widths) throws IOException {
     SplittableRandom random = new SplittableRandom(SEED);
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
       Placeholder<TFloat32> input =
           tf.withName(INPUT)
               .placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, -1, -1, 3)));
-      Operand<TFloat32> x = conv(tf.withSubScope("conv1"), input, 3, 16, random);
-      x = maxPool(tf.withSubScope("pool1"), x);
-      x = conv(tf.withSubScope("conv2"), x, 16, 32, random);
-      x = maxPool(tf.withSubScope("pool2"), x);
-      x = conv(tf.withSubScope("conv3"), x, 32, 64, random);
+      Operand<TFloat32> x = input;
+      int channels = 3;
+      for (int i = 0; i < widths.length; i++) {
+        if (i > 0) {
+          x = maxPool(tf.withSubScope("pool" + i), x);
+        }
+        x = conv(tf.withSubScope("conv" + (i + 1)), x, channels, widths[i], random);
+        channels = widths[i];
+      }
       Operand<TFloat32> pooled =
           tf.withSubScope("global_pool")
               .withName("Mean")
               .math
               .mean(x, tf.constant(new int[] {1, 2}));
       Ops dense = tf.withSubScope("logits");
-      Variable<TFloat32> w = weight(dense.withName("kernel"), Shape.of(64, 10), 64, random);
+      Variable<TFloat32> w =
+          weight(dense.withName("kernel"), Shape.of(channels, 10), channels, random);
       Variable<TFloat32> b = weight(dense.withName("bias"), Shape.of(10), 0, random);
       Operand<TFloat32> logits =
           dense

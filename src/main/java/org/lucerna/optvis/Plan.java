@@ -492,7 +492,7 @@ public final class Plan implements AutoCloseable {
           throw new RenderCancelledException(step - 1);
         }
         values[step - 1] =
-            step(objective, settings.learningRate(), step, (step - 1) * progressStep, draws);
+            step(objective, settings.learningRate(step), step, (step - 1) * progressStep, draws);
         if (!Double.isFinite(values[step - 1])) {
           throw new IllegalStateException(
               "objective became "

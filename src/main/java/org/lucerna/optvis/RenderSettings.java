@@ -11,6 +11,7 @@ import java.util.List;
  *     batch of one draws from the seed), instead of each its own: with the transforms' draws, which
  *     are one per step for the whole batch, element k then follows the same path as a render of
  *     batch 1 with element k's objective
+ * @param schedule how the learning rate changes from step to step
  */
 public record RenderSettings(
     int steps,
@@ -18,7 +19,8 @@ public record RenderSettings(
     double learningRate,
     List<Integer> snapshots,
     ImageBatch startImage,
-    boolean sharedStart) {
+    boolean sharedStart,
+    LearningRateSchedule schedule) {
 
   public RenderSettings {
     if (steps < 1) {
@@ -28,10 +30,11 @@ public record RenderSettings(
       throw new IllegalArgumentException("learning rate must be positive, got " + learningRate);
     }
     snapshots = snapshots.stream().distinct().sorted().toList();
+    schedule = schedule == null ? LearningRateSchedule.CONSTANT : schedule;
   }
 
   public RenderSettings(int steps, long seed, double learningRate, List<Integer> snapshots) {
-    this(steps, seed, learningRate, snapshots, null, false);
+    this(steps, seed, learningRate, snapshots, null, false, LearningRateSchedule.CONSTANT);
   }
 
   public RenderSettings(int steps, long seed) {
@@ -40,11 +43,21 @@ public record RenderSettings(
 
   /** These settings, starting from {@code image} instead of the seed's noise. */
   public RenderSettings withStartImage(ImageBatch image) {
-    return new RenderSettings(steps, seed, learningRate, snapshots, image, sharedStart);
+    return new RenderSettings(steps, seed, learningRate, snapshots, image, sharedStart, schedule);
   }
 
   /** These settings, every batch element starting from the first one's noise. */
   public RenderSettings withSharedStart() {
-    return new RenderSettings(steps, seed, learningRate, snapshots, startImage, true);
+    return new RenderSettings(steps, seed, learningRate, snapshots, startImage, true, schedule);
+  }
+
+  /** These settings, the learning rate following {@code next}. */
+  public RenderSettings withSchedule(LearningRateSchedule next) {
+    return new RenderSettings(steps, seed, learningRate, snapshots, startImage, sharedStart, next);
+  }
+
+  /** The learning rate at {@code step} (1 to {@link #steps}). */
+  public double learningRate(int step) {
+    return learningRate * schedule.factor(step, steps);
   }
 }

@@ -16,13 +16,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -36,6 +33,8 @@ import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.lucerna.testing.SseClient;
+import org.lucerna.testing.SseClient.Event;
 import org.lucerna.testing.TestJobs;
 import org.lucerna.testing.TestPngs;
 
@@ -292,30 +291,30 @@ class JobLifecycleTest {
     String id =
         VisualizeResourceTest.submit(
             "{\"objective\": \"conv2:4\", \"size\": 32, \"steps\": 40, \"snapshots\": [20], \"seed\": 9}");
-    List<String[]> events = readEvents(id, null);
-    List<String> names = events.stream().map(e -> e[0]).toList();
+    List<Event> events = readEvents(id, null);
+    List<String> names = events.stream().map(e -> e.name()).toList();
     assertTrue(names.contains("status"), names.toString());
     assertTrue(names.contains("progress"), names.toString());
     assertTrue(names.contains("snapshot"), names.toString());
     assertEquals("done", names.get(names.size() - 1));
-    assertTrue(events.get(events.size() - 1)[2].contains("\"SUCCEEDED\""));
+    assertTrue(events.get(events.size() - 1).data().contains("\"SUCCEEDED\""));
     for (int i = 1; i < events.size(); i++) {
       assertTrue(
-          Long.parseLong(events.get(i)[1]) >= Long.parseLong(events.get(i - 1)[1]),
+          Long.parseLong(events.get(i).id()) >= Long.parseLong(events.get(i - 1).id()),
           "ids never go back");
     }
     // Each progress event carries the job's curve so far, ending at its step; the done event and
     // the job document have the whole curve, a point at each of the 40 steps, ending with the
     // final objective; a listing leaves it out.
     ObjectMapper json = new ObjectMapper();
-    for (String[] e : events) {
-      if (e[0].equals("progress")) {
-        JsonNode p = json.readTree(e[2]);
+    for (Event e : events) {
+      if (e.name().equals("progress")) {
+        JsonNode p = json.readTree(e.data());
         JsonNode curve = p.get("curve");
-        assertEquals(p.get("step"), curve.get(curve.size() - 1).get(0), e[2]);
+        assertEquals(p.get("step"), curve.get(curve.size() - 1).get(0), e.data());
       }
     }
-    JsonNode done = json.readTree(events.get(events.size() - 1)[2]).get("progress");
+    JsonNode done = json.readTree(events.get(events.size() - 1).data()).get("progress");
     JsonNode curve = done.get("curve");
     assertEquals(40, curve.size(), curve.toString());
     for (int i = 0; i < 40; i++) {
@@ -335,44 +334,14 @@ class JobLifecycleTest {
         listed != null && listed.has("step") && !listed.has("curve"), String.valueOf(listed));
 
     // Resumed after the last event: only the final state again.
-    List<String[]> resumed = readEvents(id, events.get(events.size() - 2)[1]);
-    assertEquals("done", resumed.get(resumed.size() - 1)[0]);
+    List<Event> resumed = readEvents(id, events.get(events.size() - 2).id());
+    assertEquals("done", resumed.get(resumed.size() - 1).name());
     assertTrue(resumed.size() < events.size());
   }
 
-  /** Reads a job's event stream to its end: [name, id, data] per event. */
-  private List<String[]> readEvents(String id, String lastEventId) throws Exception {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/jobs/" + id + "/events"))
-            .header("Accept", "text/event-stream")
-            .timeout(Duration.ofSeconds(120));
-    if (lastEventId != null) {
-      request.header("Last-Event-ID", lastEventId);
-    }
-    HttpResponse<java.io.InputStream> response =
-        HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-    assertEquals(200, response.statusCode());
-    List<String[]> events = new ArrayList<>();
-    try (BufferedReader in =
-        new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-      String name = null;
-      String eventId = null;
-      StringBuilder data = new StringBuilder();
-      for (String line = in.readLine(); line != null; line = in.readLine()) {
-        if (line.startsWith("event:")) {
-          name = line.substring(6).trim();
-        } else if (line.startsWith("id:")) {
-          eventId = line.substring(3).trim();
-        } else if (line.startsWith("data:")) {
-          data.append(line.substring(5).trim());
-        } else if (line.isEmpty() && name != null) {
-          events.add(new String[] {name, eventId, data.toString()});
-          name = null;
-          data.setLength(0);
-        }
-      }
-    }
-    return events;
+  /** Reads a job's event stream to its end. */
+  private List<Event> readEvents(String id, String lastEventId) throws Exception {
+    return SseClient.readToEnd("http://localhost:" + port + "/jobs/" + id + "/events", lastEventId);
   }
 
   private static void awaitStep(String id, int step) {

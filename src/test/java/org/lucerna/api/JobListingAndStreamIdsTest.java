@@ -10,19 +10,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.lucerna.testing.SseClient;
+import org.lucerna.testing.SseClient.Event;
 import org.lucerna.testing.TestJobs;
 
 /**
@@ -118,20 +112,20 @@ class JobListingAndStreamIdsTest {
             "{\"objective\": \"conv2:7\", \"size\": 16, \"steps\": 5000, \"seed\": %d}"
                 .formatted(System.nanoTime() % 1_000_000));
     // The first stream, read until two progress events came: each one's id is its step.
-    List<String[]> first = read(id, null, events -> progress(events).size() >= 2);
-    assertEquals("status", first.get(0)[0]);
-    for (String[] e : progress(first)) {
-      assertEquals(step(e), Long.parseLong(e[1]), "a progress event's id is its step");
+    List<Event> first = read(id, null, events -> progress(events).size() >= 2);
+    assertEquals("status", first.get(0).name());
+    for (Event e : progress(first)) {
+      assertEquals(step(e), Long.parseLong(e.id()), "a progress event's id is its step");
     }
     long seen = step(progress(first).get(1));
 
-    List<String[]> resumed = read(id, Long.toString(seen), events -> progress(events).size() >= 3);
-    assertEquals("status", resumed.get(0)[0], "the current state first: " + names(resumed));
-    assertTrue(resumed.get(0)[2].contains("RUNNING"), resumed.get(0)[2]);
-    assertTrue(Long.parseLong(resumed.get(0)[1]) >= seen);
+    List<Event> resumed = read(id, Long.toString(seen), events -> progress(events).size() >= 3);
+    assertEquals("status", resumed.get(0).name(), "the current state first: " + names(resumed));
+    assertTrue(resumed.get(0).data().contains("RUNNING"), resumed.get(0).data());
+    assertTrue(Long.parseLong(resumed.get(0).id()) >= seen);
     long before = seen;
-    for (String[] e : progress(resumed)) {
-      assertEquals(step(e), Long.parseLong(e[1]));
+    for (Event e : progress(resumed)) {
+      assertEquals(step(e), Long.parseLong(e.id()));
       assertTrue(step(e) > before, "steps after " + seen + ": " + names(resumed));
       before = step(e);
     }
@@ -139,60 +133,27 @@ class JobListingAndStreamIdsTest {
     VisualizeResourceTest.awaitFinished(id).then().body("status", equalTo("CANCELLED"));
 
     // A finished job: its state and done, whatever the client saw last.
-    List<String[]> done = read(id, Long.toString(before), events -> false);
-    assertEquals("status", done.get(0)[0]);
-    assertEquals("done", done.get(done.size() - 1)[0]);
+    List<Event> done = read(id, Long.toString(before), events -> false);
+    assertEquals("status", done.get(0).name());
+    assertEquals("done", done.get(done.size() - 1).name());
   }
 
-  private static List<String[]> progress(List<String[]> events) {
-    return events.stream().filter(e -> e[0].equals("progress")).toList();
+  private static List<Event> progress(List<Event> events) {
+    return events.stream().filter(e -> e.name().equals("progress")).toList();
   }
 
-  private static long step(String[] progressEvent) {
-    return io.restassured.path.json.JsonPath.from(progressEvent[2]).getLong("step");
+  private static long step(Event progressEvent) {
+    return io.restassured.path.json.JsonPath.from(progressEvent.data()).getLong("step");
   }
 
-  private static List<String> names(List<String[]> events) {
-    return events.stream().map(e -> e[0] + "#" + e[1]).toList();
+  private static List<String> names(List<Event> events) {
+    return events.stream().map(e -> e.name() + "#" + e.id()).toList();
   }
 
-  /**
-   * Reads a job's events, [name, id, data] each, until {@code enough} holds or the stream ends,
-   * then leaves.
-   */
-  private List<String[]> read(String id, String lastEventId, Predicate<List<String[]>> enough)
+  /** Reads a job's events until {@code enough} holds or the stream ends, then leaves. */
+  private List<Event> read(String id, String lastEventId, Predicate<List<Event>> enough)
       throws Exception {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/jobs/" + id + "/events"))
-            .header("Accept", "text/event-stream")
-            .timeout(Duration.ofSeconds(60));
-    if (lastEventId != null) {
-      request.header("Last-Event-ID", lastEventId);
-    }
-    HttpResponse<Stream<String>> response =
-        HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofLines());
-    assertEquals(200, response.statusCode());
-    List<String[]> events = new ArrayList<>();
-    try (Stream<String> lines = response.body()) {
-      Iterator<String> it = lines.iterator();
-      String name = null;
-      String eventId = null;
-      StringBuilder data = new StringBuilder();
-      while (!enough.test(events) && it.hasNext()) {
-        String line = it.next();
-        if (line.startsWith("event:")) {
-          name = line.substring(6).trim();
-        } else if (line.startsWith("id:")) {
-          eventId = line.substring(3).trim();
-        } else if (line.startsWith("data:")) {
-          data.append(line.substring(5).trim());
-        } else if (line.isEmpty() && name != null) {
-          events.add(new String[] {name, eventId, data.toString()});
-          name = null;
-          data.setLength(0);
-        }
-      }
-    }
-    return events;
+    return SseClient.read(
+        "http://localhost:" + port + "/jobs/" + id + "/events", lastEventId, enough);
   }
 }

@@ -112,6 +112,20 @@ class QueueFullTest {
       assertEquals(503, refused.statusCode(), refused.body());
       assertEquals("5", refused.headers().firstValue("Retry-After").orElse(null));
       assertTrue(refused.body().contains("lucerna.limits.max-event-streams"), refused.body());
+      // A sweep's stream counts among them.
+      String sweep =
+          SweepTest.submit(
+              "{\"layer\": \"conv1\", \"channels\": \"0-1\", \"size\": 16, \"steps\": 2,"
+                  + " \"seed\": 5}");
+      HttpResponse<String> sweepRefused =
+          client.send(
+              HttpRequest.newBuilder(
+                      URI.create("http://localhost:" + port + "/sweeps/" + sweep + "/events"))
+                  .header("Accept", "text/event-stream")
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertEquals(503, sweepRefused.statusCode(), sweepRefused.body());
+      assertTrue(sweepRefused.body().contains("GET /sweeps/" + sweep), sweepRefused.body());
       // The job ends, its streams send "done" and close: their places are free again.
       given().post("/jobs/" + running + "/cancel").then().statusCode(200);
       for (HttpResponse<InputStream> r : open) {

@@ -10,18 +10,24 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.lucerna.testing.SseClient;
+import org.lucerna.testing.SseClient.Event;
 import org.lucerna.testing.TestJobs;
 import org.lucerna.testing.TestModels;
 import org.lucerna.testing.TestPngs;
@@ -29,6 +35,9 @@ import org.lucerna.testing.TestPngs;
 /** Sweeps of a real Keras model (cifar10_cnn, from ../shared/models) through the service. */
 @QuarkusTest
 class SweepTest {
+  @ConfigProperty(name = "quarkus.http.test-port")
+  int port;
+
   private static final String ALL =
       "{\"model\": \"cifar10_cnn\", \"layer\": \"conv2d_1\", \"channels\": \"all\","
           + " \"size\": 32, \"steps\": 8, \"seed\": 3}";
@@ -184,6 +193,61 @@ class SweepTest {
     given().get("/jobs/" + batchJob).then().statusCode(404);
     assertArrayEquals(
         images[17], given().get("/sweeps/" + second + "/channels/17/image").asByteArray());
+  }
+
+  /**
+   * A sweep's events are a job's in kind: the current state first, ids that are the sweep's step
+   * (its batches' steps added up) and never go back, a channel event per channel, done last; a
+   * client that resumes gets no progress at or before its Last-Event-ID again.
+   */
+  @Test
+  void eventIdsAreTheSweepsStepAndAResumedStreamGoesOnFromIt() throws Exception {
+    String id =
+        submit(
+            "{\"layer\": \"conv1\", \"channels\": \"0-11\", \"size\": 32, \"steps\": 24,"
+                + " \"seed\": 17}");
+    String url = "http://localhost:" + port + "/sweeps/" + id + "/events";
+    List<Event> events = SseClient.readToEnd(url, null);
+    assertEquals("status", events.get(0).name(), events.toString());
+    assertEquals("done", events.get(events.size() - 1).name());
+    ObjectMapper json = new ObjectMapper();
+    long total = 0;
+    for (JsonNode b : json.readTree(events.get(events.size() - 1).data()).get("batches")) {
+      total += b.get("progress").get("totalSteps").asLong();
+    }
+    assertEquals(2 * 24, total, "two batches of 24 steps (8 channels and 4)");
+    List<Long> progressIds = new ArrayList<>();
+    java.util.Set<Integer> channels = new java.util.TreeSet<>();
+    for (int i = 0; i < events.size(); i++) {
+      Event e = events.get(i);
+      if (i > 0) {
+        assertTrue(e.idNumber() >= events.get(i - 1).idNumber(), "ids never go back: " + events);
+      }
+      if (e.name().equals("progress")) {
+        long steps = 0;
+        for (JsonNode b : json.readTree(e.data()).get("batches")) {
+          steps += b.get("progress").get("step").asLong();
+        }
+        assertEquals(steps, e.idNumber(), "a progress event's id is the sweep's step: " + e);
+        progressIds.add(e.idNumber());
+      }
+      if (e.name().equals("channel")) {
+        channels.add(json.readTree(e.data()).get("channel").asInt());
+      }
+    }
+    assertEquals(2 * 24, events.get(events.size() - 1).idNumber());
+    assertEquals(java.util.stream.IntStream.range(0, 12).boxed().toList(), List.copyOf(channels));
+    assertTrue(progressIds.size() >= 2, "progress as the batches run: " + progressIds);
+
+    String middle = Long.toString(progressIds.get(progressIds.size() / 2));
+    List<Event> resumed = SseClient.readToEnd(url, middle);
+    assertEquals("status", resumed.get(0).name(), "the current state first: " + resumed);
+    assertEquals("done", resumed.get(resumed.size() - 1).name());
+    assertTrue(
+        resumed.stream()
+            .filter(e -> e.name().equals("progress"))
+            .allMatch(e -> e.idNumber() > Long.parseLong(middle)),
+        "no progress at or before " + middle + " again: " + resumed);
   }
 
   @Test

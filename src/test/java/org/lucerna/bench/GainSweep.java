@@ -104,8 +104,8 @@ public final class GainSweep {
                       new RenderSettings(1, 1, 1e-12, List.of()).withStartImage(image),
                       RenderListener.NONE)
                   .objectives()[0];
-          saturated[ci][gi] = saturation(image);
-          contrast[ci][gi] = contrast(image);
+          saturated[ci][gi] = ImageStats.saturation(image);
+          contrast[ci][gi] = ImageStats.contrast(image);
           sheet
               .getGraphics()
               .drawImage(
@@ -148,28 +148,5 @@ public final class GainSweep {
     System.out.println("contact sheet: " + out.resolve("sheet.png"));
     // Last line: gain_<g>=<relative objective>/<contrast>/<saturated share>.
     System.out.println(String.join(" ", pairs));
-  }
-
-  /** The standard deviation of the pixel values, all channels together. */
-  private static double contrast(ImageBatch image) {
-    double sum = 0;
-    double squares = 0;
-    for (float p : image.pixels()) {
-      sum += p;
-      squares += (double) p * p;
-    }
-    double mean = sum / image.pixels().length;
-    return Math.sqrt(Math.max(0, squares / image.pixels().length - mean * mean));
-  }
-
-  /** The share of pixel values within 1% of black or white. */
-  private static double saturation(ImageBatch image) {
-    long n = 0;
-    for (float p : image.pixels()) {
-      if (p < 0.01f || p > 0.99f) {
-        n++;
-      }
-    }
-    return (double) n / image.pixels().length;
   }
 }

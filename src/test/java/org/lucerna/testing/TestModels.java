@@ -62,6 +62,20 @@ public final class TestModels {
     }
   }
 
+  /**
+   * A tiny CNN whose {@code conv2} has 256 channels, four pages of the page's grid, in the
+   * repository as {@value #WIDE_CNN}; written once.
+   */
+  public static String wideCnn() throws IOException {
+    Path dir = ROOT.resolve(WIDE_CNN).resolve("1");
+    if (!Files.exists(dir.resolve("saved_model.pb"))) {
+      TinyCnn.write(dir, 8, 256);
+    }
+    return WIDE_CNN;
+  }
+
+  public static final String WIDE_CNN = "wide_cnn";
+
   public static PreparedModel tinyCnn() {
     return registry().get(TinyCnn.NAME, OptionalLong.empty());
   }

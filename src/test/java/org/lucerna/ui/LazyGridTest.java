@@ -11,11 +11,12 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.lucerna.testing.TestJobs;
+import org.lucerna.testing.TestModels;
 
 /**
- * Scenario 2, the lazy grid: rendered channels as images, the rest as numbered placeholders, loaded
- * as they come into view. Layer conv3 is this class's: no other browser test leaves a finished job
- * of it.
+ * Scenario 2, the lazy grid: a layer of 256 channels with 3 rendered, the rendered ones as images,
+ * the rest as numbered placeholders, loaded as they come into view. The 256-channel layer is the
+ * test model {@code wide_cnn}'s {@code conv2}, which only this class renders.
  */
 @QuarkusTest
 @TestProfile(UiProfile.class)
@@ -30,21 +31,25 @@ class LazyGridTest {
 
   @Test
   void onlyRenderedChannelsAreImagesAndOnlyVisibleOnesLoad() throws Exception {
+    String model = TestModels.wideCnn();
     for (int channel : new int[] {0, 1, 63}) {
       assertEquals(
           "SUCCEEDED",
           Jobs.awaitFinished(
               Jobs.submit(
-                  "{\"objective\": \"conv3:"
+                  "{\"model\": \""
+                      + model
+                      + "\", \"objective\": \"conv2:"
                       + channel
                       + "\", \"size\": 32, \"steps\": 8, \"seed\": 11}")));
     }
     try (Browser b = Browser.open(root, 600, 500)) {
-      b.go("#/m/tiny_cnn/conv3?page=0");
+      b.go("#/m/" + model + "/conv2?page=0");
       b.await("#tiles");
+      assertTrue(b.find("nav[aria-label=Pages]").getText().contains("page 1 of 4"));
       assertEquals(64, b.all("#tiles .tile").size());
       assertEquals(3, b.all("#tiles img").size());
-      assertEquals("conv3 channel 63", b.find("#tile-63 img").getAttribute("alt"));
+      assertEquals("conv2 channel 63", b.find("#tile-63 img").getAttribute("alt"));
       b.until(d -> images(b).size() == 2 ? true : null);
       Thread.sleep(300);
       assertEquals(2, images(b).size(), "only the visible tiles load: " + images(b));
@@ -53,6 +58,12 @@ class LazyGridTest {
       b.until(d -> images(b).size() == 3 ? true : null);
       assertTrue(
           (Boolean) b.js("return document.querySelector('#tile-63 img').naturalWidth === 32"));
+
+      b.find("a[rel=next]").click();
+      b.until(d -> b.js("return document.getElementById('tile-64') !== null") == Boolean.TRUE);
+      assertEquals(64, b.all("#tiles .tile").size());
+      assertEquals(0, b.all("#tiles img").size(), "channels 64-127 have no image yet");
+      assertEquals(3, images(b).size(), "a page of placeholders loads no image");
       assertTrue(
           b.requested().stream().noneMatch(p -> p.contains("/events")),
           "no event streams: " + b.requested());
