@@ -12,6 +12,7 @@ import org.lucerna.job.JobStatus;
 import org.lucerna.job.StartImageRef;
 import org.lucerna.model.MetadataOverride;
 import org.lucerna.model.ModelMetadata;
+import org.lucerna.optvis.LearningRateSchedule;
 import org.lucerna.optvis.Objective;
 import org.lucerna.optvis.param.ParamSpec;
 import org.lucerna.optvis.transform.TransformList;
@@ -77,7 +78,7 @@ public record JobDocument(
     }
   }
 
-  public record Optimizer(String type, double learningRate) {}
+  public record Optimizer(String type, double learningRate, LearningRateSchedule schedule) {}
 
   static JobDocument of(Job job, OptionalLong queuePosition) {
     return of(job, queuePosition, ProgressView.of(job.progress()));
@@ -117,7 +118,7 @@ public record JobDocument(
             s.steps(),
             s.seed(),
             s.snapshots(),
-            new Optimizer(s.optimizer().json(), s.learningRate()),
+            new Optimizer(s.optimizer().json(), s.learningRate(), s.schedule()),
             s.param(),
             new TransformList(s.transforms()),
             s.fit().name().toLowerCase(java.util.Locale.ROOT),

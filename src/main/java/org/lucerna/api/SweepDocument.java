@@ -95,7 +95,7 @@ public record SweepDocument(
             r.width(),
             r.steps(),
             r.seed(),
-            new JobDocument.Optimizer("adam", r.learningRate()),
+            new JobDocument.Optimizer("adam", r.learningRate(), r.schedule()),
             r.param(),
             new TransformList(r.transforms()),
             r.fit().name().toLowerCase(java.util.Locale.ROOT),

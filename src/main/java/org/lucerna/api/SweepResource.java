@@ -82,7 +82,10 @@ public class SweepResource {
             Boolean.TRUE.equals(r.normalizeGradient()),
             Boolean.TRUE.equals(r.redirectedRelu()),
             r.input(),
-            null);
+            null,
+            false,
+            org.lucerna.optvis.Optimizer.ADAM,
+            VisualizeRequest.Optimizer.schedule(o, Limits.DEFAULT_SCHEDULE));
     return new SweepSpec(r.layer(), kind, List.of(), render);
   }
 

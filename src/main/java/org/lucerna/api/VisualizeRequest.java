@@ -11,6 +11,7 @@ import jakarta.validation.constraints.Size;
 import java.util.List;
 import org.lucerna.job.Limits;
 import org.lucerna.model.MetadataOverride;
+import org.lucerna.optvis.LearningRateSchedule;
 import org.lucerna.optvis.Objective;
 import org.lucerna.optvis.param.ParamSpec;
 import org.lucerna.optvis.transform.TransformList;
@@ -59,5 +60,29 @@ public record VisualizeRequest(
       @Pattern(regexp = "adam|nadam", message = "must be \"adam\" or \"nadam\"") String type,
       @DecimalMin(value = "0", inclusive = false, message = "must be greater than {value}")
           @DecimalMax(value = "10", message = "must be at most {value}")
-          Double learningRate) {}
+          Double learningRate,
+      @Valid Schedule schedule) {
+
+    /** The schedule asked for, what it leaves out taken from {@code defaults}. */
+    static LearningRateSchedule schedule(Optimizer o, LearningRateSchedule defaults) {
+      Schedule s = o == null ? null : o.schedule();
+      return s == null
+          ? defaults
+          : new LearningRateSchedule(
+              s.warmup() == null ? defaults.warmup() : s.warmup(),
+              s.decayTo() == null ? defaults.decayTo() : s.decayTo());
+    }
+  }
+
+  /**
+   * How the learning rate changes over the steps (see {@link LearningRateSchedule}): {@code
+   * {"warmup": 0, "decayTo": 1}} keeps it constant.
+   */
+  public record Schedule(
+      @DecimalMin(value = "0", message = "must be at least {value}")
+          @DecimalMax(value = "0.5", message = "must be at most {value}")
+          Double warmup,
+      @DecimalMin(value = "0", message = "must be at least {value}")
+          @DecimalMax(value = "1", message = "must be at most {value}")
+          Double decayTo) {}
 }

@@ -20,6 +20,7 @@ import org.lucerna.job.JobSpec;
 import org.lucerna.job.Limits;
 import org.lucerna.job.StartImageRef;
 import org.lucerna.model.DefaultModel;
+import org.lucerna.optvis.LearningRateSchedule;
 import org.lucerna.optvis.Objective;
 import org.lucerna.optvis.Optimizer;
 import org.lucerna.optvis.param.ParamSpec;
@@ -132,6 +133,9 @@ public class VisualizeResource {
         r.input(),
         startImage == null ? null : StartImageRef.ofBytes(startImage),
         Boolean.TRUE.equals(r.sharedStart()),
-        optimizer);
+        optimizer,
+        // MACO's and the CPPN's recipes keep the constant rate they were made with.
+        VisualizeRequest.Optimizer.schedule(
+            o, maco || cppn ? LearningRateSchedule.CONSTANT : Limits.DEFAULT_SCHEDULE));
   }
 }

@@ -5,9 +5,11 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import org.lucerna.model.MetadataOverride;
+import org.lucerna.optvis.LearningRateSchedule;
 import org.lucerna.optvis.Objective;
 import org.lucerna.optvis.Optimizer;
 import org.lucerna.optvis.PlanSpec;
+import org.lucerna.optvis.RenderSettings;
 import org.lucerna.optvis.param.ParamSpec;
 import org.lucerna.optvis.transform.FitMode;
 import org.lucerna.optvis.transform.TransformSpec;
@@ -25,6 +27,8 @@ import org.lucerna.optvis.transform.TransformSpec;
  * @param startImage the picture every batch element starts from, or null to start from the seed's
  *     noise
  * @param optimizer the update rule; null reads as Adam
+ * @param schedule how the learning rate changes over the steps; null reads as constant, which is
+ *     left out of the stored form so that jobs stored before schedules keep their fingerprints
  * @param sharedStart every batch element starts from the noise a batch of one gets from the seed
  *     (see the optimizer's RenderSettings); left out of the stored form, and so of the fingerprint,
  *     while false, so that jobs stored before it keep their fingerprints
@@ -48,13 +52,28 @@ public record JobSpec(
     MetadataOverride input,
     StartImageRef startImage,
     @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean sharedStart,
-    @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = Adam.class)
-        Optimizer optimizer) {
+    @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = Adam.class) Optimizer optimizer,
+    @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = Constant.class)
+        LearningRateSchedule schedule) {
 
   public JobSpec {
     snapshots = List.copyOf(snapshots);
     transforms = List.copyOf(transforms);
     optimizer = optimizer == null ? Optimizer.ADAM : optimizer;
+    schedule = schedule == null ? LearningRateSchedule.CONSTANT : schedule;
+  }
+
+  /** Leaves the constant learning rate, the only one before schedules, out of the stored form. */
+  static final class Constant {
+    @Override
+    public boolean equals(Object o) {
+      return o == null || LearningRateSchedule.CONSTANT.equals(o);
+    }
+
+    @Override
+    public int hashCode() {
+      return 0;
+    }
   }
 
   /**
@@ -73,7 +92,10 @@ public record JobSpec(
     }
   }
 
-  /** A spec whose batch elements each start from their own noise, rendered with Adam. */
+  /**
+   * A spec whose batch elements each start from their own noise, rendered with Adam at a constant
+   * learning rate.
+   */
   public JobSpec(
       String model,
       long version,
@@ -111,7 +133,8 @@ public record JobSpec(
         input,
         startImage,
         false,
-        Optimizer.ADAM);
+        Optimizer.ADAM,
+        LearningRateSchedule.CONSTANT);
   }
 
   /**
@@ -139,7 +162,8 @@ public record JobSpec(
       @JsonProperty("input") MetadataOverride input,
       @JsonProperty("startImage") StartImageRef startImage,
       @JsonProperty("sharedStart") boolean sharedStart,
-      @JsonProperty("optimizer") Optimizer optimizer) {
+      @JsonProperty("optimizer") Optimizer optimizer,
+      @JsonProperty("schedule") LearningRateSchedule schedule) {
     return new JobSpec(
         model,
         version,
@@ -159,7 +183,8 @@ public record JobSpec(
         input,
         startImage,
         sharedStart,
-        optimizer);
+        optimizer,
+        schedule);
   }
 
   private static int orSize(Integer side, Integer size) {
@@ -207,7 +232,8 @@ public record JobSpec(
         input,
         startImage,
         sharedStart,
-        optimizer);
+        optimizer,
+        schedule);
   }
 
   /**
@@ -234,6 +260,12 @@ public record JobSpec(
         input,
         startImage,
         shared,
-        optimizer);
+        optimizer,
+        schedule);
+  }
+
+  /** What varies between renders on this spec's plan. */
+  public RenderSettings renderSettings() {
+    return new RenderSettings(steps, seed, learningRate, snapshots).withSchedule(schedule);
   }
 }

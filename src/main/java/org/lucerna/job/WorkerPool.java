@@ -270,8 +270,7 @@ public class WorkerPool {
     PreparedModel model =
         spec.input() == null ? loaded : loaded.withMetadata(spec.input().apply(loaded.metadata()));
     PlanSpec planSpec = spec.planSpec();
-    RenderSettings settings =
-        new RenderSettings(spec.steps(), spec.seed(), spec.learningRate(), spec.snapshots());
+    RenderSettings settings = spec.renderSettings();
     if (spec.startImage() != null) {
       settings = settings.withStartImage(startImage(id, spec, model.input().channels()));
     }

@@ -121,7 +121,15 @@ class LimitsTest {
     assertRow(rows, "`batch`", "1 ", "1 to " + limits.maxBatch());
     assertRow(rows, "`steps`", Limits.DEFAULT_STEPS + " ", "1 to " + limits.maxSteps());
     assertRow(rows, "`snapshots`", "at most " + limits.maxSnapshots());
-    assertRow(rows, "`optimizer`", "\"learningRate\": " + Limits.DEFAULT_LEARNING_RATE + "}");
+    assertRow(
+        rows,
+        "`optimizer`",
+        "\"learningRate\": " + Limits.DEFAULT_LEARNING_RATE + ",",
+        "\"schedule\": {\"warmup\": "
+            + Limits.DEFAULT_SCHEDULE.warmup()
+            + ", \"decayTo\": "
+            + Limits.DEFAULT_SCHEDULE.decayTo()
+            + "}}");
   }
 
   private static void assertRow(Map<String, String> rows, String field, String... parts) {

@@ -19,6 +19,7 @@ import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.lucerna.job.Limits;
 import org.lucerna.testing.TestJobs;
 import org.lucerna.testing.TestPngs;
 
@@ -77,7 +78,12 @@ class VisualizeResourceTest {
         .body("progress.totalSteps", equalTo(50))
         .body("request.model", equalTo("tiny_cnn"))
         .body("request.version", equalTo(1))
-        .body("request.optimizer.learningRate", equalTo(0.05f));
+        .body("request.optimizer.learningRate", equalTo(0.05f))
+        .body(
+            "request.optimizer.schedule.warmup", equalTo((float) Limits.DEFAULT_SCHEDULE.warmup()))
+        .body(
+            "request.optimizer.schedule.decayTo",
+            equalTo((float) Limits.DEFAULT_SCHEDULE.decayTo()));
     BufferedImage png = TestPngs.decode(image(id));
     assertEquals(64, png.getWidth());
     assertEquals(64, png.getHeight());
@@ -319,6 +325,30 @@ class VisualizeResourceTest {
         .statusCode(400)
         .contentType("application/problem+json")
         .body("detail", containsString("not valid JSON"));
+  }
+
+  @Test
+  void aScheduleIsTakenShownWithWhatItLeftOutAndCheckedField() {
+    String id =
+        submit(
+            "{\"objective\": \"conv1:2\", \"size\": 16, \"steps\": 4, \"seed\": 1,"
+                + " \"optimizer\": {\"schedule\": {\"decayTo\": 0.5}}}");
+    awaitFinished(id)
+        .then()
+        .body("status", equalTo("SUCCEEDED"))
+        .body("request.optimizer.schedule.decayTo", equalTo(0.5f))
+        .body(
+            "request.optimizer.schedule.warmup", equalTo((float) Limits.DEFAULT_SCHEDULE.warmup()));
+    rejected(
+        "{\"objective\": \"conv1:2\", \"optimizer\": {\"schedule\": {\"warmup\": 0.7}}}",
+        422,
+        "optimizer.schedule.warmup",
+        "0.5");
+    rejected(
+        "{\"objective\": \"conv1:2\", \"optimizer\": {\"schedule\": {\"decayTo\": -1}}}",
+        422,
+        "optimizer.schedule.decayTo",
+        "0");
   }
 
   private static void rejected(String body, int status, String field, String text) {

@@ -18,6 +18,7 @@ import org.lucerna.job.JobJson;
 import org.lucerna.job.JobSpec;
 import org.lucerna.job.JobStatus;
 import org.lucerna.job.Progress;
+import org.lucerna.optvis.LearningRateSchedule;
 
 /**
  * A {@link Job} as a row of {@code lucerna_job}: the spec as JSON (fixed at insert), everything
@@ -125,7 +126,9 @@ final class JobRows {
             + "|"
             + spec.snapshots()
             + "|"
-            + spec.input();
+            + spec.input()
+            // Left out while constant, so that rows queued before schedules keep their keys.
+            + (spec.schedule().equals(LearningRateSchedule.CONSTANT) ? "" : "|" + spec.schedule());
     try {
       byte[] digest =
           MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
