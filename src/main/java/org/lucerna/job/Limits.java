@@ -23,8 +23,7 @@ public interface Limits {
   int DEFAULT_STEPS = 512;
   double DEFAULT_LEARNING_RATE = 0.05;
 
-  /** Chosen by the quality study (README, "Quality per step"). */
-  LearningRateSchedule DEFAULT_SCHEDULE = new LearningRateSchedule(0, 0.1);
+  LearningRateSchedule DEFAULT_SCHEDULE = LearningRateSchedule.DEFAULT;
 
   /** Jobs one page of {@code GET /jobs} lists. */
   int MAX_PAGE = 500;

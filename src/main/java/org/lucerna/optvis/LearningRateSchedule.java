@@ -12,6 +12,12 @@ package org.lucerna.optvis;
  * @param decayTo the share of the rate left at the last step, from 0 to 1 (1: no decay)
  */
 public record LearningRateSchedule(double warmup, double decayTo) {
+  /**
+   * The default: no warm-up, down to a tenth by the last step (chosen by the README's quality
+   * study).
+   */
+  public static final LearningRateSchedule DEFAULT = new LearningRateSchedule(0, 0.1);
+
   /** The rate as given at every step. */
   public static final LearningRateSchedule CONSTANT = new LearningRateSchedule(0, 1);
 

@@ -37,6 +37,10 @@ public record RenderSettings(
     this(steps, seed, learningRate, snapshots, null, false, LearningRateSchedule.CONSTANT);
   }
 
+  /**
+   * Learning rate 0.05, constant: short renders in checks and benchmarks. The service's default
+   * recipe adds {@link LearningRateSchedule#DEFAULT}.
+   */
   public RenderSettings(int steps, long seed) {
     this(steps, seed, 0.05, List.of());
   }

@@ -212,7 +212,8 @@ public final class QualityStudy {
 
   /**
    * Per step count: each candidate's value relative to the best candidate for the unit (units
-   * differ in scale), averaged, then the mean contrast, the mean and the largest saturation.
+   * differ in scale), averaged over the units some candidate woke, then the mean contrast, the mean
+   * and the largest saturation.
    */
   private static void summarize(
       List<String> units, int[] stepCounts, List<Candidate> candidates, Map<String, Measure> done) {
@@ -223,6 +224,7 @@ public final class QualityStudy {
     for (int steps : stepCounts) {
       for (Candidate c : candidates) {
         double rel = 0;
+        int ranked = 0;
         double contrast = 0;
         double sat = 0;
         double maxSat = 0;
@@ -232,6 +234,10 @@ public final class QualityStudy {
           if (m == null) {
             continue;
           }
+          contrast += m.contrast();
+          sat += m.saturated();
+          maxSat = Math.max(maxSat, m.saturated());
+          n++;
           double best =
               candidates.stream()
                   .map(o -> done.get(o.name() + "\t" + unit + "\t" + steps))
@@ -239,11 +245,11 @@ public final class QualityStudy {
                   .mapToDouble(Measure::plain)
                   .max()
                   .orElseThrow();
-          rel += m.plain() / best;
-          contrast += m.contrast();
-          sat += m.saturated();
-          maxSat = Math.max(maxSat, m.saturated());
-          n++;
+          // A unit no candidate woke (a ReLU dead from the start) ranks nothing.
+          if (best > 1e-6) {
+            rel += m.plain() / best;
+            ranked++;
+          }
         }
         if (n > 0) {
           System.out.printf(
@@ -251,7 +257,7 @@ public final class QualityStudy {
               "| %s | %d | %.3f | %.3f | %.2f%% / %.2f%% |%n",
               c.name(),
               steps,
-              rel / n,
+              ranked == 0 ? Double.NaN : rel / ranked,
               contrast / n,
               100 * sat / n,
               100 * maxSat);

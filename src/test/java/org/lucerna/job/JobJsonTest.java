@@ -36,7 +36,8 @@ class JobJsonTest {
         4,
         0.05,
         List.of(),
-        ParamSpec.DEFAULT,
+        // The default before the quality study: the fingerprint of what was stored then.
+        ParamSpec.DEFAULT.withGain(1),
         Transforms.standard(),
         FitMode.RESIZE,
         false,

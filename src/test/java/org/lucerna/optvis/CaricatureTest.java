@@ -60,7 +60,7 @@ class CaricatureTest {
       double[] v =
           plan.render(
                   caricature,
-                  new RenderSettings(30, 2, 0.05, List.of())
+                  new RenderSettings(60, 2, 0.05, List.of())
                       .withStartImage(ObjectivesTest.noise(1, 40, 40, 5)),
                   RenderListener.NONE)
               .objectives();

@@ -49,7 +49,11 @@ class ReadmeExampleTest {
       PlanSpec spec =
           PlanSpec.of(height, width, batch, objective).withTransforms(Transforms.standard());
       try (Plan plan = Plan.build(model, spec, ExecutionOptions.CPU_DEFAULT)) {
-        result = plan.render(objective, new RenderSettings(16, 1), RenderListener.NONE);
+        result =
+            plan.render(
+                objective,
+                new RenderSettings(96, 1).withSchedule(LearningRateSchedule.DEFAULT),
+                RenderListener.NONE);
         Files.write(png, result.image().png(0));
       }
     }

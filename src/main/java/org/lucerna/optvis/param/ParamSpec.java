@@ -30,16 +30,26 @@ import org.tensorflow.ndarray.Shape;
  * @param squash how values are brought into the image range
  * @param gain factor inside the sigmoid, {@code sigmoid(gain·x)}; ignored by {@link Squash#CLIP}
  *     <p>Its JSON, in requests and job documents: {@code {"type": "fourier", "decay": 1.0,
- *     "decorrelate": true, "squash": "sigmoid", "gain": 1.0}}, every field optional when read
- *     (decay defaults to 0 for a pixel basis, decorrelate to false for a CPPN), all of them
- *     written.
+ *     "decorrelate": true, "squash": "sigmoid", "gain": 0.5}}, every field optional when read
+ *     (decay defaults to 0 for a pixel basis, decorrelate to false for a CPPN, gain to 1 for every
+ *     kind but Fourier), all of them written.
  */
 @JsonDeserialize(using = ParamSpec.Reader.class)
 @JsonSerialize(using = ParamSpec.Writer.class)
 public record ParamSpec(Kind kind, double decay, boolean decorrelate, Squash squash, double gain) {
-  /** Fourier basis with decay 1, decorrelated colors, sigmoid with gain 1. */
+  /**
+   * Fourier basis with decay 1, decorrelated colors, sigmoid with gain 0.5: with the default
+   * learning rate schedule, the recipe whose activation rises with the steps asked for without
+   * burning out (README, "Quality per step").
+   */
   public static final ParamSpec DEFAULT =
-      new ParamSpec(Kind.FOURIER, 1.0, true, Squash.SIGMOID, 1.0);
+      new ParamSpec(Kind.FOURIER, 1.0, true, Squash.SIGMOID, 0.5);
+
+  /**
+   * The sigmoid's gain for the pixel basis, MACO and the CPPN: the one their recipes were made and
+   * checked with.
+   */
+  static final double OTHER_KINDS_GAIN = 1.0;
 
   private static final Set<String> FIELDS =
       Set.of("type", "decay", "decorrelate", "squash", "gain");
@@ -140,7 +150,7 @@ public record ParamSpec(Kind kind, double decay, boolean decorrelate, Squash squ
 
   /** The same settings with a pixel basis. */
   public static ParamSpec pixel(boolean decorrelate, Squash squash) {
-    return new ParamSpec(Kind.PIXEL, DEFAULT.decay, decorrelate, squash, DEFAULT.gain);
+    return new ParamSpec(Kind.PIXEL, DEFAULT.decay, decorrelate, squash, OTHER_KINDS_GAIN);
   }
 
   public ParamSpec withDecay(double newDecay) {
@@ -177,7 +187,7 @@ public record ParamSpec(Kind kind, double decay, boolean decorrelate, Squash squ
       double decay = f.number("decay", kind == Kind.PIXEL ? 0 : DEFAULT.decay());
       // Lucid's CPPN has no color correlation: its last layer mixes the channels anyway.
       boolean decorrelate = f.bool("decorrelate", kind != Kind.CPPN && DEFAULT.decorrelate());
-      double gain = f.number("gain", DEFAULT.gain());
+      double gain = f.number("gain", kind == Kind.FOURIER ? DEFAULT.gain() : OTHER_KINDS_GAIN);
       try {
         return new ParamSpec(kind, decay, decorrelate, squash, gain);
       } catch (IllegalArgumentException e) {

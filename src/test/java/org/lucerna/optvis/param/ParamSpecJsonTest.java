@@ -40,7 +40,7 @@ class ParamSpecJsonTest {
         read(
             "{\"type\": \"Fourier\", \"decay\": 2, \"decorrelate\": false, \"squash\": \"clip\", \"gain\": 3}"));
     assertEquals(
-        "{\"type\":\"fourier\",\"decay\":1.0,\"decorrelate\":true,\"squash\":\"sigmoid\",\"gain\":1.0}",
+        "{\"type\":\"fourier\",\"decay\":1.0,\"decorrelate\":true,\"squash\":\"sigmoid\",\"gain\":0.5}",
         JSON.writeValueAsString(ParamSpec.DEFAULT));
     assertEquals(
         "{\"type\":\"pixel\",\"decay\":1.0,\"decorrelate\":false,\"squash\":\"clip\",\"gain\":1.0}",
