@@ -49,7 +49,7 @@ import org.lucerna.optvis.transform.Transforms;
  *
  * <p>Arguments: {@code --root models --model inception_v3 --units mixed4:97,mixed4:200,mixed4:300
  * --steps 64,128,256,512,1024 --size 224 --seed 1 --candidates
- * "base:gain=1;cosine:gain=1,decayTo=0.1" --out target/quality-study}.
+ * "base:gain=1;cosine:gain=1,decayTo=0.1" --out target/quality-study [--sheets-only true]}.
  */
 public final class QualityStudy {
 
@@ -105,6 +105,8 @@ public final class QualityStudy {
     long seed = Long.parseLong(a.getOrDefault("seed", "1"));
     int tile = Integer.parseInt(a.getOrDefault("tile", "112"));
     Path out = Path.of(a.getOrDefault("out", "target/quality-study"));
+    // Only the sheets and tables of what results.tsv holds: nothing is rendered.
+    boolean sheetsOnly = Boolean.parseBoolean(a.getOrDefault("sheets-only", "false"));
     Files.createDirectories(out);
     Path tsv = out.resolve("results.tsv");
     Map<String, Measure> done = readResults(tsv);
@@ -135,7 +137,8 @@ public final class QualityStudy {
         // Seen plainly: the same parametrization (so the image maps back exactly), no transforms.
         PlanSpec look = PlanSpec.of(size, size, 1, first).withParam(c.param());
         Plan renderPlan = null;
-        try (Plan lookPlan = Plan.build(model, look, ExecutionOptions.CPU_DEFAULT)) {
+        Plan lookPlan = null;
+        try {
           for (int si = 0; si < stepCounts.length; si++) {
             int steps = stepCounts[si];
             for (String unit : layer.getValue()) {
@@ -143,8 +146,12 @@ public final class QualityStudy {
               Path png =
                   out.resolve(c.name() + "-" + unit.replace(':', '-') + "-" + steps + ".png");
               if (!done.containsKey(key) || !Files.exists(png)) {
+                if (sheetsOnly) {
+                  continue; // its tile stays black
+                }
                 if (renderPlan == null) {
                   renderPlan = Plan.build(model, render, ExecutionOptions.CPU_DEFAULT);
+                  lookPlan = Plan.build(model, look, ExecutionOptions.CPU_DEFAULT);
                 }
                 Objective objective = channel(unit);
                 long started = System.nanoTime();
@@ -201,6 +208,7 @@ public final class QualityStudy {
         } finally {
           if (renderPlan != null) {
             renderPlan.close();
+            lookPlan.close();
           }
         }
       }
