@@ -26,6 +26,7 @@ import org.lucerna.job.Sweep;
 import org.lucerna.job.SweepService;
 import org.lucerna.job.SweepSpec;
 import org.lucerna.model.DefaultModel;
+import org.lucerna.optvis.LearningRateSchedule;
 import org.lucerna.optvis.param.ParamSpec;
 import org.lucerna.optvis.transform.FitMode;
 import org.lucerna.optvis.transform.TransformList;
@@ -85,7 +86,7 @@ public class SweepResource {
             null,
             false,
             org.lucerna.optvis.Optimizer.ADAM,
-            VisualizeRequest.Optimizer.schedule(o, Limits.DEFAULT_SCHEDULE));
+            VisualizeRequest.Optimizer.schedule(o, LearningRateSchedule.DEFAULT));
     return new SweepSpec(r.layer(), kind, List.of(), render);
   }
 

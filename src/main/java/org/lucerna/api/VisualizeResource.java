@@ -136,6 +136,6 @@ public class VisualizeResource {
         optimizer,
         // MACO's and the CPPN's recipes keep the constant rate they were made with.
         VisualizeRequest.Optimizer.schedule(
-            o, maco || cppn ? LearningRateSchedule.CONSTANT : Limits.DEFAULT_SCHEDULE));
+            o, maco || cppn ? LearningRateSchedule.CONSTANT : LearningRateSchedule.DEFAULT));
   }
 }

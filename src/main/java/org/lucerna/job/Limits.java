@@ -3,7 +3,6 @@ package org.lucerna.job;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
-import org.lucerna.optvis.LearningRateSchedule;
 
 /**
  * Every bound on what a client may ask of the service, in one place. The bounds a deployment may
@@ -22,8 +21,6 @@ public interface Limits {
   int DEFAULT_SIZE = 128;
   int DEFAULT_STEPS = 512;
   double DEFAULT_LEARNING_RATE = 0.05;
-
-  LearningRateSchedule DEFAULT_SCHEDULE = LearningRateSchedule.DEFAULT;
 
   /** Jobs one page of {@code GET /jobs} lists. */
   int MAX_PAGE = 500;

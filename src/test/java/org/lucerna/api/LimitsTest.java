@@ -20,6 +20,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.lucerna.job.JobQueue;
 import org.lucerna.job.Limits;
+import org.lucerna.optvis.LearningRateSchedule;
 import org.lucerna.optvis.param.ImageParametrization;
 import org.lucerna.testing.TestPngs;
 
@@ -126,9 +127,9 @@ class LimitsTest {
         "`optimizer`",
         "\"learningRate\": " + Limits.DEFAULT_LEARNING_RATE + ",",
         "\"schedule\": {\"warmup\": "
-            + Limits.DEFAULT_SCHEDULE.warmup()
+            + LearningRateSchedule.DEFAULT.warmup()
             + ", \"decayTo\": "
-            + Limits.DEFAULT_SCHEDULE.decayTo()
+            + LearningRateSchedule.DEFAULT.decayTo()
             + "}}");
   }
 

@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -19,7 +20,7 @@ import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.lucerna.job.Limits;
+import org.lucerna.optvis.LearningRateSchedule;
 import org.lucerna.testing.TestJobs;
 import org.lucerna.testing.TestPngs;
 
@@ -80,10 +81,11 @@ class VisualizeResourceTest {
         .body("request.version", equalTo(1))
         .body("request.optimizer.learningRate", equalTo(0.05f))
         .body(
-            "request.optimizer.schedule.warmup", equalTo((float) Limits.DEFAULT_SCHEDULE.warmup()))
+            "request.optimizer.schedule.warmup",
+            equalTo((float) LearningRateSchedule.DEFAULT.warmup()))
         .body(
             "request.optimizer.schedule.decayTo",
-            equalTo((float) Limits.DEFAULT_SCHEDULE.decayTo()));
+            equalTo((float) LearningRateSchedule.DEFAULT.decayTo()));
     BufferedImage png = TestPngs.decode(image(id));
     assertEquals(64, png.getWidth());
     assertEquals(64, png.getHeight());
@@ -338,7 +340,15 @@ class VisualizeResourceTest {
         .body("status", equalTo("SUCCEEDED"))
         .body("request.optimizer.schedule.decayTo", equalTo(0.5f))
         .body(
-            "request.optimizer.schedule.warmup", equalTo((float) Limits.DEFAULT_SCHEDULE.warmup()));
+            "request.optimizer.schedule.warmup",
+            equalTo((float) LearningRateSchedule.DEFAULT.warmup()));
+    // The worker renders with it: the same recipe at a constant rate ends elsewhere.
+    String constant =
+        submit(
+            "{\"objective\": \"conv1:2\", \"size\": 16, \"steps\": 4, \"seed\": 1,"
+                + " \"optimizer\": {\"schedule\": {\"warmup\": 0, \"decayTo\": 1}}}");
+    awaitFinished(constant).then().body("status", equalTo("SUCCEEDED"));
+    assertFalse(java.util.Arrays.equals(image(id), image(constant)));
     rejected(
         "{\"objective\": \"conv1:2\", \"optimizer\": {\"schedule\": {\"warmup\": 0.7}}}",
         422,

@@ -6,14 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.OptionalLong;
 import javax.imageio.ImageIO;
-import org.lucerna.model.ModelRegistry;
-import org.lucerna.model.ModelRepository;
 import org.lucerna.model.PreparedModel;
 import org.lucerna.optvis.ExecutionOptions;
 import org.lucerna.optvis.ImageBatch;
@@ -40,27 +35,21 @@ import org.lucerna.optvis.transform.Transforms;
 public final class GainSweep {
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> a = new HashMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-    }
-    ModelRegistry registry =
-        new ModelRegistry(new ModelRepository(Path.of(a.getOrDefault("root", "models"))));
-    PreparedModel model =
-        registry.get(a.getOrDefault("model", "inception_v3"), OptionalLong.empty());
-    String layer = a.getOrDefault("layer", "mixed4");
+    StudyArgs a = new StudyArgs(args);
+    PreparedModel model = a.model();
+    String layer = a.get("layer", "mixed4");
     int[] channels =
-        Arrays.stream(a.getOrDefault("channels", "97,200,300").split(","))
+        Arrays.stream(a.get("channels", "97,200,300").split(","))
             .mapToInt(Integer::parseInt)
             .toArray();
     double[] gains =
-        Arrays.stream(a.getOrDefault("gains", "0.25,0.5,1,2,4").split(","))
+        Arrays.stream(a.get("gains", "0.25,0.5,1,2,4").split(","))
             .mapToDouble(Double::parseDouble)
             .toArray();
-    int size = Integer.parseInt(a.getOrDefault("size", "224"));
-    int steps = Integer.parseInt(a.getOrDefault("steps", "192"));
-    double lr = Double.parseDouble(a.getOrDefault("lr", "0.05"));
-    Path out = Path.of(a.getOrDefault("out", "target/gain-sweep"));
+    int size = Integer.parseInt(a.get("size", "224"));
+    int steps = Integer.parseInt(a.get("steps", "192"));
+    double lr = Double.parseDouble(a.get("lr", "0.05"));
+    Path out = Path.of(a.get("out", "target/gain-sweep"));
     Files.createDirectories(out);
     System.out.printf(
         Locale.ROOT,

@@ -16,10 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.OptionalLong;
 import javax.imageio.ImageIO;
-import org.lucerna.model.ModelRegistry;
-import org.lucerna.model.ModelRepository;
 import org.lucerna.model.PreparedModel;
 import org.lucerna.optvis.ExecutionOptions;
 import org.lucerna.optvis.ImageBatch;
@@ -84,29 +81,21 @@ public final class QualityStudy {
   record Measure(double plain, double contrast, double saturated) {}
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> a = new HashMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-    }
-    ModelRegistry registry =
-        new ModelRegistry(new ModelRepository(Path.of(a.getOrDefault("root", "models"))));
-    PreparedModel model =
-        registry.get(a.getOrDefault("model", "inception_v3"), OptionalLong.empty());
-    List<String> units = List.of(a.getOrDefault("units", "mixed4:97").split(","));
+    StudyArgs a = new StudyArgs(args);
+    PreparedModel model = a.model();
+    List<String> units = List.of(a.get("units", "mixed4:97").split(","));
     int[] stepCounts =
-        Arrays.stream(a.getOrDefault("steps", "64,128,256,512,1024").split(","))
+        Arrays.stream(a.get("steps", "64,128,256,512,1024").split(","))
             .mapToInt(Integer::parseInt)
             .toArray();
     List<Candidate> candidates =
-        Arrays.stream(a.getOrDefault("candidates", "base:").split(";"))
-            .map(Candidate::parse)
-            .toList();
-    int size = Integer.parseInt(a.getOrDefault("size", "224"));
-    long seed = Long.parseLong(a.getOrDefault("seed", "1"));
-    int tile = Integer.parseInt(a.getOrDefault("tile", "112"));
-    Path out = Path.of(a.getOrDefault("out", "target/quality-study"));
+        Arrays.stream(a.get("candidates", "base:").split(";")).map(Candidate::parse).toList();
+    int size = Integer.parseInt(a.get("size", "224"));
+    long seed = Long.parseLong(a.get("seed", "1"));
+    int tile = Integer.parseInt(a.get("tile", "112"));
+    Path out = Path.of(a.get("out", "target/quality-study"));
     // Only the sheets and tables of what results.tsv holds: nothing is rendered.
-    boolean sheetsOnly = Boolean.parseBoolean(a.getOrDefault("sheets-only", "false"));
+    boolean sheetsOnly = Boolean.parseBoolean(a.get("sheets-only", "false"));
     Files.createDirectories(out);
     Path tsv = out.resolve("results.tsv");
     Map<String, Measure> done = readResults(tsv);
