@@ -117,7 +117,7 @@ final class Warmup {
     PreparedModel prepared = models.get(model.get(), OptionalLong.empty());
     long loaded = System.nanoTime();
     Objective objective = objective(prepared, layer);
-    PlanSpec spec = recipe(objective);
+    PlanSpec spec = recipe(objective).readingConcatInputs(prepared, objective);
     int[] steps = {0};
     try {
       Plan plan = plans.get(prepared, spec);

@@ -269,7 +269,7 @@ public class WorkerPool {
     PreparedModel loaded = models.get(spec.model(), OptionalLong.of(spec.version()));
     PreparedModel model =
         spec.input() == null ? loaded : loaded.withMetadata(spec.input().apply(loaded.metadata()));
-    PlanSpec planSpec = spec.planSpec();
+    PlanSpec planSpec = spec.planSpec().readingConcatInputs(model, spec.objective());
     RenderSettings settings = spec.renderSettings();
     if (spec.startImage() != null) {
       settings = settings.withStartImage(startImage(id, spec, model.input().channels()));
@@ -430,6 +430,8 @@ public class WorkerPool {
     private final CurveSampler curve;
     private int lastStep;
     private double lastObjective;
+    // When the last step ended: the rate is the render's, without the final images' encoding.
+    private long lastStepNanos;
 
     Watcher(WorkSource.Run run, ExecutorService writer, long takenNanos) {
       this.run = run;
@@ -447,7 +449,7 @@ public class WorkerPool {
       if (lastStep == 0) {
         return job.progress();
       }
-      double seconds = (System.nanoTime() - startNanos) / 1e9;
+      double seconds = (lastStepNanos - startNanos) / 1e9;
       return new Progress(
           lastStep,
           job.spec().steps(),
@@ -464,6 +466,7 @@ public class WorkerPool {
       lastStep = step;
       lastObjective = objective;
       long now = System.nanoTime();
+      lastStepNanos = now;
       if (step < totalSteps
           && now - lastWrite < TimeUnit.MILLISECONDS.toNanos(PROGRESS_INTERVAL_MS)) {
         return;

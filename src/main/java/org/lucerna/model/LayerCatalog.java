@@ -174,6 +174,11 @@ public final class LayerCatalog {
     return layer;
   }
 
+  /** The activations of the node of that exact name, when they are a layer's kind of tensor. */
+  public java.util.Optional<LayerInfo> node(String name) {
+    return java.util.Optional.ofNullable(nodes.get(name));
+  }
+
   public boolean contains(String name) {
     try {
       get(name);

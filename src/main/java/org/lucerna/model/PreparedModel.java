@@ -34,6 +34,14 @@ public record PreparedModel(
   }
 
   /**
+   * The inputs of {@code layer} when it concatenates them along its channels, in channel order;
+   * empty otherwise.
+   */
+  public java.util.List<ConcatInput> concatInputs(LayerInfo layer) {
+    return ConcatInput.of(graph, layers, layer);
+  }
+
+  /**
    * Why the optimizer cannot render images for this model, naming it; empty when it can. Checked at
    * submit, so that such a model is refused then and not by a failed job later.
    */

@@ -5,11 +5,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.lucerna.model.ConcatInput;
 import org.lucerna.model.InputSpec;
 import org.lucerna.model.LayerInfo;
 import org.lucerna.model.ModelMetadata;
 import org.lucerna.model.PreparedModel;
 import org.lucerna.optvis.param.ImageParametrization;
+import org.lucerna.optvis.term.ChannelSpan;
 import org.lucerna.optvis.term.TermGraph;
 import org.lucerna.optvis.transform.TransformPipeline;
 import org.tensorflow.DeviceSpec;
@@ -75,6 +77,11 @@ public final class Plan implements AutoCloseable {
   /** The flag that switches the redirected ReLU gradient on, or null when the plan has none. */
   private final String redirectFlag;
 
+  /** The layers read through one of their concatenated inputs ({@link PlanSpec#concatInputs}). */
+  private final Map<String, NarrowedLayer> narrowed;
+
+  private record NarrowedLayer(LayerInfo layer, ConcatInput input) {}
+
   private boolean closed;
 
   private Plan(PreparedModel model, PlanSpec spec, ExecutionOptions execution) {
@@ -82,6 +89,7 @@ public final class Plan implements AutoCloseable {
     channels = imageChannels(model);
     param =
         ImageParametrization.of(spec.param(), spec.batch(), spec.height(), spec.width(), channels);
+    narrowed = narrowed(model, spec);
     GraphDef placed;
     try (Graph building = new Graph()) {
       Ops tf = Ops.create(building).withSubScope(SCOPE);
@@ -110,6 +118,22 @@ public final class Plan implements AutoCloseable {
       graph.close();
       throw e;
     }
+  }
+
+  private static Map<String, NarrowedLayer> narrowed(PreparedModel model, PlanSpec spec) {
+    Map<String, NarrowedLayer> out = new LinkedHashMap<>();
+    spec.concatInputs()
+        .forEach(
+            (name, k) -> {
+              LayerInfo layer = model.layers().get(name);
+              List<ConcatInput> inputs = model.concatInputs(layer);
+              if (k < 0 || k >= inputs.size()) {
+                throw new IllegalArgumentException(
+                    "layer '" + name + "' has no concatenated input " + k + " to read");
+              }
+              out.put(name, new NarrowedLayer(layer, inputs.get(k)));
+            });
+    return out;
   }
 
   private static int imageChannels(PreparedModel model) {
@@ -185,7 +209,8 @@ public final class Plan implements AutoCloseable {
     List<String> read = new ArrayList<>();
     for (TermGraph term : spec.terms()) {
       if (term.layer() != null) {
-        read.add(model.layers().get(term.layer()).output());
+        NarrowedLayer n = narrowed.get(term.layer());
+        read.add(n != null ? n.input().output() : model.layers().get(term.layer()).output());
       }
     }
     GraphDef needed = model.graphFor(read);
@@ -203,10 +228,17 @@ public final class Plan implements AutoCloseable {
     for (TermGraph term : spec.terms()) {
       if (term.layer() != null && !layers.containsKey(term.layer())) {
         LayerInfo info = model.layers().get(term.layer());
+        NarrowedLayer n = narrowed.get(term.layer());
         layers.put(
             term.layer(),
             new ObjectiveGraph.Layer(
-                info, activations(building, obj, info, spec.batch() * transforms.batchFactor())));
+                info,
+                activations(
+                    building,
+                    obj,
+                    info,
+                    n == null ? null : n.input(),
+                    spec.batch() * transforms.batchFactor())));
       }
     }
     return new ObjectiveGraph(
@@ -381,10 +413,46 @@ public final class Plan implements AutoCloseable {
     return b.build();
   }
 
-  /** The activations of {@code layer}, dense layers as {@code [B, 1, 1, C]}. */
-  private static Operand<TFloat32> activations(Graph g, Ops tf, LayerInfo layer, int batch) {
+  /** Refuses an objective that reads channels outside the concatenated inputs this plan reads. */
+  private void checkNarrowed(Objective objective) {
+    for (Objective.Weighted w : objective.terms()) {
+      NarrowedLayer n = narrowed.get(w.term().layer());
+      if (n == null) {
+        continue;
+      }
+      ChannelSpan span = w.term().channelsRead(n.layer());
+      if (!span.within(n.input().offset(), n.input().channels())) {
+        throw new IllegalArgumentException(
+            "this plan reads only "
+                + new ChannelSpan(n.input().offset(), n.input().offset() + n.input().channels())
+                + " of layer '"
+                + n.layer().name()
+                + "' (one input of its concatenation); "
+                + w.term().describe()
+                + " reads "
+                + span);
+      }
+    }
+  }
+
+  /**
+   * The activations of {@code layer}, dense layers as {@code [B, 1, 1, C]}. Read through {@code
+   * input} (null for the layer's own tensor), the other inputs' channels are zeros: the terms index
+   * the whole layer, and read none of those.
+   */
+  private static Operand<TFloat32> activations(
+      Graph g, Ops tf, LayerInfo layer, ConcatInput input, int batch) {
     @SuppressWarnings("unchecked")
-    Output<TFloat32> out = (Output<TFloat32>) g.outputOrThrow(MODEL_PREFIX + "/" + layer.output());
+    Output<TFloat32> own =
+        (Output<TFloat32>)
+            g.outputOrThrow(MODEL_PREFIX + "/" + (input == null ? layer.output() : input.output()));
+    Operand<TFloat32> out = own;
+    if (input != null) {
+      int[][] paddings = new int[layer.shape().length][2];
+      paddings[paddings.length - 1] =
+          new int[] {input.offset(), layer.channels() - input.offset() - input.channels()};
+      out = tf.pad(own, tf.constant(paddings), tf.constant(0f));
+    }
     if (layer.spatial()) {
       return out;
     }
@@ -466,6 +534,7 @@ public final class Plan implements AutoCloseable {
       throw new IllegalArgumentException(
           "this plan renders " + spec.terms() + ", not " + PlanSpec.shapes(objective));
     }
+    checkNarrowed(objective);
     SplittableRandom draws = new SplittableRandom(settings.seed() ^ TRANSFORM_SEED_SALT);
     try (TFloat32 start =
         TFloat32.tensorOf(

@@ -28,9 +28,10 @@ import org.tensorflow.types.TFloat32;
 /**
  * Measures what a plan costs on top of the model: seconds per step of the full plan
  * (parametrization, transforms, model, objective, gradient, Adam) against the bare model's forward
- * and backward pass to the same layer at the size the model runs at, and the time until the first
- * step of a render starts on a new plan (building it included) and on a reused one. Not a test: run
- * it as the README says. Its last line is {@code key=value} pairs.
+ * and backward pass to the same tensor (the layer, or the concatenated input the plan reads) at the
+ * size the model runs at, and the time until the first step of a render starts on a new plan
+ * (building it included) and on a reused one. Not a test: run it as the README says. Its last line
+ * is {@code key=value} pairs.
  *
  * <p>The plan and the bare model take turns, {@code --rounds} rounds of {@code --steps} timed steps
  * each after {@value #WARM_UP} untimed ones, so that the machine's drift (this one is shared and
@@ -43,7 +44,10 @@ import org.tensorflow.types.TFloat32;
  * them, and adds {@code redirected_s_per_step} and {@code after_redirect_s_per_step} to the last
  * line. With {@code --unfolded true} it also times the bare pass on the model prepared without
  * batch-norm folding, and adds {@code bare_folded_s_per_step}, {@code bare_unfolded_s_per_step} and
- * {@code fold_speedup}.
+ * {@code fold_speedup}. The plan reads a concatenated layer through the one input that holds the
+ * channel, as the service's plans do ({@link PlanSpec#readingConcatInputs}); then it also times the
+ * plan that reads the whole layer and adds {@code whole_layer_plan_s_per_step} and {@code
+ * concat_input_speedup}; {@code --concat-inputs false} times the whole-layer plan only.
  */
 public final class PlanBenchmark {
   private static final int WARM_UP = 3;
@@ -77,10 +81,16 @@ public final class PlanBenchmark {
     // The model runs at its fixed input size when it has one: the plan resizes the image to it.
     int modelSize = model.input().height() > 0 ? (int) model.input().height() : size;
     int rounds = Integer.parseInt(a.getOrDefault("rounds", "5"));
-    PlanSpec spec = PlanSpec.of(size, size, 1, objective).withTransforms(Transforms.standard());
+    PlanSpec whole = PlanSpec.of(size, size, 1, objective).withTransforms(Transforms.standard());
+    // As the service renders it: a concatenation read through the input that holds the channel.
+    PlanSpec spec =
+        Boolean.parseBoolean(a.getOrDefault("concat-inputs", "true"))
+            ? whole.readingConcatInputs(model, objective)
+            : whole;
+    boolean narrowed = !spec.equals(whole);
     boolean redirect = Boolean.parseBoolean(a.getOrDefault("redirected-relu", "false"));
     try (PlanCache cache = new PlanCache(2, ExecutionOptions.CPU_DEFAULT);
-        BareModel bare = new BareModel(model, model.layers().get(layer), modelSize)) {
+        BareModel bare = new BareModel(model, read(model, spec, layer), modelSize)) {
       FirstStep first = new FirstStep();
       Plan plan = cache.get(model, spec);
       plan.render(objective, new RenderSettings(1, 1), first);
@@ -94,7 +104,9 @@ public final class PlanBenchmark {
 
       List<Double> planSteps = new ArrayList<>();
       List<Double> bareSteps = new ArrayList<>();
+      List<Double> wholeSteps = new ArrayList<>();
       double[] ratios = new double[rounds];
+      Plan wholePlan = narrowed ? cache.get(model, whole) : null;
       for (int r = 0; r < rounds; r++) {
         // After a switch, the first steps of either side run on caches the other side filled: not
         // timed.
@@ -104,6 +116,9 @@ public final class PlanBenchmark {
         again.render(objective, new RenderSettings(WARM_UP + steps, 3 + r), timer);
         double[] p = timer.seconds(WARM_UP, WARM_UP + steps);
         ratios[r] = median(p) / median(b);
+        if (wholePlan != null) {
+          Arrays.stream(timed(wholePlan, objective, steps)).forEach(wholeSteps::add);
+        }
         Arrays.stream(b).forEach(bareSteps::add);
         Arrays.stream(p).forEach(planSteps::add);
       }
@@ -126,6 +141,22 @@ public final class PlanBenchmark {
           firstReusedMs,
           cache.builds());
       String extra = "";
+      if (narrowed) {
+        double w = median(wholeSteps.stream().mapToDouble(Double::doubleValue).toArray());
+        System.out.printf(
+            Locale.ROOT,
+            "plan reading %s of %s: %.4f s/step; reading the whole layer: %.4f s/step%n",
+            spec.concatInputs(),
+            layer,
+            planPerStep,
+            w);
+        extra +=
+            String.format(
+                Locale.ROOT,
+                " whole_layer_plan_s_per_step=%.4f concat_input_speedup=%.3f",
+                w,
+                w / planPerStep);
+      }
       if (a.containsKey("model") && Boolean.parseBoolean(a.getOrDefault("unfolded", "false"))) {
         // The same bare pass on the model prepared without batch-norm folding, interleaved with
         // the folded one so that the machine's drift falls on both.
@@ -134,7 +165,7 @@ public final class PlanBenchmark {
                 Path.of(a.getOrDefault("root", "models")), a.get("model"), model.id().version());
         List<Double> foldedSteps = new ArrayList<>();
         List<Double> unfoldedSteps = new ArrayList<>();
-        try (BareModel u = new BareModel(unfolded, unfolded.layers().get(layer), modelSize)) {
+        try (BareModel u = new BareModel(unfolded, read(unfolded, spec, layer), modelSize)) {
           for (int r = 0; r < rounds; r++) {
             u.seconds(WARM_UP);
             Arrays.stream(u.seconds(steps)).forEach(unfoldedSteps::add);
@@ -195,6 +226,13 @@ public final class PlanBenchmark {
     }
   }
 
+  /** The tensor the plan reads for {@code layer}: the layer's, or the concatenated input's. */
+  private static String read(PreparedModel model, PlanSpec spec, String layer) {
+    LayerInfo info = model.layers().get(layer);
+    Integer input = spec.concatInputs().get(layer);
+    return input == null ? info.output() : model.concatInputs(info).get(input).output();
+  }
+
   private static double[] timed(Plan plan, Objective objective, int steps) {
     StepTimer timer = new StepTimer();
     plan.render(objective, new RenderSettings(WARM_UP + steps, 9), timer);
@@ -245,7 +283,8 @@ public final class PlanBenchmark {
   }
 
   /**
-   * The model alone: forward to the layer and the gradient of its mean with respect to the input.
+   * The model alone: forward to the tensor the plan reads and the gradient of its mean with respect
+   * to the input.
    */
   static final class BareModel implements AutoCloseable {
     private final Graph graph = new Graph();
@@ -255,11 +294,11 @@ public final class PlanBenchmark {
     private final Output<?> grad;
 
     @SuppressWarnings("unchecked")
-    BareModel(PreparedModel model, LayerInfo layer, int size) {
+    BareModel(PreparedModel model, String output, int size) {
       graph.importGraphDef(model.graph(), "model");
       Ops tf = Ops.create(graph);
       input = (Output<TFloat32>) graph.outputOrThrow("model/" + model.input().node());
-      Output<TFloat32> act = (Output<TFloat32>) graph.outputOrThrow("model/" + layer.output());
+      Output<TFloat32> act = (Output<TFloat32>) graph.outputOrThrow("model/" + output);
       Operand<TFloat32> loss =
           tf.math.mean(tf.reshape(act, tf.constant(new int[] {-1})), tf.constant(0));
       grad = graph.addGradients(loss.asOutput(), new Output<?>[] {input})[0];

@@ -47,7 +47,9 @@ class ReadmeExampleTest {
       Objective objective =
           Objectives.channel("conv2", 7).plus(Objectives.totalVariation().times(-1e-4));
       PlanSpec spec =
-          PlanSpec.of(height, width, batch, objective).withTransforms(Transforms.standard());
+          PlanSpec.of(height, width, batch, objective)
+              .withTransforms(Transforms.standard())
+              .readingConcatInputs(model, objective);
       try (Plan plan = Plan.build(model, spec, ExecutionOptions.CPU_DEFAULT)) {
         result =
             plan.render(

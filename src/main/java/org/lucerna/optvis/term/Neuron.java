@@ -44,6 +44,11 @@ public record Neuron(String layer, int channel, Integer x, Integer y) implements
   }
 
   @Override
+  public ChannelSpan channelsRead(LayerInfo layer) {
+    return ChannelSpan.of(channel);
+  }
+
+  @Override
   public TermKind kind() {
     return KIND;
   }

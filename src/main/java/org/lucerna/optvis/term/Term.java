@@ -46,6 +46,16 @@ public interface Term {
    */
   default void check(LayerInfo layer, int batch) {}
 
+  /**
+   * The channels of its layer that the term's value depends on; the whole layer unless the term
+   * says less. When every term on a layer that concatenates several inputs reads channels of one of
+   * them, a plan reads that input alone, and the other inputs are neither computed nor
+   * differentiated.
+   */
+  default ChannelSpan channelsRead(LayerInfo layer) {
+    return ChannelSpan.all(layer);
+  }
+
   /** Whether {@link #checkSize} needs the layer's size, which takes shape inference to tell. */
   default boolean needsLayerSize() {
     return false;

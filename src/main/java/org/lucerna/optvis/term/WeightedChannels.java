@@ -91,6 +91,20 @@ public record WeightedChannels(String layer, double[][] weights) implements Line
     return w;
   }
 
+  /** The channels with a weight other than 0 in any row; the whole layer when every weight is 0. */
+  @Override
+  public ChannelSpan channelsRead(LayerInfo layer) {
+    ChannelSpan span = null;
+    for (double[] row : weights) {
+      for (int c = 0; c < row.length; c++) {
+        if (row[c] != 0) {
+          span = span == null ? ChannelSpan.of(c) : span.union(ChannelSpan.of(c));
+        }
+      }
+    }
+    return span == null ? ChannelSpan.all(layer) : span;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof WeightedChannels w
