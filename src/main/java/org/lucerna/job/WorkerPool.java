@@ -54,7 +54,9 @@ import org.lucerna.optvis.param.StartImage;
 @ApplicationScoped
 public class WorkerPool {
   private static final Logger LOG = Logger.getLogger(WorkerPool.class);
-  private static final long PROGRESS_INTERVAL_MS = 100;
+  // As often as the event streams poll the store (api.EventStreams): a write between two polls
+  // is never sent, and each costs the store a whole job document.
+  private static final long PROGRESS_INTERVAL_MS = 200;
   private static final Duration POLL = Duration.ofMillis(200);
 
   private final ImageStore images;

@@ -60,7 +60,7 @@ class ProgressWriterTest {
       assertEquals(Set.of(w.renderThread + "-writer"), Set.copyOf(w.writerThreads));
       assertNotEquals(w.renderThread, w.writerThreads.get(0));
       // Every step takes at least 2 ms (the wrapper's cancel check), so the render reported
-      // progress at least STEPS * 2 ms / 100 ms = 6 times; the writer, stuck for nearly all of
+      // progress at least STEPS * 2 ms / 200 ms = 3 times; the writer, stuck for nearly all of
       // them, wrote the first, then the newest one it found, then at most the last step's.
       assertTrue(
           w.progressWrites.size() <= 3,

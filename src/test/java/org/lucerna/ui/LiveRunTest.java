@@ -67,7 +67,7 @@ class LiveRunTest {
       fill(b.find("#f-seed"), 1);
       recordProgress(b);
       // A render of tiny_cnn this short can end within one or two progress writes (at most one
-      // per 100 ms): the curve comes from the job, which has every step.
+      // per 200 ms): the curve comes from the job, which has every step.
       fill(b.find("#f-steps"), 64);
       b.find("#f-steps").sendKeys(Keys.ENTER);
 
