@@ -340,7 +340,7 @@ final class BatchNormFolder {
     if (!CONVS.contains(n.getOp()) || !isFloat(n) || !nhwc(n) || n.getInputCount() != 2) {
       return null;
     }
-    TensorProto filter = constantOf(n.getInput(1), byName);
+    TensorProto filter = GraphSurgery.constantOf(n.getInput(1), byName);
     if (filter == null || filter.getTensorShape().getDimCount() != 4) {
       return null;
     }
@@ -391,7 +391,7 @@ final class BatchNormFolder {
    * reached directly or through Identity; null otherwise.
    */
   private static double[] channelConstant(String input, Map<String, NodeDef> byName) {
-    TensorProto t = constantOf(input, byName);
+    TensorProto t = GraphSurgery.constantOf(input, byName);
     if (t == null || t.getDtype() != DataType.DT_FLOAT) {
       return null;
     }
@@ -415,20 +415,6 @@ final class BatchNormFolder {
       d[i] = f[i];
     }
     return d;
-  }
-
-  private static TensorProto constantOf(String input, Map<String, NodeDef> byName) {
-    if (input.startsWith("^") || input.contains(":") && !input.endsWith(":0")) {
-      return null;
-    }
-    NodeDef n = byName.get(GraphSurgery.nodeOf(input));
-    for (int hops = 0; n != null && n.getOp().equals("Identity") && hops < 100; hops++) {
-      n = byName.get(GraphSurgery.nodeOf(n.getInput(0)));
-    }
-    if (n == null || !n.getOp().equals("Const") || !n.containsAttr("value")) {
-      return null;
-    }
-    return n.getAttrOrThrow("value").getTensor();
   }
 
   /** The float values of {@code t}, {@code size} of them, or null when it holds no floats. */

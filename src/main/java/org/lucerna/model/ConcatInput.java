@@ -2,7 +2,9 @@ package org.lucerna.model;
 
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.GraphDef;
@@ -28,7 +30,9 @@ public record ConcatInput(String output, int offset, int channels) {
     if (!layer.output().equals(nodeName + ":0") || !layer.opType().equals("ConcatV2")) {
       return List.of();
     }
-    NodeDef concat = node(graph, nodeName);
+    Map<String, NodeDef> byName = new HashMap<>();
+    graph.getNodeList().forEach(n -> byName.put(n.getName(), n));
+    NodeDef concat = byName.get(nodeName);
     if (concat == null) {
       return List.of();
     }
@@ -36,7 +40,7 @@ public record ConcatInput(String output, int offset, int channels) {
     if (inputs.size() < 3) {
       return List.of();
     }
-    Integer axis = intConstant(graph, inputs.get(inputs.size() - 1));
+    Integer axis = intScalar(GraphSurgery.constantOf(inputs.get(inputs.size() - 1), byName));
     int rank = layer.shape().length;
     if (axis == null || (axis != -1 && axis != rank - 1)) {
       return List.of();
@@ -59,23 +63,9 @@ public record ConcatInput(String output, int offset, int channels) {
     return offset == layer.channels() ? List.copyOf(parts) : List.of();
   }
 
-  private static NodeDef node(GraphDef graph, String name) {
-    for (NodeDef n : graph.getNodeList()) {
-      if (n.getName().equals(name)) {
-        return n;
-      }
-    }
-    return null;
-  }
-
-  /** The value of a scalar int32 constant, or null when {@code input} is something else. */
-  private static Integer intConstant(GraphDef graph, String input) {
-    NodeDef n = node(graph, GraphSurgery.nodeOf(input));
-    if (n == null || !n.getOp().equals("Const") || !n.containsAttr("value")) {
-      return null;
-    }
-    TensorProto t = n.getAttrOrThrow("value").getTensor();
-    if (t.getDtype() != DataType.DT_INT32) {
+  /** The value of a scalar int32 tensor, or null when {@code t} is null or something else. */
+  private static Integer intScalar(TensorProto t) {
+    if (t == null || t.getDtype() != DataType.DT_INT32) {
       return null;
     }
     if (t.getIntValCount() == 1) {

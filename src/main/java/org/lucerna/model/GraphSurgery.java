@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import org.tensorflow.proto.GraphDef;
 import org.tensorflow.proto.NodeDef;
+import org.tensorflow.proto.TensorProto;
 
 /** Pure GraphDef rewrites: pruning, ordering and cleaning a graph for import into a plan. */
 final class GraphSurgery {
@@ -22,6 +23,24 @@ final class GraphSurgery {
     String s = input.startsWith("^") ? input.substring(1) : input;
     int colon = s.indexOf(':');
     return colon < 0 ? s : s.substring(0, colon);
+  }
+
+  /**
+   * The value of the constant that {@code input} reads (through Identity nodes), or null when it
+   * reads something else or an output other than 0.
+   */
+  static TensorProto constantOf(String input, Map<String, NodeDef> byName) {
+    if (input.startsWith("^") || input.contains(":") && !input.endsWith(":0")) {
+      return null;
+    }
+    NodeDef n = byName.get(GraphSurgery.nodeOf(input));
+    for (int hops = 0; n != null && n.getOp().equals("Identity") && hops < 100; hops++) {
+      n = byName.get(GraphSurgery.nodeOf(n.getInput(0)));
+    }
+    if (n == null || !n.getOp().equals("Const") || !n.containsAttr("value")) {
+      return null;
+    }
+    return n.getAttrOrThrow("value").getTensor();
   }
 
   /** Keeps only the nodes that {@code outputs} depend on, in topological order. */

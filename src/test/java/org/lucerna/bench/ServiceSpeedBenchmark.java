@@ -62,9 +62,6 @@ import org.lucerna.optvis.transform.Transforms;
 public final class ServiceSpeedBenchmark {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** How often a job is polled ({@code --poll-ms}): this client shares the service's cores. */
-  private static long pollMillis = 1000;
-
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -80,7 +77,8 @@ public final class ServiceSpeedBenchmark {
     int size = Integer.parseInt(a.getOrDefault("size", "299"));
     int steps = Integer.parseInt(a.getOrDefault("steps", "64"));
     int rounds = Integer.parseInt(a.getOrDefault("rounds", "3"));
-    pollMillis = Long.parseLong(a.getOrDefault("poll-ms", "1000"));
+    // How often a job is polled: this client shares the service's cores.
+    long pollMillis = Long.parseLong(a.getOrDefault("poll-ms", "1000"));
 
     Process service = null;
     URI base;
@@ -121,7 +119,7 @@ public final class ServiceSpeedBenchmark {
       // The default recipe: only the objective, on the default model.
       String first =
           submit(base, "{\"objective\": \"" + layer + ":" + channel + "\", \"steps\": 4}");
-      await(base, first);
+      await(base, first, pollMillis);
       double firstStepMs = metric(base, "lucerna_jobs_first_step_seconds_max") * 1000;
       System.out.printf(
           Locale.ROOT, "first job of the default recipe: %.0f ms to its first step%n", firstStepMs);
@@ -158,7 +156,7 @@ public final class ServiceSpeedBenchmark {
       try (PlanCache cache = new PlanCache(1, ExecutionOptions.CPU_DEFAULT)) {
         Plan plan = cache.get(model, spec);
         plan.render(objective, new RenderSettings(3, 1), RenderListener.NONE); // session warm-up
-        await(base, submit(base, body)); // the service builds its plan: not timed
+        await(base, submit(base, body), pollMillis); // the service builds its plan: not timed
         for (int r = 0; r < rounds; r++) {
           double c = cpuSeconds(selfPid);
           long t = System.nanoTime();
@@ -167,7 +165,7 @@ public final class ServiceSpeedBenchmark {
           libraryCpu[r] = (cpuSeconds(selfPid) - c) / steps;
           double sc = cpuSeconds(servicePid);
           double cc = cpuSeconds(selfPid);
-          JsonNode job = await(base, submit(base, body));
+          JsonNode job = await(base, submit(base, body), pollMillis);
           viaService[r] = 1 / job.path("progress").path("stepsPerSecond").asDouble();
           serviceCpu[r] = (cpuSeconds(servicePid) - sc) / steps;
           clientCpu[r] = (cpuSeconds(selfPid) - cc) / steps;
@@ -310,7 +308,7 @@ public final class ServiceSpeedBenchmark {
     return JSON.readTree(r.body()).path("id").asText();
   }
 
-  private static JsonNode await(URI base, String id) throws Exception {
+  private static JsonNode await(URI base, String id, long pollMillis) throws Exception {
     while (true) {
       HttpResponse<String> r =
           HTTP.send(
